@@ -1,0 +1,253 @@
+/**
+ * The configuration file `smcb.config.json` (DESIGN §3.1): its schema, loading and validation.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
+
+/** The default config file name, looked up in the working directory. */
+export const DEFAULT_CONFIG_FILE = "smcb.config.json";
+
+const lobValue = z
+  .string()
+  .min(1, "LOB must not be empty")
+  .superRefine((v, ctx) => {
+    const p = tagValueProblem(v);
+    if (p) ctx.addIssue({ code: "custom", message: p });
+  });
+
+const fraction = z.number().min(0, "must be ≥ 0").max(1, "must be ≤ 1");
+
+const athenaTable = z.strictObject({
+  database: z.string().min(1),
+  table: z.string().min(1),
+  workgroup: z.string().min(1).default("primary"),
+  outputLocation: z
+    .string()
+    .regex(/^s3:\/\//, "must be an s3:// URI")
+    .optional(),
+});
+
+const usageSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("file"),
+    /** The ledger folder, relative to the config file. */
+    path: z.string().min(1).default("usage"),
+  }),
+  z.strictObject({
+    type: z.literal("cloudwatch"),
+    namespace: z.string().min(1).max(255).default("SMChargeback"),
+  }),
+  z.strictObject({
+    type: z.literal("firehose"),
+    deliveryStream: z.string().min(1).max(64),
+    athena: athenaTable.optional(),
+  }),
+]);
+
+const costsSchema = z.discriminatedUnion("type", [
+  z
+    .strictObject({
+      type: z.literal("cur"),
+      /** A glob of CUR 2.0 export files (CSV or Parquet), relative to the config file. */
+      path: z.string().min(1).optional(),
+      /** Or an Athena table holding the CUR 2.0 export. */
+      athena: athenaTable.optional(),
+    })
+    .refine((c) => (c.path === undefined) !== (c.athena === undefined), {
+      message: "give exactly one of path (local CUR files) or athena (a CUR table)",
+    }),
+  z.strictObject({ type: z.literal("cost-explorer") }),
+]);
+
+const sharedEndpointSchema = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(63)
+    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, "must be a SageMaker endpoint name (letters, digits, hyphens)"),
+  owner: lobValue,
+  tokenWeights: z
+    .strictObject({ input: z.number().min(0).default(1), output: z.number().min(0).default(1) })
+    .default({ input: 1, output: 1 }),
+  capacityTokensPerInstanceHour: z.number().positive().optional(),
+  reservations: z.record(z.string(), fraction).default({}),
+  idle: z.enum(["proportional", "even", "owner", "separate"]).default("proportional"),
+});
+
+const profileArn = z
+  .string()
+  .regex(
+    /^arn:aws(-[a-z]+)*:bedrock:[a-z0-9-]+:\d{12}:application-inference-profile\/[a-zA-Z0-9]+$/,
+    "must be an application inference profile ARN",
+  );
+
+/** The zod schema of `smcb.config.json`. */
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1")
+      .optional(),
+    tagKey: z
+      .string()
+      .default(DEFAULT_TAG_KEY)
+      .superRefine((v, ctx) => {
+        const p = tagKeyProblem(v);
+        if (p) ctx.addIssue({ code: "custom", message: p });
+      }),
+    lobs: z.array(lobValue).min(1, "list at least one LOB"),
+    usage: usageSchema.default({ type: "file", path: "usage" }),
+    costs: costsSchema.optional(),
+    sharedEndpoints: z.array(sharedEndpointSchema).default([]),
+    bedrock: z
+      .strictObject({ profiles: z.record(z.string(), profileArn).default({}) })
+      .default({ profiles: {} }),
+  })
+  .superRefine((c, ctx) => {
+    const lobs = new Set(c.lobs);
+    c.lobs.forEach((l, i) => {
+      if (c.lobs.indexOf(l) !== i)
+        ctx.addIssue({ code: "custom", path: ["lobs", i], message: `duplicate LOB "${l}"` });
+    });
+    const names = new Set<string>();
+    c.sharedEndpoints.forEach((e, i) => {
+      const at = ["sharedEndpoints", i];
+      if (names.has(e.name.toLowerCase()))
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "name"],
+          message: `duplicate shared endpoint "${e.name}"`,
+        });
+      names.add(e.name.toLowerCase());
+      if (!lobs.has(e.owner))
+        ctx.addIssue({ code: "custom", path: [...at, "owner"], message: `"${e.owner}" is not in lobs` });
+      let sum = 0;
+      for (const [lob, r] of Object.entries(e.reservations)) {
+        sum += r;
+        if (!lobs.has(lob))
+          ctx.addIssue({
+            code: "custom",
+            path: [...at, "reservations", lob],
+            message: `"${lob}" is not in lobs`,
+          });
+      }
+      if (sum > 1 + 1e-12)
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "reservations"],
+          message: `reservations add up to ${sum}; at most 1`,
+        });
+    });
+    for (const lob of Object.keys(c.bedrock.profiles)) {
+      if (!lobs.has(lob))
+        ctx.addIssue({
+          code: "custom",
+          path: ["bedrock", "profiles", lob],
+          message: `"${lob}" is not in lobs`,
+        });
+    }
+  });
+
+/** The configuration as written in the file (defaults not yet applied). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** A validated configuration with defaults applied. */
+export type Config = z.output<typeof configSchema>;
+/** One shared endpoint of the configuration. */
+export type SharedEndpointConfig = Config["sharedEndpoints"][number];
+/** The usage sink/source of the configuration. */
+export type UsageConfig = Config["usage"];
+/** The cost source of the configuration. */
+export type CostsConfig = NonNullable<Config["costs"]>;
+/** How a shared endpoint's idle capacity is charged. */
+export type IdlePolicy = SharedEndpointConfig["idle"];
+
+/** A validated configuration whose relative paths are resolved against the config file's folder. */
+export interface LoadedConfig extends Config {
+  /** Absolute path of the file it was loaded from (or `"<inline>"`). */
+  readonly configFile: string;
+  /** Absolute folder that relative paths are resolved against. */
+  readonly configDir: string;
+}
+
+function formatPath(p: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const seg of p) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out === "" ? String(seg) : `.${String(seg)}`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+/** Every problem of a zod error, each as `path: message`. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+}
+
+/**
+ * Validates a parsed configuration object.
+ *
+ * @param raw - the parsed JSON
+ * @param configFile - where it came from; relative paths resolve against its folder
+ * @throws {@link ConfigError} listing every problem as `path: message`
+ */
+export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONFIG_FILE)): LoadedConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(`Invalid configuration ${configFile}:`, formatIssues(result.error), {
+      hint: "Fix the fields listed above; `smcb config validate` re-checks the file.",
+    });
+  }
+  const configDir = path.dirname(path.resolve(configFile));
+  const cfg = result.data;
+  const usage =
+    cfg.usage.type === "file" ? { ...cfg.usage, path: path.resolve(configDir, cfg.usage.path) } : cfg.usage;
+  const costs =
+    cfg.costs?.type === "cur" && cfg.costs.path !== undefined
+      ? { ...cfg.costs, path: path.resolve(configDir, cfg.costs.path) }
+      : cfg.costs;
+  return { ...cfg, usage, costs, configFile: path.resolve(configFile), configDir };
+}
+
+/**
+ * Reads and validates a configuration file.
+ *
+ * @example
+ * ```ts
+ * const cfg = await loadConfig("smcb.config.json");
+ * console.log(cfg.lobs);
+ * ```
+ * @throws {@link ConfigError} when the file is missing, is not JSON, or is invalid
+ */
+export async function loadConfig(file: string = DEFAULT_CONFIG_FILE): Promise<LoadedConfig> {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(abs, "utf8");
+  } catch (cause) {
+    throw new ConfigError(`Cannot read configuration ${abs}: ${(cause as Error).message}`, [], {
+      cause,
+      hint: "Pass --config <file>, or create smcb.config.json (see the README's config reference).",
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfigError(`Configuration ${abs} is not valid JSON: ${(cause as Error).message}`, [], {
+      cause,
+    });
+  }
+  return parseConfig(raw, abs);
+}
+
+/** The JSON Schema of the configuration file, for editors (`smcb.config.schema.json`). */
+export function configJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }),
+    title: "sagemaker-chargeback configuration (smcb.config.json)",
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The tag policy (DESIGN §3.2): AWS tag rules plus the line-of-business allowlist.
+ * Every module that writes or checks a tag goes through these functions.
+ */
+import { TagPolicyError } from "./errors.js";
+
+/** An AWS tag as the SageMaker API takes it. */
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+/** The part of the configuration that defines LOB tagging. */
+export interface TagPolicy {
+  /** The tag key that carries the LOB. @default "LineOfBusiness" */
+  readonly tagKey: string;
+  /** The allowed LOB values. */
+  readonly lobs: readonly string[];
+}
+
+/** The default LOB tag key. */
+export const DEFAULT_TAG_KEY = "LineOfBusiness";
+/** The tag key that names the shared endpoint a resource belongs to. */
+export const SHARED_ENDPOINT_TAG_KEY = "SharedEndpoint";
+/** The most tags a SageMaker resource may carry. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+/** Longest tag key. */
+export const MAX_TAG_KEY_LENGTH = 128;
+/** Longest tag value. */
+export const MAX_TAG_VALUE_LENGTH = 256;
+
+const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** The outcome of checking one value. */
+export interface TagCheck {
+  /** The value checked. */
+  readonly value: string;
+  /** Whether it passes. */
+  readonly valid: boolean;
+  /** Why not, when it does not. */
+  readonly reason?: string;
+}
+
+function codePointLength(s: string): number {
+  return [...s].length;
+}
+
+/** Why `key` is not a valid AWS tag key, or `undefined` when it is. */
+export function tagKeyProblem(key: string): string | undefined {
+  const len = codePointLength(key);
+  if (len < 1) return "tag key is empty";
+  if (len > MAX_TAG_KEY_LENGTH)
+    return `tag key is ${len} characters long; the limit is ${MAX_TAG_KEY_LENGTH}`;
+  if (!TAG_PATTERN.test(key)) return `tag key has characters outside letters, digits, spaces and _.:/=+-@`;
+  if (key.toLowerCase().startsWith("aws:")) return 'tag key must not start with "aws:" (reserved for AWS)';
+  return undefined;
+}
+
+/** Why `value` is not a valid AWS tag value, or `undefined` when it is. */
+export function tagValueProblem(value: string): string | undefined {
+  const len = codePointLength(value);
+  if (len > MAX_TAG_VALUE_LENGTH)
+    return `tag value is ${len} characters long; the limit is ${MAX_TAG_VALUE_LENGTH}`;
+  if (!TAG_PATTERN.test(value))
+    return "tag value has characters outside letters, digits, spaces and _.:/=+-@";
+  return undefined;
+}
+
+/** Why `value` is not a valid LOB under `policy`, or `undefined` when it is. */
+export function lobProblem(policy: TagPolicy, value: string): string | undefined {
+  if (value.length === 0) return "LOB is empty";
+  const aws = tagValueProblem(value);
+  if (aws) return aws;
+  if (!policy.lobs.includes(value)) {
+    const near = policy.lobs.find((l) => l.toLowerCase() === value.toLowerCase());
+    return near
+      ? `"${value}" is not an allowed LOB; did you mean "${near}"? (values are case-sensitive)`
+      : `"${value}" is not an allowed LOB (allowed: ${policy.lobs.join(", ")})`;
+  }
+  return undefined;
+}
+
+/** Checks one LOB value against the policy. */
+export function checkLob(policy: TagPolicy, value: string): TagCheck {
+  const reason = lobProblem(policy, value);
+  return reason === undefined ? { value, valid: true } : { value, valid: false, reason };
+}
+
+/** Returns `lob` when valid, or throws a {@link TagPolicyError} saying why not. */
+export function assertLob(policy: TagPolicy, lob: string): string {
+  const reason = lobProblem(policy, lob);
+  if (reason !== undefined) throw new TagPolicyError(`Invalid LOB: ${reason}.`);
+  return lob;
+}
+
+/** Every problem with a set of tags: each key and value, duplicate keys, and the 50-tag limit. */
+export function tagSetProblems(tags: readonly Tag[], maxTags = MAX_TAGS_PER_RESOURCE): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const t of tags) {
+    const k = tagKeyProblem(t.Key);
+    if (k) problems.push(`${t.Key}: ${k}`);
+    const v = tagValueProblem(t.Value);
+    if (v) problems.push(`${t.Key}: ${v}`);
+    if (seen.has(t.Key)) problems.push(`${t.Key}: duplicate tag key`);
+    seen.add(t.Key);
+  }
+  if (tags.length > maxTags) problems.push(`${tags.length} tags; the limit is ${maxTags}`);
+  return problems;
+}
+
+/** Throws a {@link TagPolicyError} listing every problem of a tag set. */
+export function assertTagSet(tags: readonly Tag[], maxTags = MAX_TAGS_PER_RESOURCE): readonly Tag[] {
+  const problems = tagSetProblems(tags, maxTags);
+  if (problems.length > 0) throw new TagPolicyError(`Invalid tags: ${problems.join("; ")}.`);
+  return tags;
+}
+
+/**
+ * Merges tag lists; later lists win on equal keys. Order of first appearance is kept.
+ */
+export function mergeTags(...lists: ReadonlyArray<readonly Tag[] | undefined>): Tag[] {
+  const byKey = new Map<string, string>();
+  for (const list of lists) for (const t of list ?? []) byKey.set(t.Key, t.Value);
+  return [...byKey].map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** The tags of a dedicated resource or an inference component: `<tagKey>=<lob>` plus extras, validated. */
+export function lobTags(policy: TagPolicy, lob: string, extra: readonly Tag[] = []): Tag[] {
+  assertLob(policy, lob);
+  const tags = mergeTags(extra, [{ Key: policy.tagKey, Value: lob }]);
+  assertTagSet(tags);
+  return tags;
+}
+
+/** The tags of a shared endpoint: `<tagKey>=<owner>` and `SharedEndpoint=<name>` plus extras, validated. */
+export function sharedEndpointTags(
+  policy: TagPolicy,
+  owner: string,
+  endpointName: string,
+  extra: readonly Tag[] = [],
+): Tag[] {
+  assertLob(policy, owner);
+  const tags = mergeTags(extra, [
+    { Key: policy.tagKey, Value: owner },
+    { Key: SHARED_ENDPOINT_TAG_KEY, Value: endpointName },
+  ]);
+  assertTagSet(tags);
+  return tags;
+}
+
+/**
+ * Finds the LOB tag in a tag list. Keys match case-insensitively (CUR and some tools change the case).
+ * @returns the value, or `undefined` when there is no such tag.
+ */
+export function findLobTag(
+  policy: Pick<TagPolicy, "tagKey">,
+  tags: readonly Tag[] | undefined,
+): string | undefined {
+  const want = policy.tagKey.toLowerCase();
+  return tags?.find((t) => t.Key.toLowerCase() === want)?.Value;
+}
+
+/** Parses `K=V` strings (as given on the command line) into tags; throws on a missing `=`. */
+export function parseTagArgs(args: readonly string[]): Tag[] {
+  return args.map((a) => {
+    const i = a.indexOf("=");
+    if (i <= 0) throw new TagPolicyError(`Tag "${a}" is not of the form Key=Value.`);
+    return { Key: a.slice(0, i), Value: a.slice(i + 1) };
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * What every `smcb` command receives: its output streams, the global options, the configuration and AWS clients.
+ * Commands are thin: they parse, call a domain function, and print through this context.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { type AwsOptions, makeClient } from "../core/aws.js";
+import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from "../core/config.js";
+import type { ExitCodeValue } from "../core/errors.js";
+
+/** Where a command writes. `stdout` carries results; `stderr` carries logs and progress. */
+export interface Io {
+  readonly stdout: { write(chunk: string): unknown };
+  readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+/** The options every command takes. */
+export interface GlobalArgs {
+  readonly config?: string | undefined;
+  readonly region?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly "endpoint-url"?: string | undefined;
+  readonly json?: boolean | undefined;
+}
+
+/** The context a command handler runs in. */
+export class CommandContext {
+  readonly json: boolean;
+  private loaded: Promise<LoadedConfig> | undefined;
+
+  constructor(
+    readonly io: Io,
+    private readonly args: GlobalArgs,
+  ) {
+    this.json = args.json === true;
+  }
+
+  /** The path of the configuration file (`--config`, default `./smcb.config.json`). */
+  get configPath(): string {
+    return path.resolve(this.io.cwd, this.args.config ?? DEFAULT_CONFIG_FILE);
+  }
+
+  /** Loads and validates the configuration once; throws a ConfigError (exit 2) when invalid or missing. */
+  config(): Promise<LoadedConfig> {
+    this.loaded ??= loadConfig(this.configPath);
+    return this.loaded;
+  }
+
+  /** The configuration when a file exists (explicit `--config` must exist), otherwise `undefined`. */
+  async optionalConfig(): Promise<LoadedConfig | undefined> {
+    if (this.args.config === undefined && !existsSync(this.configPath)) return undefined;
+    return this.config();
+  }
+
+  /** AWS options from the flags, the environment and (for the region) the configuration. */
+  async awsOptions(): Promise<AwsOptions> {
+    const cfg = await this.optionalConfig();
+    return {
+      region: this.args.region ?? this.io.env.AWS_REGION ?? cfg?.region ?? this.io.env.AWS_DEFAULT_REGION,
+      profile: this.args.profile,
+      endpointUrl: this.args["endpoint-url"] ?? this.io.env.AWS_ENDPOINT_URL,
+    };
+  }
+
+  /** Makes an AWS SDK client with the global options. */
+  async client<C>(Ctor: new (config: never) => C): Promise<C> {
+    return makeClient(Ctor as unknown as new (config: unknown) => C, await this.awsOptions());
+  }
+
+  /** Writes a line to stderr (logs, progress); never to stdout. */
+  log(message: string): void {
+    this.io.stderr.write(`${message}\n`);
+  }
+
+  /**
+   * Prints a command's result: the JSON document with `--json`, otherwise the text rendering.
+   */
+  print(result: unknown, text: () => string): void {
+    if (this.json) this.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      const t = text();
+      this.io.stdout.write(t.endsWith("\n") || t === "" ? t : `${t}\n`);
+    }
+  }
+}
+
+/** A command handler: returns its exit code (0 when it returns nothing). */
+export type Handler<A> = (ctx: CommandContext, argv: A & GlobalArgs) => Promise<ExitCodeValue | undefined>;
