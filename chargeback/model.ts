@@ -1,0 +1,106 @@
+/**
+ * The data model shared by cost sources, usage sources, the allocation engine and the reports.
+ * Sources produce {@link CostLine}s and {@link EndpointUsage}; the engine turns them into a {@link ChargebackReport}.
+ */
+import type { Decimal } from "../core/money.js";
+
+/** The AWS services in scope (DESIGN §3.4). */
+export type InScopeService = "AmazonSageMaker" | "AmazonBedrock";
+
+/** One in-scope cost line, as read from CUR 2.0 (or synthesised from a Cost Explorer group). */
+export interface CostLine {
+  /** `line_item_usage_start_date`. */
+  readonly usageStart: Date;
+  /** `line_item_product_code`. */
+  readonly service: InScopeService;
+  /** `line_item_usage_type`, e.g. `USE1-Host:ml.g5.2xlarge` (hosting, unit hours). */
+  readonly usageType: string;
+  /** `line_item_resource_id` (an ARN), or `null`. */
+  readonly resourceId: string | null;
+  /** `line_item_usage_amount` (hours for hosting lines). */
+  readonly usageAmount: Decimal;
+  /** `line_item_unblended_cost`, exact. */
+  readonly cost: Decimal;
+  /** `resource_tags` as given: keys such as `user_LineOfBusiness` (matched case-insensitively by the engine). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** What a cost source returns for one month. */
+export interface CostSourceResult {
+  /** In-scope lines only. */
+  readonly lines: readonly CostLine[];
+  /** ISO 4217 currency of every line. */
+  readonly currency: string;
+  /** True when the source says figures are not final (Cost Explorer `Estimated`, or the month has not ended). */
+  readonly estimated: boolean;
+}
+
+/** A month's usage of one shared endpoint by one LOB, duplicates by `id` removed. */
+export interface EndpointUsage {
+  readonly endpoint: string;
+  readonly lob: string;
+  readonly invocations: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** What a usage source returns for one month. */
+export interface UsageSourceResult {
+  readonly usage: readonly EndpointUsage[];
+  /** Lines that could not be read as usage events (file ledger); reported, never silently dropped. */
+  readonly malformed: number;
+  /** Events seen more than once (same `id`), counted once. */
+  readonly duplicates: number;
+}
+
+/** One LOB's totals in the JSON report (money as two-place decimal strings). */
+export interface LobTotal {
+  readonly lob: string;
+  readonly total: string;
+  readonly dedicated: string;
+  readonly shared: string;
+  readonly bedrock: string;
+}
+
+/** One LOB's share of a shared endpoint. */
+export interface SharedAllocation {
+  readonly lob: string;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly weightedTokens: number;
+  readonly cost: string;
+}
+
+/** One shared endpoint in the JSON report. */
+export interface SharedEndpointReport {
+  readonly endpoint: string;
+  readonly cost: string;
+  readonly instanceHours: string;
+  readonly utilization: number;
+  readonly allocations: readonly SharedAllocation[];
+  readonly idle: string;
+}
+
+/** One unallocated amount. */
+export interface UnallocatedItem {
+  /** `untagged` or `unknown-lob:<value>`. */
+  readonly reason: string;
+  readonly service: InScopeService;
+  readonly cost: string;
+}
+
+/** `smcb chargeback --json` (DESIGN §3.6, schemaVersion 1). Other fields may be added. */
+export interface ChargebackReport {
+  readonly schemaVersion: 1;
+  readonly month: string;
+  readonly currency: string;
+  readonly lobs: readonly LobTotal[];
+  readonly sharedEndpoints: readonly SharedEndpointReport[];
+  readonly unallocated: { readonly total: string; readonly items: readonly UnallocatedItem[] };
+  readonly reconciliation: {
+    readonly sourceTotal: string;
+    readonly reportTotal: string;
+    readonly difference: string;
+    readonly estimated: boolean;
+  };
+}
