@@ -89,6 +89,33 @@ export interface UnallocatedItem {
   readonly cost: string;
 }
 
+/** Where an allocated amount landed. */
+export type AllocationCategory = "dedicated" | "shared" | "bedrock" | "idle" | "unallocated";
+
+/**
+ * One detail row of the chargeback: an amount, in cents, that landed on one LOB (or `__idle__`, or unallocated)
+ * from one resource. The rows of a report add up exactly to its `reconciliation.reportTotal`, and per LOB to
+ * that LOB's `total`. The CSV and FOCUS reports are made from these rows.
+ */
+export interface AllocationLine {
+  /** The LOB charged; `"__idle__"` for a separate idle line; `null` when unallocated. */
+  readonly lob: string | null;
+  readonly category: AllocationCategory;
+  readonly service: InScopeService;
+  /** The resource's ARN when known (CUR), else its name. */
+  readonly resourceId: string | null;
+  /** The shared endpoint's name, for `shared` and `idle` rows. */
+  readonly endpoint: string | null;
+  /** How the amount was attributed: `tag`, `weighted-tokens`, `reservation`, `idle:<policy>`, `owner-fallback`, `untagged`, `unknown-lob:<value>`. */
+  readonly method: string;
+  /** The quantity consumed (hours for hosting, weighted tokens for shared allocations), decimal string. */
+  readonly consumedQuantity: string;
+  /** The unit of `consumedQuantity`: `Hours`, `Tokens`, or the CUR's own unit. */
+  readonly consumedUnit: string;
+  /** The amount, two-place decimal string. */
+  readonly cost: string;
+}
+
 /** `smcb chargeback --json` (DESIGN §3.6, schemaVersion 1). Other fields may be added. */
 export interface ChargebackReport {
   readonly schemaVersion: 1;
@@ -103,4 +130,6 @@ export interface ChargebackReport {
     readonly difference: string;
     readonly estimated: boolean;
   };
+  /** The detail rows behind the totals (an addition to the §3.6 fields). */
+  readonly lines: readonly AllocationLine[];
 }

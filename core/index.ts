@@ -3,6 +3,7 @@
  * @module
  */
 export { type AwsOptions, type ClientConfig, clientConfig, makeClient, VERSION } from "./aws.js";
+export { mapWithConcurrency } from "./concurrency.js";
 export {
   type Config,
   type ConfigInput,
