@@ -33,7 +33,7 @@ export function makeLobDeriver(sagemaker: SageMakerClient, policy: TagPolicy): L
         value ??= page.PipelineParameters?.find((p) => p.Name === policy.tagKey)?.Value;
     } catch (e) {
       if (ABSENT.has((e as { name?: string }).name ?? ""))
-        return { pipelineExecutionArn, reason: "the pipeline execution no longer exists" };
+        return { pipelineExecutionArn, reason: "the pipeline execution was not found" };
       throw toAwsError("ListPipelineParametersForExecution", e);
     }
     if (value === undefined)

@@ -382,7 +382,7 @@ describe("auditTags: deriving and fixing the LOB of pipeline jobs", () => {
         expect.stringMatching(/^the execution's LineOfBusiness parameter: "marketing" is not/),
       ],
       ["full", "missing", "the job already has 50 tags"],
-      ["gone", "missing", "the pipeline execution no longer exists"],
+      ["gone", "missing", "the pipeline execution was not found"],
       ["m", "missing", undefined],
     ]);
   });
