@@ -94,6 +94,14 @@ const NETWORK_CODES = new Set([
   "EHOSTUNREACH",
 ]);
 
+/** What Node's network errors say about where they failed. */
+interface NetworkErrorFields {
+  code?: string;
+  hostname?: string;
+  address?: string;
+  port?: number;
+}
+
 /**
  * Wraps an error thrown by an AWS SDK call into an {@link AwsError} whose message says what failed and what to do.
  * Errors already typed by this toolkit pass through unchanged.
@@ -109,9 +117,15 @@ export function toAwsError(action: string, error: unknown): SmcbError {
     message?: string;
     $metadata?: { httpStatusCode?: number };
   };
-  const code = err.code ?? (error as { cause?: { code?: string } }).cause?.code;
+  // The SDK rethrows Node's network error itself, or wraps it as `cause`.
+  const net = err.code
+    ? (error as NetworkErrorFields)
+    : ((error as { cause?: NetworkErrorFields }).cause ?? {});
+  const code = net.code;
   if (code && NETWORK_CODES.has(code)) {
-    return new AwsError(`${action}: cannot reach AWS (${code}).`, {
+    const where =
+      net.hostname ?? (net.address ? `${net.address}${net.port ? `:${net.port}` : ""}` : undefined);
+    return new AwsError(`${action}: cannot reach AWS${where ? ` at ${where}` : ""} (${code}).`, {
       cause: error,
       hint: "Check --endpoint-url / AWS_ENDPOINT_URL, --region and your network.",
     });
