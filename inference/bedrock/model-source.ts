@@ -31,28 +31,32 @@ function isAbsent(error: unknown): boolean {
   return name === "ResourceNotFoundException" || name === "ValidationException";
 }
 
-async function getFoundationModel(
-  client: BedrockClient,
-  modelIdentifier: string,
-): Promise<GetFoundationModelCommandOutput | undefined> {
+/** Runs a Get call; a missing (or malformed) identifier gives `undefined`, other failures an AwsError. */
+async function getOrAbsent<T>(action: string, call: () => Promise<T>): Promise<T | undefined> {
   try {
-    return await client.send(new GetFoundationModelCommand({ modelIdentifier }));
+    return await call();
   } catch (e) {
     if (isAbsent(e)) return undefined;
-    throw toAwsError("GetFoundationModel", e);
+    throw toAwsError(action, e);
   }
 }
 
-async function getInferenceProfile(
+function getFoundationModel(
+  client: BedrockClient,
+  modelIdentifier: string,
+): Promise<GetFoundationModelCommandOutput | undefined> {
+  return getOrAbsent("GetFoundationModel", () =>
+    client.send(new GetFoundationModelCommand({ modelIdentifier })),
+  );
+}
+
+function getInferenceProfile(
   client: BedrockClient,
   inferenceProfileIdentifier: string,
 ): Promise<GetInferenceProfileCommandOutput | undefined> {
-  try {
-    return await client.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier }));
-  } catch (e) {
-    if (isAbsent(e)) return undefined;
-    throw toAwsError("GetInferenceProfile", e);
-  }
+  return getOrAbsent("GetInferenceProfile", () =>
+    client.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier })),
+  );
 }
 
 function fromFoundationModel(model: string, out: GetFoundationModelCommandOutput): ModelSource {

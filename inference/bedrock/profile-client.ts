@@ -113,19 +113,8 @@ export class BedrockProfileClient {
    */
   async converse(input: ProfileConverseInput): Promise<ProfileConverseOutput> {
     const start = this.now();
-    let out: ConverseCommandOutput;
-    try {
-      out = await this.client.send(
-        new ConverseCommand({
-          ...input,
-          modelId: this.profileArn,
-          requestMetadata: this.metadata(input.requestMetadata),
-        }),
-      );
-    } catch (e) {
-      this.record(this.event(start, requestIdOf(e), undefined, "error"));
-      throw toAwsError("Converse", e);
-    }
+    const request = this.request(input);
+    const out = await this.call("Converse", start, () => this.client.send(new ConverseCommand(request)));
     const usageEvent = this.event(start, out.$metadata.requestId, out.usage, "ok");
     this.record(usageEvent);
     return { ...out, usageEvent };
@@ -139,19 +128,10 @@ export class BedrockProfileClient {
    */
   async converseStream(input: ProfileConverseStreamInput): Promise<ProfileConverseStreamOutput> {
     const start = this.now();
-    let out: ConverseStreamCommandOutput;
-    try {
-      out = await this.client.send(
-        new ConverseStreamCommand({
-          ...input,
-          modelId: this.profileArn,
-          requestMetadata: this.metadata(input.requestMetadata),
-        }),
-      );
-    } catch (e) {
-      this.record(this.event(start, requestIdOf(e), undefined, "error"));
-      throw toAwsError("ConverseStream", e);
-    }
+    const request = this.request(input);
+    const out = await this.call("ConverseStream", start, () =>
+      this.client.send(new ConverseStreamCommand(request)),
+    );
     let settle: (event: UsageEvent) => void = () => undefined;
     const usageEvent = new Promise<UsageEvent>((resolve) => {
       settle = resolve;
@@ -181,11 +161,24 @@ export class BedrockProfileClient {
     return { ...out, stream: relay(), usageEvent };
   }
 
-  private metadata(given: Record<string, string> | undefined): Record<string, string> {
-    const md = { ...given, [this.metadataKey]: this.lob };
-    if (Object.keys(md).length > MAX_METADATA_ENTRIES)
+  /** The request with the profile ARN as `modelId` and the LOB added to `requestMetadata`. */
+  private request<I extends { requestMetadata?: Record<string, string> | undefined }>(
+    input: I,
+  ): I & { modelId: string; requestMetadata: Record<string, string> } {
+    const requestMetadata = { ...input.requestMetadata, [this.metadataKey]: this.lob };
+    if (Object.keys(requestMetadata).length > MAX_METADATA_ENTRIES)
       throw new UsageError(`requestMetadata has more than ${MAX_METADATA_ENTRIES} entries.`);
-    return md;
+    return { ...input, modelId: this.profileArn, requestMetadata };
+  }
+
+  /** Sends a call; a failure is recorded with `status: "error"` and thrown as an AwsError. */
+  private async call<O>(action: string, start: number, send: () => Promise<O>): Promise<O> {
+    try {
+      return await send();
+    } catch (e) {
+      this.record(this.event(start, requestIdOf(e), undefined, "error"));
+      throw toAwsError(action, e);
+    }
   }
 
   private event(

@@ -3,31 +3,24 @@ import {
   CreateInferenceProfileCommand,
   GetFoundationModelCommand,
   GetInferenceProfileCommand,
-  type InferenceProfileSummary,
   ListInferenceProfilesCommand,
   ListTagsForResourceCommand,
   ResourceNotFoundException,
 } from "@aws-sdk/client-bedrock";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
+import {
+  appProfileArn as ARN,
+  foundationModelArn,
+  appProfileSummary as summary,
+} from "../../support/bedrock-fixtures.js";
 import { runCli } from "../../support/cli.js";
 
 const CFG = ["--config", "test/fixtures/smcb.config.json"];
 const mock = mockClient(BedrockClient);
-const ARN = (id: string) => `arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/${id}`;
 const NOVA = "amazon.nova-pro-v1:0";
-const NOVA_ARN = `arn:aws:bedrock:us-east-1::foundation-model/${NOVA}`;
-
-function summary(id: string): InferenceProfileSummary {
-  return {
-    inferenceProfileName: `name-${id}`,
-    inferenceProfileArn: ARN(id),
-    inferenceProfileId: id,
-    models: [{ modelArn: NOVA_ARN }],
-    status: "ACTIVE",
-    type: "APPLICATION",
-  };
-}
+const NOVA_ARN = foundationModelArn(NOVA);
+const create = (...extra: string[]) => runCli(["profiles", "create", "--lob", "retail", ...extra, ...CFG]);
 
 beforeEach(() => {
   mock.reset();
@@ -54,17 +47,7 @@ beforeEach(() => {
 
 describe("smcb profiles create", () => {
   it("prints the new profile's ARN", async () => {
-    const r = await runCli([
-      "profiles",
-      "create",
-      "--lob",
-      "retail",
-      "--model",
-      NOVA,
-      "--tag",
-      "App=chat",
-      ...CFG,
-    ]);
+    const r = await create("--model", NOVA, "--tag", "App=chat");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${ARN("new1")}\n`);
     expect(r.stderr).toMatch(
@@ -72,18 +55,7 @@ describe("smcb profiles create", () => {
     );
   });
   it("gives the details as JSON", async () => {
-    const r = await runCli([
-      "profiles",
-      "create",
-      "--lob",
-      "retail",
-      "--model",
-      NOVA,
-      "--app",
-      "chat",
-      "--json",
-      ...CFG,
-    ]);
+    const r = await create("--model", NOVA, "--app", "chat", "--json");
     expect(JSON.parse(r.stdout)).toMatchObject({
       arn: ARN("new1"),
       name: "retail-chat-amazon-nova-pro-v1-0",
@@ -94,30 +66,12 @@ describe("smcb profiles create", () => {
     });
   });
   it("exits 2 for a model unknown in the region, and for an invalid tag or LOB", async () => {
-    const unknown = await runCli([
-      "profiles",
-      "create",
-      "--lob",
-      "retail",
-      "--model",
-      "amazon.nova-ultra-v9:0",
-      ...CFG,
-    ]);
+    const unknown = await create("--model", "amazon.nova-ultra-v9:0");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(
       /neither a foundation model nor a system-defined inference profile in us-east-1/,
     );
-    const tag = await runCli([
-      "profiles",
-      "create",
-      "--lob",
-      "retail",
-      "--model",
-      NOVA,
-      "--tag",
-      "Équipe=x",
-      ...CFG,
-    ]);
+    const tag = await create("--model", NOVA, "--tag", "Équipe=x");
     expect(tag.code).toBe(2);
     expect(tag.stderr).toMatch(/Invalid tags: Équipe: tag key has characters outside Bedrock's/);
     const lob = await runCli(["profiles", "create", "--lob", "Retail", "--model", NOVA, ...CFG]);

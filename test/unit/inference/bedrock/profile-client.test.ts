@@ -259,10 +259,11 @@ describe("BedrockProfileClient options", () => {
     expect(
       () => new BedrockProfileClient({ profileArn: PROFILE, lob: "détail", recorder: new MemoryRecorder() }),
     ).toThrow(UsageError);
-    const { c } = make();
+    const { c, recorder } = make();
     const md = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, "v"]));
     await expect(c.converse({ messages: MESSAGES, requestMetadata: md })).rejects.toThrow(/more than 16/);
     expect(mock.calls()).toHaveLength(0);
+    expect(recorder.events).toHaveLength(0);
   });
   it("defaults to a runtime client in the profile's region", async () => {
     const c = new BedrockProfileClient({

@@ -1,6 +1,5 @@
 import {
   BedrockClient,
-  type InferenceProfileSummary,
   ListInferenceProfilesCommand,
   ListTagsForResourceCommand,
 } from "@aws-sdk/client-bedrock";
@@ -8,13 +7,13 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FindingsError, UsageError } from "../../../../core/errors.js";
 import { ProfileResolver } from "../../../../inference/bedrock/profile-resolver.js";
+import { appProfileArn as ARN, appProfileSummary as summary } from "../../../support/bedrock-fixtures.js";
 
 const mock = mockClient(BedrockClient);
 const client = new BedrockClient({
   region: "us-east-1",
   credentials: { accessKeyId: "x", secretAccessKey: "y" },
 });
-const ARN = (id: string) => `arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/${id}`;
 const STATIC = { retail: ARN("static1") };
 
 const TAGS: Record<string, Array<{ key: string; value: string }>> = {
@@ -33,17 +32,6 @@ const TAGS: Record<string, Array<{ key: string; value: string }>> = {
   // The inverse of a LOB match: the value "wealth" under another key must not count.
   x1: [{ key: "Owner", value: "wealth" }],
 };
-
-function summary(id: string): InferenceProfileSummary {
-  return {
-    inferenceProfileName: `name-${id}`,
-    inferenceProfileArn: ARN(id),
-    inferenceProfileId: id,
-    models: [{ modelArn: "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0" }],
-    status: "ACTIVE",
-    type: "APPLICATION",
-  };
-}
 
 function setup(ttlMs?: number) {
   let clock = 1_000_000;

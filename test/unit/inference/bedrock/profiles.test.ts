@@ -4,7 +4,6 @@ import {
   CreateInferenceProfileCommand,
   GetFoundationModelCommand,
   GetInferenceProfileCommand,
-  type InferenceProfileSummary,
   ListInferenceProfilesCommand,
   ListTagsForResourceCommand,
   ResourceNotFoundException,
@@ -16,6 +15,7 @@ import { AwsError, TagPolicyError, UsageError } from "../../../../core/errors.js
 import { resolveModelSource } from "../../../../inference/bedrock/model-source.js";
 import { createApplicationProfile, listApplicationProfiles } from "../../../../inference/bedrock/profiles.js";
 import { loadApiModel, shapeProblems } from "../../../support/api-model.js";
+import { appProfileSummary } from "../../../support/bedrock-fixtures.js";
 
 const api = loadApiModel("bedrock");
 const mock = mockClient(BedrockClient);
@@ -66,18 +66,7 @@ function mockSystemProfile(): void {
   mock.on(GetInferenceProfileCommand, { inferenceProfileIdentifier: US_HAIKU_ARN }).resolves(out);
 }
 
-/** An application profile summary (checked against the API model's output shape by the listing tests). */
-function summary(i: number, modelArn = HAIKU_ARN): InferenceProfileSummary {
-  return {
-    inferenceProfileName: `profile-${i}`,
-    inferenceProfileArn: `arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/p${i}`,
-    inferenceProfileId: `p${i}`,
-    models: [{ modelArn }],
-    status: "ACTIVE",
-    type: "APPLICATION",
-    createdAt: new Date("2026-11-01T00:00:00Z"),
-  };
-}
+const summary = (i: number, modelArn = HAIKU_ARN) => appProfileSummary(`p${i}`, modelArn);
 
 beforeEach(() => {
   mock.reset();
@@ -296,9 +285,9 @@ describe("listApplicationProfiles", () => {
       tags: [{ key: "LineOfBusiness", value: input.resourceARN.endsWith("p2") ? "wealth" : "retail" }],
     }));
     const profiles = await listApplicationProfiles(client);
-    expect(profiles.map((p) => p.name)).toEqual(["profile-1", "profile-2", "profile-3", "profile-4"]);
+    expect(profiles.map((p) => p.name)).toEqual(["name-p1", "name-p2", "name-p3", "name-p4"]);
     expect(profiles[1]).toEqual({
-      name: "profile-2",
+      name: "name-p2",
       arn: "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/p2",
       id: "p2",
       status: "ACTIVE",
