@@ -1,13 +1,22 @@
 /**
- * A loopback HTTP server speaking the part of the Bedrock control-plane REST-JSON protocol that profile listing and
- * resolution use, with the routes of botocore's `bedrock` model:
- * `GET /inference-profiles` (query `type`, `maxResults`, `nextToken`; the SDK's `typeEquals` travels as `type`)
- * and `POST /listTagsForResource` (body `{"resourceARN"}`). Like the service, it lists system-defined profiles
- * unless `type=APPLICATION` is asked for, and returns at most `pageLimit` profiles a page.
+ * A loopback HTTP server speaking the part of the Bedrock control-plane REST-JSON protocol that `smcb profiles` uses,
+ * with the routes of botocore's `bedrock` model:
+ * `GET /inference-profiles` (query `type`, `maxResults`, `nextToken`; the SDK's `typeEquals` travels as `type`),
+ * `POST /listTagsForResource` (body `{"resourceARN"}`), `GET /foundation-models/{modelIdentifier}`,
+ * `GET /inference-profiles/{inferenceProfileIdentifier}` and `POST /inference-profiles` (201).
+ * Like the service, it lists system-defined profiles unless `type=APPLICATION` is asked for, returns at most
+ * `pageLimit` profiles a page, answers a repeated `clientRequestToken` with the same profile, and refuses a
+ * second profile of the same name (409 `ConflictException`).
  */
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+
+/** A foundation model the server offers. */
+export interface FakeModel {
+  readonly modelId: string;
+  readonly inferenceTypesSupported?: readonly string[];
+}
 
 /** A profile the server holds. */
 export interface FakeProfile {
@@ -57,13 +66,63 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text === "" ? undefined : JSON.parse(text);
 }
 
-/** Starts the fake on 127.0.0.1, on a free port. */
+function modelArn(modelId: string): string {
+  return `arn:aws:bedrock:us-east-1::foundation-model/${modelId}`;
+}
+
+function profileJson(p: FakeProfile): Record<string, unknown> {
+  return {
+    inferenceProfileName: p.name,
+    inferenceProfileArn: fakeProfileArn(p),
+    inferenceProfileId: p.id,
+    models: p.modelArns.map((modelArn) => ({ modelArn })),
+    status: "ACTIVE",
+    type: p.type,
+    createdAt: "2026-11-01T09:30:00Z",
+  };
+}
+
+interface CreateBody {
+  inferenceProfileName?: string;
+  clientRequestToken?: string;
+  modelSource?: { copyFrom?: string };
+  tags?: Array<{ key: string; value: string }>;
+}
+
+/** Starts the fake on 127.0.0.1, on a free port. `profiles` is its initial state (created profiles are added). */
 export async function startBedrockControlPlane(
-  profiles: readonly FakeProfile[],
-  opts: { pageLimit?: number } = {},
+  initial: readonly FakeProfile[],
+  opts: { pageLimit?: number; models?: readonly FakeModel[] } = {},
 ): Promise<BedrockControlPlane> {
   const pageLimit = opts.pageLimit ?? 2;
+  const models = opts.models ?? [];
+  const profiles: FakeProfile[] = [...initial];
+  const tokens = new Map<string, FakeProfile>();
   const requests: SeenRequest[] = [];
+  const create = (b: CreateBody): [number, unknown, string?] => {
+    const name = b.inferenceProfileName ?? "";
+    if (!/^([0-9a-zA-Z][ _-]?)+$/.test(name) || name.length > 64)
+      return [400, { message: `invalid inferenceProfileName ${name}` }, "ValidationException"];
+    const known = b.clientRequestToken ? tokens.get(b.clientRequestToken) : undefined;
+    if (known) return [201, { inferenceProfileArn: fakeProfileArn(known), status: "ACTIVE" }];
+    if (profiles.some((p) => p.name === name))
+      return [409, { message: `An inference profile named ${name} already exists` }, "ConflictException"];
+    const from = b.modelSource?.copyFrom ?? "";
+    const source = models.find((m) => modelArn(m.modelId) === from)
+      ? [from]
+      : profiles.find((p) => p.type === "SYSTEM_DEFINED" && fakeProfileArn(p) === from)?.modelArns;
+    if (!source) return [400, { message: `cannot copy from ${from}` }, "ValidationException"];
+    const p: FakeProfile = {
+      id: `app${String(profiles.length).padStart(9, "0")}`,
+      name,
+      type: "APPLICATION",
+      modelArns: source,
+      tags: b.tags ?? [],
+    };
+    profiles.push(p);
+    if (b.clientRequestToken) tokens.set(b.clientRequestToken, p);
+    return [201, { inferenceProfileArn: fakeProfileArn(p), status: "ACTIVE" }];
+  };
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -84,15 +143,7 @@ export async function startBedrockControlPlane(
         const matching = profiles.filter((p) => p.type === type);
         const end = Math.min(start + Math.min(max, pageLimit), matching.length);
         return send(res, 200, {
-          inferenceProfileSummaries: matching.slice(start, end).map((p) => ({
-            inferenceProfileName: p.name,
-            inferenceProfileArn: fakeProfileArn(p),
-            inferenceProfileId: p.id,
-            models: p.modelArns.map((modelArn) => ({ modelArn })),
-            status: "ACTIVE",
-            type: p.type,
-            createdAt: "2026-11-01T09:30:00Z",
-          })),
+          inferenceProfileSummaries: matching.slice(start, end).map(profileJson),
           ...(end < matching.length ? { nextToken: Buffer.from(String(end)).toString("base64") } : {}),
         });
       }
@@ -101,6 +152,28 @@ export async function startBedrockControlPlane(
         const p = profiles.find((x) => fakeProfileArn(x) === arn);
         if (!p) return send(res, 404, { message: `No resource ${arn}` }, "ResourceNotFoundException");
         return send(res, 200, { tags: p.tags });
+      }
+      if (req.method === "POST" && url.pathname === "/inference-profiles") {
+        const [status, out, errorType] = create((body ?? {}) as CreateBody);
+        return send(res, status, out, errorType);
+      }
+      const got = /^\/(foundation-models|inference-profiles)\/([^/]+)$/.exec(url.pathname);
+      if (req.method === "GET" && got) {
+        const id = decodeURIComponent(got[2] as string);
+        if (got[1] === "foundation-models") {
+          const m = models.find((x) => x.modelId === id || modelArn(x.modelId) === id);
+          if (!m) return send(res, 404, { message: `Model ${id} not found` }, "ResourceNotFoundException");
+          return send(res, 200, {
+            modelDetails: {
+              modelArn: modelArn(m.modelId),
+              modelId: m.modelId,
+              inferenceTypesSupported: m.inferenceTypesSupported ?? ["ON_DEMAND"],
+            },
+          });
+        }
+        const p = profiles.find((x) => x.id === id || fakeProfileArn(x) === id);
+        if (!p) return send(res, 404, { message: `Profile ${id} not found` }, "ResourceNotFoundException");
+        return send(res, 200, profileJson(p));
       }
       return send(
         res,
