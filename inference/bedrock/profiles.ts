@@ -169,14 +169,12 @@ async function existingTwin(
   source: ModelSource,
   policy: TagPolicy,
   lob: string,
+  conflict: unknown,
 ): Promise<ApplicationProfile> {
   const summary = (await listApplicationProfileSummaries(client)).find(
     (s) => s.inferenceProfileName === name,
   );
-  if (!summary)
-    throw new UsageError(
-      `CreateInferenceProfile reported a conflict for "${name}", yet no profile has that name.`,
-    );
+  if (!summary) throw toAwsError("CreateInferenceProfile", conflict);
   const profile = toProfile(summary, await readTags(client, summary.inferenceProfileArn ?? ""));
   const existingLob = findLobTag(policy, profile.tags);
   if (existingLob !== lob || !sameSet(profile.modelArns, source.modelArns)) {
@@ -228,6 +226,7 @@ export async function createApplicationProfile(
     description: opts.description,
     tags: policyTags,
   });
+  let conflict: unknown;
   try {
     const out = await client.send(
       new CreateInferenceProfileCommand({
@@ -249,8 +248,9 @@ export async function createApplicationProfile(
     };
   } catch (e) {
     if ((e as { name?: string }).name !== "ConflictException") throw toAwsError("CreateInferenceProfile", e);
+    conflict = e;
   }
-  const twin = await existingTwin(client, name, source, opts.policy, opts.lob);
+  const twin = await existingTwin(client, name, source, opts.policy, opts.lob, conflict);
   return {
     arn: twin.arn,
     name,

@@ -32,6 +32,7 @@ const CONCURRENCY = {
   describe: "Most ListTagsForResource calls in flight",
 } as const;
 
+/** Registers `smcb profiles create|list|resolve`. */
 export const registerProfiles: CommandRegistrar = (y, run) =>
   y.command("profiles", "Bedrock application inference profiles per LOB", (t) =>
     t

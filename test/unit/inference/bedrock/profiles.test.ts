@@ -77,6 +77,36 @@ beforeEach(() => {
 });
 afterEach(() => mock.reset());
 
+describe("the API-model check itself", () => {
+  it("catches what the service would reject", () => {
+    expect(
+      shapeProblems(api, "CreateInferenceProfile", "input", {
+        inferenceProfileName: "bad--name",
+        modelSource: { copyFrom: HAIKU_ARN, other: 1 },
+        tags: [{ key: "Équipe" }],
+        extra: true,
+      }),
+    ).toEqual([
+      "CreateInferenceProfile.extra: not a member of CreateInferenceProfileRequest",
+      expect.stringMatching(
+        /^CreateInferenceProfile\.inferenceProfileName: "bad--name" does not match InferenceProfileName/,
+      ),
+      "CreateInferenceProfile.modelSource.other: not a member of InferenceProfileModelSource",
+      "CreateInferenceProfile.tags[0].value: required by Tag",
+      expect.stringMatching(/^CreateInferenceProfile\.tags\[0\]\.key: "Équipe" does not match TagKey/),
+    ]);
+    expect(shapeProblems(api, "CreateInferenceProfile", "input", {})).toEqual([
+      "CreateInferenceProfile.inferenceProfileName: required by CreateInferenceProfileRequest",
+      "CreateInferenceProfile.modelSource: required by CreateInferenceProfileRequest",
+    ]);
+    expect(
+      shapeProblems(api, "CreateInferenceProfile", "input", { inferenceProfileName: "x", modelSource: {} }),
+    ).toEqual([
+      "CreateInferenceProfile.modelSource: union InferenceProfileModelSource must set exactly one member, got 0",
+    ]);
+  });
+});
+
 describe("resolveModelSource", () => {
   it("resolves a foundation model id to its ARN in the region", async () => {
     mockFoundationModel();
@@ -255,6 +285,28 @@ describe("createApplicationProfile", () => {
     await expect(
       createApplicationProfile(client, { policy: POLICY, lob: "retail", model: HAIKU }),
     ).rejects.toThrow(/already exists .* with LOB wealth/);
+  });
+
+  it("on a conflict, refuses a same-named profile of other models, and passes on a conflict it cannot explain", async () => {
+    const name = "retail-anthropic-claude-3-haiku-20240307-v1-0";
+    mock
+      .on(CreateInferenceProfileCommand)
+      .rejects(new ConflictException({ message: "exists", $metadata: {} }));
+    mock.on(ListInferenceProfilesCommand).resolves({
+      inferenceProfileSummaries: [
+        { ...summary(2, US_MODELS[1]), inferenceProfileName: name, inferenceProfileArn: APP_ARN },
+      ],
+    });
+    mock.on(ListTagsForResourceCommand).resolves({ tags: [{ key: "LineOfBusiness", value: "retail" }] });
+    await expect(
+      createApplicationProfile(client, { policy: POLICY, lob: "retail", model: HAIKU }),
+    ).rejects.toThrow(/already exists .* with LOB retail and model anthropic/);
+    mock.on(ListInferenceProfilesCommand).resolves({ inferenceProfileSummaries: [] });
+    const e = await createApplicationProfile(client, { policy: POLICY, lob: "retail", model: HAIKU }).catch(
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(AwsError);
+    expect((e as AwsError).message).toMatch(/CreateInferenceProfile failed: ConflictException/);
   });
 
   it("wraps other creation failures", async () => {
