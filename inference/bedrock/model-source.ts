@@ -79,11 +79,15 @@ function fromFoundationModel(model: string, out: GetFoundationModelCommandOutput
   };
 }
 
+function notAModel(model: string): UsageError {
+  return new UsageError(`"${model}" is an application inference profile, not a model.`, {
+    hint: "Give the foundation model id or the system-defined inference profile it was copied from.",
+  });
+}
+
 function fromSystemProfile(model: string, out: GetInferenceProfileCommandOutput): ModelSource {
   if (out.type !== "SYSTEM_DEFINED" || !out.inferenceProfileArn) {
-    throw new UsageError(`"${model}" is an application inference profile, not a model.`, {
-      hint: "Give the foundation model id or the system-defined inference profile it was copied from.",
-    });
+    throw notAModel(model);
   }
   const modelArns = (out.models ?? []).flatMap((m) => (m.modelArn ? [m.modelArn] : []));
   const first = modelArns[0];
@@ -118,13 +122,16 @@ function unknownModel(model: string, region: string): UsageError {
  * ```
  */
 export async function resolveModelSource(client: BedrockClient, model: string): Promise<ModelSource> {
-  const region = await client.config.region();
+  const region = await client.config.region().catch((cause: unknown) => {
+    throw new UsageError("No AWS region to look the model up in.", {
+      cause,
+      hint: "Pass --region, set AWS_REGION, or set region in smcb.config.json.",
+    });
+  });
   const arn = parseBedrockArn(model);
   if (arn) {
     if (arn.resourceType === "application-inference-profile") {
-      throw new UsageError(`"${model}" is an application inference profile, not a model.`, {
-        hint: "Give the foundation model id or the system-defined inference profile it was copied from.",
-      });
+      throw notAModel(model);
     }
     if (arn.region !== region) {
       throw new UsageError(

@@ -10,7 +10,7 @@ import {
   ValidationException,
 } from "@aws-sdk/client-bedrock";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AwsError, TagPolicyError, UsageError } from "../../../../core/errors.js";
 import { resolveModelSource } from "../../../../inference/bedrock/model-source.js";
 import { createApplicationProfile, listApplicationProfiles } from "../../../../inference/bedrock/profiles.js";
@@ -165,6 +165,20 @@ describe("resolveModelSource", () => {
     const e = (await resolveModelSource(client, HAIKU).catch((x: unknown) => x)) as UsageError;
     expect(e.message).toMatch(/cannot be invoked on demand \(it supports INFERENCE_PROFILE\)/);
     expect(e.hint).toMatch(/us\.<model id>/);
+  });
+  it("asks for a region when the client has none", async () => {
+    vi.stubEnv("AWS_REGION", undefined);
+    vi.stubEnv("AWS_DEFAULT_REGION", undefined);
+    vi.stubEnv("AWS_PROFILE", undefined);
+    vi.stubEnv("AWS_CONFIG_FILE", "/nonexistent/aws-config");
+    const noRegion = new BedrockClient({ credentials: { accessKeyId: "x", secretAccessKey: "y" } });
+    try {
+      const e = (await resolveModelSource(noRegion, HAIKU).catch((x: unknown) => x)) as UsageError;
+      expect(e).toBeInstanceOf(UsageError);
+      expect(e.hint).toMatch(/--region/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
   it("rejects malformed input without calling AWS", async () => {
     await expect(resolveModelSource(client, "claude 3 haiku")).rejects.toThrow(/is not a model id/);
