@@ -22,7 +22,12 @@ async function tagKeyOf(ctx: CommandContext): Promise<string> {
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
   return rows
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  "))
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
     .join("\n");
 }
 
@@ -135,8 +140,18 @@ export const registerProfiles: CommandRegistrar = (y, run) =>
             profiles.length === 0
               ? "No application inference profiles."
               : table([
-                  ["NAME", "LOB", "MODEL", "STATUS", "ARN"],
-                  ...profiles.map((p) => [p.name, p.lob ?? "-", p.modelId ?? "-", p.status, p.arn]),
+                  ["NAME", "LOB", "MODEL", "STATUS", "ARN", "OTHER TAGS"],
+                  ...profiles.map((p) => [
+                    p.name,
+                    p.lob ?? "-",
+                    p.modelId ?? "-",
+                    p.status,
+                    p.arn,
+                    p.tags
+                      .filter((t) => t.Key !== tagKey)
+                      .map((t) => `${t.Key}=${t.Value}`)
+                      .join(" "),
+                  ]),
                 ]),
           );
           return undefined;

@@ -84,7 +84,7 @@ describe("smcb profiles list", () => {
   it("lists every application profile with LOB, model and status", async () => {
     const r = await runCli(["profiles", "list", ...CFG]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split("\n")[0]).toMatch(/^NAME\s+LOB\s+MODEL\s+STATUS\s+ARN$/);
+    expect(r.stdout.split("\n")[0]).toMatch(/^NAME\s+LOB\s+MODEL\s+STATUS\s+ARN\s+OTHER TAGS$/);
     expect(r.stdout).toMatch(
       /name-r1\s+retail\s+amazon\.nova-pro-v1:0\s+ACTIVE\s+arn:aws:bedrock:us-east-1:111122223333:application-inference-profile\/r1/,
     );
