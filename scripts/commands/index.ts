@@ -2,6 +2,12 @@
 import type { CommandRegistrar } from "../cli.js";
 import { registerAudit } from "./audit.js";
 import { registerConfig } from "./config.js";
+import { registerProfiles } from "./profiles.js";
 import { registerTags } from "./tags.js";
 
-export const commands: readonly CommandRegistrar[] = [registerConfig, registerTags, registerAudit];
+export const commands: readonly CommandRegistrar[] = [
+  registerConfig,
+  registerTags,
+  registerAudit,
+  registerProfiles,
+];

@@ -1,120 +1,197 @@
 /**
- * botocore's API models (DESIGN §4 / preamble): checks that the requests we send have the shape AWS defines.
- * Python 3.11 with botocore is on every machine, CI included; the models are read straight from its data folder.
+ * Checks request and response objects against botocore's service models (the API models the AWS SDKs are
+ * generated from): required members, no unknown members, string patterns and lengths, enums, list and map sizes,
+ * number ranges, unions. Python 3 with botocore is on every machine running the tests (DESIGN §4).
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 
-interface Member {
+interface MemberRef {
   shape: string;
   location?: string;
   locationName?: string;
 }
-
-/** One shape of a botocore service model (the fields the checks use). */
-export interface Shape {
+interface Shape {
   type: string;
-  members?: Record<string, Member>;
   required?: string[];
-  enum?: string[];
+  members?: Record<string, MemberRef>;
+  member?: MemberRef;
+  key?: MemberRef;
+  value?: MemberRef;
+  pattern?: string;
   min?: number;
   max?: number;
-  pattern?: string;
-  member?: { shape: string };
+  enum?: string[];
+  union?: boolean;
+  document?: boolean;
+  eventstream?: boolean;
+}
+interface Operation {
+  http: { method: string; requestUri: string; responseCode?: number };
+  input?: { shape: string };
+  output?: { shape: string };
+}
+/** A botocore service model (the parts used here). */
+export interface ApiModel {
+  readonly metadata: { readonly protocol: string; readonly targetPrefix?: string };
+  readonly operations: Record<string, Operation>;
+  readonly shapes: Record<string, Shape>;
 }
 
-/** A botocore service model. */
-export interface ServiceModel {
-  metadata: { protocol: string; targetPrefix?: string };
-  operations: Record<string, { http: { method: string; requestUri: string }; input?: { shape: string } }>;
-  shapes: Record<string, Shape>;
-}
+let botocoreDir: string | undefined;
 
-let dataDir: string | undefined;
-
-/** Loads `data/<service>/<latest version>/service-2.json.gz` of the installed botocore. */
-export function loadServiceModel(service: string): ServiceModel {
-  dataDir ??= path.join(
-    execFileSync("python3", ["-c", "import botocore,os;print(os.path.dirname(botocore.__file__))"], {
+/** Loads `data/<service>/<version>/service-2.json.gz` of the installed botocore (the newest version). */
+export function loadApiModel(service: string): ApiModel {
+  botocoreDir ??= execFileSync(
+    "python3",
+    ["-c", "import botocore,os;print(os.path.dirname(botocore.__file__))"],
+    {
       encoding: "utf8",
-    }).trim(),
-    "data",
-  );
-  const versions = readdirSync(path.join(dataDir, service)).sort();
-  const dir = path.join(dataDir, service, versions.at(-1) as string);
-  return JSON.parse(gunzipSync(readFileSync(path.join(dir, "service-2.json.gz"))).toString("utf8"));
+    },
+  ).trim();
+  const dir = path.join(botocoreDir, "data", service);
+  const versions = readdirSync(dir).sort();
+  const file = path.join(dir, versions[versions.length - 1] as string, "service-2.json.gz");
+  return JSON.parse(gunzipSync(readFileSync(file)).toString("utf8")) as ApiModel;
 }
 
-/** botocore patterns are Java regexes: most compile as Unicode JS regexes (`\\p{L}`), the rest without the flag. */
-function javaPattern(pattern: string): RegExp {
-  const anchored = `^(?:${pattern})$`;
-  try {
-    return new RegExp(anchored, "u");
-  } catch {
-    return new RegExp(anchored);
-  }
+function anchored(pattern: string): RegExp {
+  // AWS patterns are Java regexes matched against the whole value.
+  return new RegExp(`^(?:${pattern})$`, "u");
 }
 
-/** Every way `value` breaks `shapeName` of `model`; empty when it conforms. */
-export function shapeProblems(
-  model: ServiceModel,
+/**
+ * `sdk`: values as SDK commands take them (timestamps as `Date`, blobs as bytes).
+ * `wire`: values as serialized JSON carries them (timestamps as epoch numbers or ISO strings, blobs as base64).
+ */
+type Form = "sdk" | "wire";
+
+function check(
+  model: ApiModel,
   shapeName: string,
   value: unknown,
-  at = "input",
-): string[] {
+  at: string,
+  out: string[],
+  form: Form,
+): void {
   const shape = model.shapes[shapeName];
-  if (!shape) return [`${at}: unknown shape ${shapeName}`];
-  const problems: string[] = [];
+  if (!shape) {
+    out.push(`${at}: unknown shape ${shapeName}`);
+    return;
+  }
+  if (value === undefined || value === null) return;
   switch (shape.type) {
     case "structure": {
-      if (typeof value !== "object" || value === null) return [`${at}: expected an object`];
-      const obj = value as Record<string, unknown>;
-      for (const req of shape.required ?? [])
-        if (obj[req] === undefined) problems.push(`${at}.${req}: required`);
-      for (const [k, v] of Object.entries(obj)) {
-        if (v === undefined) continue;
-        const m = shape.members?.[k];
-        if (!m) problems.push(`${at}.${k}: not a member of ${shapeName}`);
-        else problems.push(...shapeProblems(model, m.shape, v, `${at}.${k}`));
+      if (shape.document) return;
+      if (typeof value !== "object" || Array.isArray(value)) {
+        out.push(`${at}: expected an object (${shapeName})`);
+        return;
       }
-      break;
+      const obj = value as Record<string, unknown>;
+      const members = shape.members ?? {};
+      for (const k of Object.keys(obj)) {
+        if (k === "$metadata" || k === "$unknown") continue;
+        if (!(k in members)) out.push(`${at}.${k}: not a member of ${shapeName}`);
+      }
+      for (const r of shape.required ?? [])
+        if (obj[r] === undefined || obj[r] === null) out.push(`${at}.${r}: required by ${shapeName}`);
+      if (shape.union) {
+        const set = Object.keys(obj).filter((k) => obj[k] !== undefined && k in members);
+        if (set.length !== 1)
+          out.push(`${at}: union ${shapeName} must set exactly one member, got ${set.length}`);
+      }
+      for (const [k, m] of Object.entries(members)) check(model, m.shape, obj[k], `${at}.${k}`, out, form);
+      return;
     }
-    case "list":
-      if (!Array.isArray(value)) return [`${at}: expected a list`];
-      value.forEach((v, i) => {
-        problems.push(...shapeProblems(model, shape.member?.shape as string, v, `${at}[${i}]`));
-      });
-      break;
-    case "string": {
-      if (typeof value !== "string") return [`${at}: expected a string`];
-      if (shape.enum && !shape.enum.includes(value))
-        problems.push(`${at}: "${value}" not in ${shape.enum.join("|")}`);
+    case "list": {
+      if (!Array.isArray(value)) {
+        out.push(`${at}: expected a list (${shapeName})`);
+        return;
+      }
       if (shape.min !== undefined && value.length < shape.min)
-        problems.push(`${at}: shorter than ${shape.min}`);
+        out.push(`${at}: fewer than ${shape.min} items`);
       if (shape.max !== undefined && value.length > shape.max)
-        problems.push(`${at}: longer than ${shape.max}`);
-      if (shape.pattern && !javaPattern(shape.pattern).test(value))
-        problems.push(`${at}: "${value}" does not match ${shape.pattern}`);
-      break;
+        out.push(`${at}: more than ${shape.max} items`);
+      for (const [i, v] of value.entries())
+        check(model, (shape.member as MemberRef).shape, v, `${at}[${i}]`, out, form);
+      return;
+    }
+    case "map": {
+      if (typeof value !== "object" || Array.isArray(value)) {
+        out.push(`${at}: expected a map (${shapeName})`);
+        return;
+      }
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (shape.min !== undefined && entries.length < shape.min)
+        out.push(`${at}: fewer than ${shape.min} entries`);
+      if (shape.max !== undefined && entries.length > shape.max)
+        out.push(`${at}: more than ${shape.max} entries`);
+      for (const [k, v] of entries) {
+        check(model, (shape.key as MemberRef).shape, k, `${at} key ${JSON.stringify(k)}`, out, form);
+        check(model, (shape.value as MemberRef).shape, v, `${at}[${JSON.stringify(k)}]`, out, form);
+      }
+      return;
+    }
+    case "string": {
+      if (typeof value !== "string") {
+        out.push(`${at}: expected a string (${shapeName})`);
+        return;
+      }
+      const len = [...value].length;
+      if (shape.min !== undefined && len < shape.min)
+        out.push(`${at}: shorter than ${shape.min} (${shapeName})`);
+      if (shape.max !== undefined && len > shape.max)
+        out.push(`${at}: longer than ${shape.max} (${shapeName})`);
+      if (shape.pattern !== undefined && !anchored(shape.pattern).test(value))
+        out.push(`${at}: ${JSON.stringify(value)} does not match ${shapeName} /${shape.pattern}/`);
+      if (shape.enum && !shape.enum.includes(value))
+        out.push(`${at}: ${value} is not one of ${shape.enum.join("|")}`);
+      return;
     }
     case "integer":
     case "long":
-      if (!Number.isInteger(value)) return [`${at}: expected an integer`];
-      if (shape.min !== undefined && (value as number) < shape.min)
-        problems.push(`${at}: below ${shape.min}`);
-      if (shape.max !== undefined && (value as number) > shape.max)
-        problems.push(`${at}: above ${shape.max}`);
-      break;
+    case "float":
+    case "double": {
+      if (typeof value !== "number") {
+        out.push(`${at}: expected a number (${shapeName})`);
+        return;
+      }
+      if ((shape.type === "integer" || shape.type === "long") && !Number.isInteger(value))
+        out.push(`${at}: expected an integer`);
+      if (shape.min !== undefined && value < shape.min) out.push(`${at}: below ${shape.min}`);
+      if (shape.max !== undefined && value > shape.max) out.push(`${at}: above ${shape.max}`);
+      return;
+    }
+    case "boolean":
+      if (typeof value !== "boolean") out.push(`${at}: expected a boolean`);
+      return;
     case "timestamp":
-      if (typeof value !== "number" && typeof value !== "string")
-        problems.push(`${at}: expected a timestamp`);
-      break;
+      if (form === "sdk" ? !(value instanceof Date) : typeof value !== "number" && typeof value !== "string")
+        out.push(`${at}: expected a ${form === "sdk" ? "Date" : "timestamp"}`);
+      return;
+    case "blob":
+      if (!(value instanceof Uint8Array) && typeof value !== "string") out.push(`${at}: expected bytes`);
+      return;
     default:
-      break;
+      out.push(`${at}: unsupported shape type ${shape.type}`);
   }
-  return problems;
+}
+
+/** Every way `value` breaks `operation`'s input (`"input"`) or output (`"output"`) shape; empty when it conforms. */
+export function shapeProblems(
+  model: ApiModel,
+  operation: string,
+  direction: "input" | "output",
+  value: unknown,
+): string[] {
+  const op = model.operations[operation];
+  const ref = op?.[direction];
+  if (!ref) return [`${operation} has no ${direction} shape`];
+  const out: string[] = [];
+  check(model, ref.shape, value, operation, out, "sdk");
+  return out;
 }
 
 /** A request as it went over the wire. */
@@ -133,17 +210,21 @@ export interface WireRequest {
  * @returns the operation name and every problem found
  */
 export function checkWireRequest(
-  model: ServiceModel,
+  model: ApiModel,
   req: WireRequest,
 ): { operation: string; problems: string[] } {
+  const wireProblems = (op: Operation, params: unknown): string[] => {
+    const out: string[] = [];
+    check(model, op.input?.shape as string, params, "input", out, "wire");
+    return out;
+  };
   if (model.metadata.protocol === "json") {
     const target = req.headers["x-amz-target"] ?? "";
     const operation = target.slice(`${model.metadata.targetPrefix}.`.length);
     const op = model.operations[operation];
     if (!target.startsWith(`${model.metadata.targetPrefix}.`) || !op)
       return { operation, problems: [`unknown target ${target}`] };
-    const body = JSON.parse(req.body ?? "{}") as unknown;
-    return { operation, problems: shapeProblems(model, op.input?.shape as string, body) };
+    return { operation, problems: wireProblems(op, JSON.parse(req.body ?? "{}")) };
   }
   const entry = Object.entries(model.operations).find(
     ([, o]) => o.http.method === req.method && o.http.requestUri.split("?")[0] === req.path,
@@ -167,6 +248,6 @@ export function checkWireRequest(
       params[member[0]] = shape?.type === "integer" ? Number(v) : v;
     }
   }
-  problems.push(...shapeProblems(model, op.input?.shape as string, params));
+  problems.push(...wireProblems(op, params));
   return { operation, problems };
 }

@@ -7,12 +7,7 @@ import { BedrockClient } from "@aws-sdk/client-bedrock";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditTags } from "../../../core/audit/index.js";
-import {
-  checkWireRequest,
-  loadServiceModel,
-  type ServiceModel,
-  type WireRequest,
-} from "../../support/api-model.js";
+import { type ApiModel, checkWireRequest, loadApiModel, type WireRequest } from "../../support/api-model.js";
 
 const ACCOUNT = "111122223333";
 const IC_ARN = `arn:aws:sagemaker:us-east-1:${ACCOUNT}:inference-component/ic-retail`;
@@ -65,11 +60,11 @@ function fakeAws(answers: Record<string, unknown>) {
 }
 
 describe("request shapes against botocore's models", () => {
-  let sagemakerModel: ServiceModel;
-  let bedrockModel: ServiceModel;
+  let sagemakerModel: ApiModel;
+  let bedrockModel: ApiModel;
   beforeAll(() => {
-    sagemakerModel = loadServiceModel("sagemaker");
-    bedrockModel = loadServiceModel("bedrock");
+    sagemakerModel = loadApiModel("sagemaker");
+    bedrockModel = loadApiModel("bedrock");
   });
 
   it("inference components, Bedrock profiles, tags, execution parameters and AddTags conform", async () => {
@@ -161,8 +156,8 @@ describe("request shapes against botocore's models", () => {
     expect(bad.operation).toBe("ListInferenceProfiles");
     expect(bad.problems).toEqual([
       "query typeEquals: not a querystring member of ListInferenceProfiles",
-      'input.typeEquals: "CUSTOM" not in SYSTEM_DEFINED|APPLICATION',
       "input.maxResults: above 1000",
+      "input.typeEquals: CUSTOM is not one of SYSTEM_DEFINED|APPLICATION",
     ]);
     const badSm = checkWireRequest(sagemakerModel, {
       method: "POST",
@@ -172,8 +167,8 @@ describe("request shapes against botocore's models", () => {
       body: JSON.stringify({ ResourceARN: "x", MaxResults: 10 }),
     });
     expect(badSm.problems).toEqual([
-      "input.ResourceArn: required",
       "input.ResourceARN: not a member of ListTagsInput",
+      "input.ResourceArn: required by ListTagsInput",
       "input.MaxResults: below 50",
     ]);
   });
