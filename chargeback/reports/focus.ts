@@ -6,7 +6,7 @@
 import { stringify } from "csv-stringify/sync";
 import { DEFAULT_TAG_KEY } from "../../core/tags.js";
 import type { AllocationLine, ChargebackReport, InScopeService } from "../model.js";
-import { monthBounds } from "./month-bounds.js";
+import { isoSeconds, monthBounds } from "../month-bounds.js";
 
 /** Options of {@link renderFocus}. */
 export interface FocusOptions {
@@ -75,7 +75,9 @@ function description(l: AllocationLine): string {
  */
 export function renderFocus(report: ChargebackReport, options: FocusOptions = {}): string {
   const tagKey = options.tagKey ?? DEFAULT_TAG_KEY;
-  const { start, end } = monthBounds(report.month);
+  const bounds = monthBounds(report.month);
+  const start = isoSeconds(bounds.start);
+  const end = isoSeconds(bounds.end);
   const estimated = String(report.reconciliation.estimated);
   const rows = report.lines.map((l) => {
     const tagged = l.lob !== null && l.category !== "idle" && l.category !== "unallocated";
