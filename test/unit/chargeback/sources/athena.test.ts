@@ -71,11 +71,9 @@ describe("runAthenaQuery", () => {
 
   it("fails with the reason when the query fails", async () => {
     mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-2" });
-    mock
-      .on(GetQueryExecutionCommand)
-      .resolves({
-        QueryExecution: { Status: { State: "FAILED", StateChangeReason: "TABLE_NOT_FOUND: cur" } },
-      });
+    mock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: "FAILED", StateChangeReason: "TABLE_NOT_FOUND: cur" } },
+    });
     const failed = runAthenaQuery(client, "SELECT 1", { database: "cur", pollMs: 1 });
     await expect(failed).rejects.toBeInstanceOf(DataSourceError);
     await expect(failed).rejects.toThrow("Athena query q-2 failed: TABLE_NOT_FOUND: cur");
