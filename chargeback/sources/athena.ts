@@ -26,6 +26,8 @@ export interface AthenaQueryOptions {
   readonly pollMs?: number;
   /** Longest wait for the query to finish, in ms. @default 900000 (15 minutes) */
   readonly timeoutMs?: number;
+  /** Called with a progress message on each status check (for the CLI's stderr). */
+  readonly onProgress?: (message: string) => void;
 }
 
 /** A query's result: column names and rows of text cells (`null` for SQL NULL). */
@@ -57,6 +59,7 @@ async function waitUntilQueryDone(client: AthenaClient, id: string, opts: Athena
           { hint: "Check the table, the database and the workgroup in the configuration's athena block." },
         );
     }
+    opts.onProgress?.(`Athena query ${id}: ${status?.State ?? "unknown"}`);
     if (Date.now() + delay > deadline)
       throw new DataSourceError(
         `Athena query ${id} did not finish within ${(opts.timeoutMs ?? 900_000) / 1000} s.`,

@@ -45,6 +45,8 @@ export interface CloudWatchUsageOptions {
   readonly lobDimension?: string;
   /** Series to query even when `ListMetrics` no longer lists them: every endpoint × LOB, without component. */
   readonly candidates?: { readonly endpoints: readonly string[]; readonly lobs: readonly string[] };
+  /** Called with a progress message after each batch (for the CLI's stderr). */
+  readonly onProgress?: (message: string) => void;
 }
 
 interface Series {
@@ -141,6 +143,9 @@ export async function readCloudWatchUsage(
     } catch (e) {
       throw toAwsError("GetMetricData", e);
     }
+    options.onProgress?.(
+      `CloudWatch: read ${Math.min(b + METRIC_DATA_BATCH, all.length)} of ${all.length} series`,
+    );
   }
 
   const usage: EndpointUsage[] = [];

@@ -43,13 +43,16 @@ describe("runAthenaQuery", () => {
       .resolves({
         ResultSet: { Rows: [row("2", "y"), { Data: [{ VarCharValue: "3" }, {}] }], ResultSetMetadata: meta },
       });
+    const progress: string[] = [];
     const out = await runAthenaQuery(client, "SELECT a, b FROM t WHERE m = ?", {
       database: "cur",
       workgroup: "finops",
       outputLocation: "s3://bucket/athena/",
       parameters: ["'2026-10'"],
       pollMs: 1,
+      onProgress: (m) => progress.push(m),
     });
+    expect(progress).toEqual(["Athena query q-1: QUEUED", "Athena query q-1: RUNNING"]);
     expect(out).toEqual({
       columns: ["a", "b"],
       rows: [

@@ -40,7 +40,12 @@ describe("readCloudWatchUsage", () => {
   it("reads every page of a batch: calls = batches × pages", async () => {
     const fake = fakeCloudWatch(1000, 200);
     restore = fake.restore;
-    const out = await readCloudWatchUsage(fake.client, { month: "2026-10" });
+    const progress: string[] = [];
+    const out = await readCloudWatchUsage(fake.client, {
+      month: "2026-10",
+      onProgress: (m) => progress.push(m),
+    });
+    expect(progress).toEqual(["CloudWatch: read 500 of 1000 series", "CloudWatch: read 1000 of 1000 series"]);
     expect(fake.dataCalls).toHaveLength(2 * 3); // 2 batches of 500, 3 pages each (200, 200, 100)
     const total = out.usage.reduce((s, u) => s + u.invocations + u.inputTokens + u.outputTokens, 0);
     expect(total).toBe(3000);
