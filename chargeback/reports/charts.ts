@@ -6,6 +6,7 @@
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { ChargebackReport } from "../model.js";
+import { percent } from "./tables.js";
 
 const FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif";
 const CONFIG = {
@@ -28,9 +29,27 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 /** Cost per LOB, stacked dedicated / shared / Bedrock (horizontal bars). */
 export function lobCostSpec(r: ChargebackReport): TopLevelSpec {
   const values = r.lobs.flatMap((l) => [
-    { lob: l.lob, category: "dedicated", rank: 0, cost: Number(l.dedicated) },
-    { lob: l.lob, category: "shared", rank: 1, cost: Number(l.shared) },
-    { lob: l.lob, category: "Bedrock", rank: 2, cost: Number(l.bedrock) },
+    {
+      lob: l.lob,
+      category: "dedicated",
+      rank: 0,
+      cost: Number(l.dedicated),
+      label: `${l.lob}, dedicated: ${l.dedicated} ${r.currency}`,
+    },
+    {
+      lob: l.lob,
+      category: "shared",
+      rank: 1,
+      cost: Number(l.shared),
+      label: `${l.lob}, shared: ${l.shared} ${r.currency}`,
+    },
+    {
+      lob: l.lob,
+      category: "Bedrock",
+      rank: 2,
+      cost: Number(l.bedrock),
+      label: `${l.lob}, Bedrock: ${l.bedrock} ${r.currency}`,
+    },
   ]);
   return {
     width: 560,
@@ -47,6 +66,7 @@ export function lobCostSpec(r: ChargebackReport): TopLevelSpec {
         scale: { domain: ["dedicated", "shared", "Bedrock"], range: ["#4c78a8", "#f58518", "#54a24b"] },
       },
       order: { field: "rank", type: "quantitative" },
+      description: { field: "label", type: "nominal" },
     },
     config: CONFIG,
   } as TopLevelSpec;
@@ -57,8 +77,18 @@ export function utilizationSpec(r: ChargebackReport): TopLevelSpec {
   const values = r.sharedEndpoints.flatMap((e) => {
     const used = Math.min(1, Math.max(0, e.utilization));
     return [
-      { endpoint: e.endpoint, part: "used", share: used * 100 },
-      { endpoint: e.endpoint, part: "idle", share: (1 - used) * 100 },
+      {
+        endpoint: e.endpoint,
+        part: "used",
+        share: used * 100,
+        label: `${e.endpoint}: ${percent(used)} used`,
+      },
+      {
+        endpoint: e.endpoint,
+        part: "idle",
+        share: (1 - used) * 100,
+        label: `${e.endpoint}: ${percent(1 - used)} idle`,
+      },
     ];
   });
   return {
@@ -81,6 +111,7 @@ export function utilizationSpec(r: ChargebackReport): TopLevelSpec {
         scale: { domain: ["used", "idle"], range: ["#4c78a8", "#bab0ac"] },
       },
       order: { field: "part", type: "ordinal", sort: "descending" },
+      description: { field: "label", type: "nominal" },
     },
     config: CONFIG,
   } as TopLevelSpec;
@@ -91,7 +122,14 @@ export function pricePerTokenSpec(r: ChargebackReport): TopLevelSpec {
   const values = r.sharedEndpoints.flatMap((e) => [
     ...(e.effectiveCostPerMillionTokens == null
       ? []
-      : [{ endpoint: e.endpoint, measure: "effective", price: Number(e.effectiveCostPerMillionTokens) }]),
+      : [
+          {
+            endpoint: e.endpoint,
+            measure: "effective",
+            price: Number(e.effectiveCostPerMillionTokens),
+            label: `${e.endpoint}, effective: ${e.effectiveCostPerMillionTokens} ${r.currency} per million tokens`,
+          },
+        ]),
     ...(e.fullUtilizationCostPerMillionTokens == null
       ? []
       : [
@@ -99,6 +137,7 @@ export function pricePerTokenSpec(r: ChargebackReport): TopLevelSpec {
             endpoint: e.endpoint,
             measure: "at full utilization",
             price: Number(e.fullUtilizationCostPerMillionTokens),
+            label: `${e.endpoint}, at full utilization: ${e.fullUtilizationCostPerMillionTokens} ${r.currency} per million tokens`,
           },
         ]),
   ]);
@@ -117,6 +156,7 @@ export function pricePerTokenSpec(r: ChargebackReport): TopLevelSpec {
         title: "Price",
         scale: { domain: ["effective", "at full utilization"], range: ["#e45756", "#72b7b2"] },
       },
+      description: { field: "label", type: "nominal" },
     },
     config: CONFIG,
   } as TopLevelSpec;

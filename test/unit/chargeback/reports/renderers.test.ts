@@ -132,6 +132,10 @@ describe("renderHtml", () => {
     expect(html).toContain('<td class="num">461.5385</td>');
     expect(html).toContain("Reconciled: report total 1178.45 USD");
     expect(html).not.toContain("estimated</span>");
+    // chart marks carry the exact figures for screen readers
+    expect(html).toContain('aria-label="retail, Bedrock: 36.20 USD"');
+    expect(html).toContain('aria-label="shared-embed: 75.0% idle"');
+    expect(html).toContain('aria-label="shared-llm, effective: 461.5385 USD per million tokens"');
   });
 
   it("is deterministic", async () => {
