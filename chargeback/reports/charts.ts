@@ -3,7 +3,7 @@
  * SVG text by a headless vega View. Text is measured by vega's estimate (no canvas package), so the SVG is
  * the same on every machine for the same report.
  */
-import { parse, View } from "vega";
+import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { ChargebackReport } from "../model.js";
 import { percent } from "./tables.js";
@@ -16,9 +16,13 @@ const CONFIG = {
   legend: { labelFontSize: 11, titleFontSize: 12, orient: "bottom", labelLimit: 300 },
 } as const;
 
+// vega measures text with the optional `canvas` package when it is installed, and estimates otherwise; always
+// estimating keeps the SVG identical on every machine. `textMetrics` is exported by vega but not typed.
+(vega as unknown as { textMetrics: { canvas(use: boolean): void } }).textMetrics.canvas(false);
+
 /** Renders a vega-lite spec to an SVG string with a headless vega View (`renderer: "none"`). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: "none" });
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {
