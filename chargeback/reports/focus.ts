@@ -64,7 +64,8 @@ function description(l: AllocationLine): string {
  *   is applied), in `BillingCurrency`.
  * - `BillingPeriod*` and `ChargePeriod*` are the report's month, `[start, end)` in UTC.
  * - `ChargeCategory` is `Usage`; `ServiceCategory` is `AI and Machine Learning`.
- * - `Tags` is a JSON object with the LOB tag (`{"LineOfBusiness":"retail"}`), empty (`{}`) when unallocated or idle.
+ * - `Tags` is a JSON object with the LOB tag (`{"LineOfBusiness":"retail"}`) on rows allocated by that tag
+ *   (dedicated, Bedrock), `{}` on the others: a shared endpoint's own tag names its owner, not the LOB charged.
  * - `x_Lob` (the LOB, `__idle__`, or empty), `x_Category` (`dedicated|shared|bedrock|idle|unallocated`),
  *   `x_AllocationMethod`, `x_SharedEndpoint` and `x_Estimated` describe the allocation.
  *
@@ -80,7 +81,8 @@ export function renderFocus(report: ChargebackReport, options: FocusOptions = {}
   const end = isoSeconds(bounds.end);
   const estimated = String(report.reconciliation.estimated);
   const rows = report.lines.map((l) => {
-    const tagged = l.lob !== null && l.category !== "idle" && l.category !== "unallocated";
+    // Tags are the resource's own tags (FOCUS): only dedicated and Bedrock rows were allocated by their LOB tag.
+    const tagged = l.lob !== null && (l.category === "dedicated" || l.category === "bedrock");
     return [
       l.cost,
       l.cost,

@@ -85,7 +85,10 @@ describe("renderFocus", () => {
 
   it("writes the configured tag key into Tags", () => {
     const out = rows(renderFocus(fixtureReport(), { tagKey: "CostCenter" }));
-    expect(out.find((r) => r.x_Lob === "wealth")?.Tags).toBe('{"CostCenter":"wealth"}');
+    expect(out.find((r) => r.x_Lob === "wealth" && r.x_Category === "bedrock")?.Tags).toBe(
+      '{"CostCenter":"wealth"}',
+    );
+    expect(out.find((r) => r.x_Lob === "wealth" && r.x_Category === "shared")?.Tags).toBe("{}");
   });
 });
 
