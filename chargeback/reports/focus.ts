@@ -38,7 +38,7 @@ export const FOCUS_COLUMNS = [
   "x_Estimated",
 ] as const;
 
-/** FOCUS `ServiceName` of each in-scope service (as AWS names them in its own FOCUS export). */
+/** FOCUS `ServiceName` of each in-scope service (the names AWS gives these services). */
 const SERVICE_NAME: Readonly<Record<InScopeService, string>> = {
   AmazonSageMaker: "Amazon SageMaker",
   AmazonBedrock: "Amazon Bedrock",

@@ -74,7 +74,7 @@ export async function renderHtml(report: ChargebackReport): Promise<string> {
     .filter((c) => c.svg !== undefined)
     .map(
       (c) => `<h2>${escapeHtml(c.title)}${badge(est)}</h2>
-<figure id="${escapeHtml(c.id)}" role="img" aria-label="${escapeHtml(c.title)}">
+<figure id="${escapeHtml(c.id)}">
 ${c.svg}
 <figcaption>${escapeHtml(c.title)}, ${escapeHtml(report.month)}${est ? " (estimated)" : ""}</figcaption>
 </figure>`,
