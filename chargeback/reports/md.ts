@@ -9,15 +9,23 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, "\\$&").replace(/\r?\n/g, " ");
 }
 
-function table(t: Table): string {
+function table(t: Table, estimated: boolean): string {
   const head = `| ${t.columns.map(escapeMarkdown).join(" | ")} |`;
   const rule = `|${t.numeric.map((n) => (n ? " ---: " : " --- ")).join("|")}|`;
   const body = t.rows.map((r) => `| ${r.map(escapeMarkdown).join(" | ")} |`);
-  return [`## ${escapeMarkdown(t.title)}`, "", head, rule, ...body, ""].join("\n");
+  return [
+    `## ${escapeMarkdown(t.title)}${estimated ? " — estimated" : ""}`,
+    "",
+    head,
+    rule,
+    ...body,
+    "",
+  ].join("\n");
 }
 
 /**
- * Renders the report as Markdown: a title, the estimated warning when figures are not final, the reconciliation,
+ * Renders the report as Markdown: a title, the estimated warning (and a mark on every heading) when figures are not
+ * final, the reconciliation,
  * then one table each for LOB totals, shared endpoints, shared allocations and unallocated costs.
  * Every value is escaped, so names cannot break the tables.
  *
@@ -28,7 +36,7 @@ function table(t: Table): string {
  */
 export function renderMarkdown(report: ChargebackReport): string {
   const rec = report.reconciliation;
-  const out = [`# Chargeback ${escapeMarkdown(report.month)}`, ""];
+  const out = [`# Chargeback ${escapeMarkdown(report.month)}${rec.estimated ? " (estimated)" : ""}`, ""];
   if (rec.estimated)
     out.push(
       "> **Estimated:** the source says these figures are not final (the month has not ended or the bill is not closed).",
@@ -41,7 +49,7 @@ export function renderMarkdown(report: ChargebackReport): string {
     "",
   );
   for (const t of reportTables(report)) {
-    if (t.rows.length > 0) out.push(table(t));
+    if (t.rows.length > 0) out.push(table(t, rec.estimated));
   }
   return out.join("\n");
 }

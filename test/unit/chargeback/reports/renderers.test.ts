@@ -105,7 +105,12 @@ describe("renderMarkdown", () => {
   });
 
   it("warns when figures are estimated", () => {
-    expect(renderMarkdown(fixtureReport(true))).toContain("> **Estimated:**");
+    const md = renderMarkdown(fixtureReport(true));
+    expect(md).toContain("> **Estimated:**");
+    expect(md).toContain("# Chargeback 2026-10 (estimated)");
+    const headings = md.split("\n").filter((l) => l.startsWith("## "));
+    expect(headings.length).toBe(5);
+    expect(headings.every((h) => h.endsWith(" — estimated"))).toBe(true);
   });
 
   it("escapes values so they cannot break a table or inject markup", () => {
