@@ -25,8 +25,8 @@ function table(t: Table, estimated: boolean): string {
 
 /**
  * Renders the report as Markdown: a title, the estimated warning (and a mark on every heading) when figures are not
- * final, the reconciliation,
- * then one table each for LOB totals, shared endpoints, shared allocations and unallocated costs.
+ * final, the reconciliation, then one table each for the summary, LOB totals, shared endpoints, shared allocations
+ * and unallocated costs (tables without rows are left out).
  * Every value is escaped, so names cannot break the tables.
  *
  * @example
