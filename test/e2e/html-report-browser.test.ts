@@ -15,33 +15,43 @@ import { fixtureReport } from "../fixtures/chargeback-report.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** Launches Chromium once; a missing browser fails the test that needs it (never a skip). */
+function launcher(): () => Promise<Browser> {
+  let launched: Promise<Browser> | undefined;
+  return () => {
+    launched ??= (async () => {
+      if (!existsSync(CHROMIUM))
+        throw new Error(
+          `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+        );
+      return chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      });
+    })();
+    return launched;
+  };
+}
+
 describe("HTML report in a real browser", () => {
-  let browser: Browser;
+  const browser = launcher();
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-      );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
     dir = await mkdtemp(path.join(tmpdir(), "smcb-html-"));
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await (await browser().catch(() => undefined))?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -51,7 +61,7 @@ describe("HTML report in a real browser", () => {
       await writeFile(file, await renderHtml(fixtureReport(estimated)));
       const url = pathToFileURL(file).href;
 
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const page = await (await browser()).newPage({ viewport: { width: 1200, height: 900 } });
       const errors: string[] = [];
       const requests: string[] = [];
       page.on("console", (m) => {
