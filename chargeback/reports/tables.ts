@@ -37,13 +37,13 @@ export function summaryTable(r: ChargebackReport): Table {
   return { title: "Summary", columns: ["Figure", "Value"], numeric: [false, true], rows };
 }
 
-/** Cost per LOB by category, with a total row. */
+/** Cost per LOB by category, with a row of all LOBs (idle lines and unallocated costs are not in it). */
 export function lobTable(r: ChargebackReport): Table {
   const rows = r.lobs.map((l) => [l.lob, l.dedicated, l.shared, l.bedrock, l.total]);
   const total = (pick: (l: ChargebackReport["lobs"][number]) => string) =>
     formatMoney(sum(r.lobs.map((l) => dec(pick(l)))));
   rows.push([
-    "Total",
+    "All LOBs",
     total((l) => l.dedicated),
     total((l) => l.shared),
     total((l) => l.bedrock),

@@ -41,7 +41,7 @@ export interface CloudWatchUsageOptions {
   readonly month: string;
   /** The metrics namespace. @default "SMChargeback" */
   readonly namespace?: string;
-  /** The LOB dimension name (the recorder uses the LOB tag key). @default "LineOfBusiness" */
+  /** The LOB dimension name the recorder publishes. @default "LineOfBusiness" */
   readonly lobDimension?: string;
   /** Series to query even when `ListMetrics` no longer lists them: every endpoint × LOB, without component. */
   readonly candidates?: { readonly endpoints: readonly string[]; readonly lobs: readonly string[] };

@@ -98,7 +98,7 @@ describe("renderMarkdown", () => {
     expect(md).toContain("# Chargeback 2026-10");
     expect(md).toContain("Reconciled: the report total equals the source total, 1178.45 USD, to the cent.");
     expect(md).toContain("| retail | 120.00 | 300.00 | 36.20 | 456.20 |");
-    expect(md).toContain("| Total | 420.00 | 625.00 | 48.35 | 1093.35 |");
+    expect(md).toContain("| All LOBs | 420.00 | 625.00 | 48.35 | 1093.35 |");
     expect(md).toContain("| shared-llm | 600.00 | 400 | 80.0% | 0.00 | 1,300,000 | 461.5385 | 200.0000 |");
     expect(md).toContain("| unknown-lob:Retail | AmazonSageMaker | 3.00 |");
     expect(md).not.toContain("Estimated");
