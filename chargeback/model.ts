@@ -79,6 +79,12 @@ export interface SharedEndpointReport {
   readonly utilization: number;
   readonly allocations: readonly SharedAllocation[];
   readonly idle: string;
+  /** Input plus output tokens of all LOBs (unweighted); an addition to §3.6. */
+  readonly totalTokens?: number;
+  /** `cost / totalTokens × 10^6`, four places; `null` without tokens; an addition to §3.6. */
+  readonly effectiveCostPerMillionTokens?: string | null;
+  /** `cost / capacityTokens × 10^6` (the price at full utilization), four places; `null` without capacity; an addition to §3.6. */
+  readonly fullUtilizationCostPerMillionTokens?: string | null;
 }
 
 /** One unallocated amount. */

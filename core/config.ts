@@ -59,7 +59,11 @@ const costsSchema = z.discriminatedUnion("type", [
     .refine((c) => (c.path === undefined) !== (c.athena === undefined), {
       message: "give exactly one of path (local CUR files) or athena (a CUR table)",
     }),
-  z.strictObject({ type: z.literal("cost-explorer") }),
+  z.strictObject({
+    type: z.literal("cost-explorer"),
+    /** Cost Explorer SERVICE values counted as Bedrock (add Marketplace "… (Amazon Bedrock Edition)" models). */
+    bedrockServices: z.array(z.string().min(1)).min(1).optional(),
+  }),
 ]);
 
 const sharedEndpointSchema = z.strictObject({

@@ -1,0 +1,164 @@
+/**
+ * Usage source: the CloudWatch metrics the `cloudwatch` usage recorder publishes (DESIGN §3.3): namespace
+ * `SMChargeback`, metrics `Invocations`, `InputTokens`, `OutputTokens`, dimensions `EndpointName` +
+ * `LineOfBusiness` (+ `InferenceComponentName`).
+ *
+ * The series are found with `ListMetrics` (every page; repeated entries removed) and read with `GetMetricData`
+ * in batches of 500 `MetricStat` queries (statistic `Sum`, period one day, so a 31-day month is at most 31 data
+ * points per series and 15,500 per call, well under the 100,800 limit); the daily sums are added up. `SEARCH`
+ * expressions are not used. A month needs ⌈N/500⌉ `GetMetricData` calls for N series, pages aside.
+ *
+ * CloudWatch's `ListMetrics` only lists metrics with data in the last two weeks; pass `candidates` (the configured
+ * shared endpoints and LOBs) so that series of an older month are queried even when no longer listed.
+ */
+import {
+  type CloudWatchClient,
+  type Dimension,
+  type MetricDataQuery,
+  paginateGetMetricData,
+  paginateListMetrics,
+} from "@aws-sdk/client-cloudwatch";
+import { DataSourceError, toAwsError } from "../../core/errors.js";
+import { DEFAULT_TAG_KEY } from "../../core/tags.js";
+import type { EndpointUsage, UsageSourceResult } from "../model.js";
+import { monthBounds } from "../month-bounds.js";
+
+/** The recorder's default namespace. */
+export const DEFAULT_USAGE_NAMESPACE = "SMChargeback";
+/** Most queries in one `GetMetricData` call. */
+export const METRIC_DATA_BATCH = 500;
+/** The `GetMetricData` period: one day. */
+export const USAGE_PERIOD_SECONDS = 86_400;
+
+const METRICS = ["Invocations", "InputTokens", "OutputTokens"] as const;
+type UsageMetric = (typeof METRICS)[number];
+const ENDPOINT_DIMENSION = "EndpointName";
+const COMPONENT_DIMENSION = "InferenceComponentName";
+
+/** Options of {@link readCloudWatchUsage}. */
+export interface CloudWatchUsageOptions {
+  /** The month, `YYYY-MM`. */
+  readonly month: string;
+  /** The metrics namespace. @default "SMChargeback" */
+  readonly namespace?: string;
+  /** The LOB dimension name the recorder publishes. @default "LineOfBusiness" */
+  readonly lobDimension?: string;
+  /** Series to query even when `ListMetrics` no longer lists them: every endpoint × LOB, without component. */
+  readonly candidates?: { readonly endpoints: readonly string[]; readonly lobs: readonly string[] };
+  /** Called with a progress message after each batch (for the CLI's stderr). */
+  readonly onProgress?: (message: string) => void;
+}
+
+interface Series {
+  readonly metric: UsageMetric;
+  readonly endpoint: string;
+  readonly lob: string;
+  readonly dimensions: Dimension[];
+}
+
+function seriesKey(metric: string, dimensions: readonly Dimension[]): string {
+  const dims = [...dimensions].map((d) => `${d.Name}=${d.Value}`).sort();
+  return `${metric}\u0000${dims.join("\u0000")}`;
+}
+
+/**
+ * Reads a month's shared-endpoint usage per endpoint and LOB from CloudWatch metrics.
+ * Bedrock series (`InferenceProfileId` instead of `EndpointName`) are not endpoint usage and are left out.
+ *
+ * @example
+ * ```ts
+ * const cw = makeClient(CloudWatchClient, { region: "us-east-1" });
+ * const { usage } = await readCloudWatchUsage(cw, { month: "2026-10" });
+ * ```
+ * @throws {@link AwsError} when a call fails; {@link DataSourceError} when CloudWatch reports a query failed
+ */
+export async function readCloudWatchUsage(
+  client: CloudWatchClient,
+  options: CloudWatchUsageOptions,
+): Promise<UsageSourceResult> {
+  const namespace = options.namespace ?? DEFAULT_USAGE_NAMESPACE;
+  const lobDimension = options.lobDimension ?? DEFAULT_TAG_KEY;
+  const { start, end } = monthBounds(options.month);
+
+  const series = new Map<string, Series>();
+  const add = (metric: UsageMetric, dimensions: Dimension[]) => {
+    const endpoint = dimensions.find((d) => d.Name === ENDPOINT_DIMENSION)?.Value;
+    const lob = dimensions.find((d) => d.Name === lobDimension)?.Value;
+    if (endpoint === undefined || lob === undefined) return;
+    const known = new Set([ENDPOINT_DIMENSION, lobDimension, COMPONENT_DIMENSION]);
+    if (dimensions.some((d) => !known.has(d.Name ?? ""))) return;
+    const key = seriesKey(metric, dimensions);
+    if (!series.has(key)) series.set(key, { metric, endpoint, lob, dimensions });
+  };
+
+  try {
+    for await (const page of paginateListMetrics({ client }, { Namespace: namespace })) {
+      for (const m of page.Metrics ?? []) {
+        if ((METRICS as readonly string[]).includes(m.MetricName ?? ""))
+          add(m.MetricName as UsageMetric, m.Dimensions ?? []);
+      }
+    }
+  } catch (e) {
+    throw toAwsError("ListMetrics", e);
+  }
+  for (const endpoint of options.candidates?.endpoints ?? [])
+    for (const lob of options.candidates?.lobs ?? [])
+      for (const metric of METRICS)
+        add(metric, [
+          { Name: ENDPOINT_DIMENSION, Value: endpoint },
+          { Name: lobDimension, Value: lob },
+        ]);
+
+  const all = [...series.values()];
+  const sums = new Map<string, Record<UsageMetric, number>>();
+  for (let b = 0; b < all.length; b += METRIC_DATA_BATCH) {
+    const batch = all.slice(b, b + METRIC_DATA_BATCH);
+    const queries: MetricDataQuery[] = batch.map((s, i) => ({
+      Id: `q${i}`,
+      MetricStat: {
+        Metric: { Namespace: namespace, MetricName: s.metric, Dimensions: s.dimensions },
+        Period: USAGE_PERIOD_SECONDS,
+        Stat: "Sum",
+      },
+      ReturnData: true,
+    }));
+    try {
+      for await (const page of paginateGetMetricData(
+        { client },
+        { StartTime: start, EndTime: end, MetricDataQueries: queries, ScanBy: "TimestampAscending" },
+      )) {
+        for (const r of page.MetricDataResults ?? []) {
+          if (r.StatusCode === "InternalError" || r.StatusCode === "Forbidden")
+            throw new DataSourceError(
+              `GetMetricData could not read ${namespace} usage metrics (${r.StatusCode}).`,
+            );
+          const s = batch[Number((r.Id ?? "").slice(1))];
+          if (s === undefined) continue;
+          const key = `${s.endpoint}\u0000${s.lob}`;
+          const acc = sums.get(key) ?? { Invocations: 0, InputTokens: 0, OutputTokens: 0 };
+          for (const v of r.Values ?? []) acc[s.metric] += v;
+          sums.set(key, acc);
+        }
+      }
+    } catch (e) {
+      throw toAwsError("GetMetricData", e);
+    }
+    options.onProgress?.(
+      `CloudWatch: read ${Math.min(b + METRIC_DATA_BATCH, all.length)} of ${all.length} series`,
+    );
+  }
+
+  const usage: EndpointUsage[] = [];
+  for (const [key, acc] of [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const [endpoint = "", lob = ""] = key.split("\u0000");
+    if (acc.Invocations === 0 && acc.InputTokens === 0 && acc.OutputTokens === 0) continue;
+    usage.push({
+      endpoint,
+      lob,
+      invocations: Math.round(acc.Invocations),
+      inputTokens: Math.round(acc.InputTokens),
+      outputTokens: Math.round(acc.OutputTokens),
+    });
+  }
+  return { usage, malformed: 0, duplicates: 0 };
+}
