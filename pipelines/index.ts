@@ -1,0 +1,78 @@
+/**
+ * Pipelines: a builder for SageMaker pipeline definitions whose job steps carry the LOB tag chosen per
+ * execution, lint and retro-tagging of definitions made by other tools, upsert and start with a validated LOB.
+ * @module
+ */
+
+export { ConditionStep, type ConditionStepProps } from "./condition-step.js";
+export {
+  type Condition,
+  equalTo,
+  greaterThan,
+  greaterThanOrEqualTo,
+  isIn,
+  lessThan,
+  lessThanOrEqualTo,
+  not,
+  or,
+} from "./conditions.js";
+export {
+  asDefinition,
+  COST_BEARING_STEP_TYPES,
+  DEFINITION_VERSION,
+  type DefinitionParameter,
+  type DefinitionStep,
+  type JsonObject,
+  type JsonValue,
+  type LocatedStep,
+  type PipelineDefinition,
+  parseDefinition,
+  walkSteps,
+} from "./definition.js";
+export { PipelineBuildError, type PipelineBuildProblem } from "./errors.js";
+export {
+  EXECUTION_VARIABLE_NAMES,
+  ExecutionVariables,
+  join,
+  jsonGet,
+  type Operand,
+  type PropertyFile,
+  propertyFile,
+} from "./expressions.js";
+export { FailStep, type FailStepProps } from "./fail-step.js";
+export {
+  type LintFinding,
+  type LintProblem,
+  type LintResult,
+  type LobTagPolicy,
+  lintDefinition,
+} from "./lint.js";
+export { ModelStep, type ModelStepProps } from "./model-step.js";
+export { Parameter } from "./parameter.js";
+export { ParameterBoolean } from "./parameter-boolean.js";
+export { ParameterFloat } from "./parameter-float.js";
+export { ParameterInteger } from "./parameter-integer.js";
+export { ParameterString, type ParameterStringOptions } from "./parameter-string.js";
+export { PIPELINE_NAME_PATTERN, Pipeline, type PipelineProps, type StepTag } from "./pipeline.js";
+export { ProcessingStep, type ProcessingStepProps } from "./processing-step.js";
+export { type PropertyList, type PropertyTree, stepProperties } from "./properties.js";
+export { RegisterModelStep, type RegisterModelStepProps } from "./register-model-step.js";
+export {
+  type CacheConfig,
+  type JobStepOptions,
+  type RetryExceptionType,
+  type RetryPolicy,
+  Step,
+  type StepOptions,
+  type StepType,
+} from "./step.js";
+export { type TagChange, type TagResult, tagDefinition } from "./tag.js";
+export { TrainingStep, type TrainingStepProps } from "./training-step.js";
+export { TransformStep, type TransformStepProps } from "./transform-step.js";
+export { TuningStep, type TuningStepProperties, type TuningStepProps } from "./tuning-step.js";
+export {
+  type HyperParameterValue,
+  isPipelineVariable,
+  type Pipelined,
+  type PipelineVariable,
+} from "./variable.js";
