@@ -4,6 +4,7 @@
  * @module
  */
 
+export { MAX_INLINE_DEFINITION_LENGTH } from "./aws-names.js";
 export { ConditionStep, type ConditionStepProps } from "./condition-step.js";
 export {
   type Condition,
@@ -47,6 +48,7 @@ export {
   type LobTagPolicy,
   lintDefinition,
 } from "./lint.js";
+export { loadPipelineModule, type PipelineLike } from "./load-module.js";
 export { ModelStep, type ModelStepProps } from "./model-step.js";
 export { Parameter } from "./parameter.js";
 export { ParameterBoolean } from "./parameter-boolean.js";
@@ -57,6 +59,21 @@ export { PIPELINE_NAME_PATTERN, Pipeline, type PipelineProps, type StepTag } fro
 export { ProcessingStep, type ProcessingStepProps } from "./processing-step.js";
 export { type PropertyList, type PropertyTree, stepProperties } from "./properties.js";
 export { RegisterModelStep, type RegisterModelStepProps } from "./register-model-step.js";
+export {
+  checkExecutionParameters,
+  type StartPipelineOptions,
+  type StartPipelineResult,
+  startPipeline,
+} from "./start.js";
+export {
+  type ExecutionStatus,
+  type ExecutionStep,
+  executionStatus,
+  TERMINAL_EXECUTION_STATUSES,
+  type WaitOptions,
+  type WaitResult,
+  waitForExecution,
+} from "./status.js";
 export {
   type CacheConfig,
   type JobStepOptions,
@@ -70,6 +87,7 @@ export { type TagChange, type TagResult, tagDefinition } from "./tag.js";
 export { TrainingStep, type TrainingStepProps } from "./training-step.js";
 export { TransformStep, type TransformStepProps } from "./transform-step.js";
 export { TuningStep, type TuningStepProperties, type TuningStepProps } from "./tuning-step.js";
+export { type UpsertPipelineOptions, type UpsertPipelineResult, upsertPipeline } from "./upsert.js";
 export {
   type HyperParameterValue,
   isPipelineVariable,
