@@ -100,8 +100,9 @@ function isPipelineLike(p: PipelineLike | PipelineDefinition): p is PipelineLike
 }
 
 function roleArnsIn(value: JsonValue, out: Set<string>, expressions: string[], at = ""): void {
-  if (Array.isArray(value)) value.forEach((v, i) => roleArnsIn(v, out, expressions, `${at}[${i}]`));
-  else if (isJsonObject(value))
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) roleArnsIn(v, out, expressions, `${at}[${i}]`);
+  } else if (isJsonObject(value))
     for (const [k, v] of Object.entries(value)) {
       if ((k === "RoleArn" || k === "ExecutionRoleArn") && v !== undefined) {
         if (typeof v === "string") out.add(v);
