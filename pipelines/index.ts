@@ -49,16 +49,21 @@ export {
   lintDefinition,
 } from "./lint.js";
 export { loadPipelineModule, type PipelineLike } from "./load-module.js";
-export { ModelStep, type ModelStepProps } from "./model-step.js";
+export { type ModelRequest, ModelStep, type ModelStepProps } from "./model-step.js";
 export { Parameter } from "./parameter.js";
 export { ParameterBoolean } from "./parameter-boolean.js";
 export { ParameterFloat } from "./parameter-float.js";
 export { ParameterInteger } from "./parameter-integer.js";
 export { ParameterString, type ParameterStringOptions } from "./parameter-string.js";
 export { PIPELINE_NAME_PATTERN, Pipeline, type PipelineProps, type StepTag } from "./pipeline.js";
-export { ProcessingStep, type ProcessingStepProps } from "./processing-step.js";
+export { type ProcessingRequest, ProcessingStep, type ProcessingStepProps } from "./processing-step.js";
 export { type PropertyList, type PropertyTree, stepProperties } from "./properties.js";
-export { RegisterModelStep, type RegisterModelStepProps } from "./register-model-step.js";
+export {
+  type RegisterModelRequest,
+  RegisterModelStep,
+  type RegisterModelStepProps,
+} from "./register-model-step.js";
+export { RequestStep, type RequestStepProps } from "./request-step.js";
 export {
   checkExecutionParameters,
   type StartPipelineOptions,
@@ -84,9 +89,14 @@ export {
   type StepType,
 } from "./step.js";
 export { type TagChange, type TagResult, tagDefinition } from "./tag.js";
-export { TrainingStep, type TrainingStepProps } from "./training-step.js";
-export { TransformStep, type TransformStepProps } from "./transform-step.js";
-export { TuningStep, type TuningStepProperties, type TuningStepProps } from "./tuning-step.js";
+export { type TrainingRequest, TrainingStep, type TrainingStepProps } from "./training-step.js";
+export { type TransformRequest, TransformStep, type TransformStepProps } from "./transform-step.js";
+export {
+  type TuningRequest,
+  TuningStep,
+  type TuningStepProperties,
+  type TuningStepProps,
+} from "./tuning-step.js";
 export { type UpsertPipelineOptions, type UpsertPipelineResult, upsertPipeline } from "./upsert.js";
 export {
   type HyperParameterValue,

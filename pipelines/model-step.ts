@@ -1,15 +1,13 @@
 /** A Model step: creates a SageMaker model (`CreateModel`). */
 import type { CreateModelInput, DescribeModelOutput } from "@aws-sdk/client-sagemaker";
-import type { JsonObject } from "./definition.js";
-import { type PropertyTree, stepProperties } from "./properties.js";
-import { type JobStepOptions, Step } from "./step.js";
-import { type Pipelined, render } from "./variable.js";
+import { RequestStep, type RequestStepProps } from "./request-step.js";
+import type { Pipelined } from "./variable.js";
+
+/** The `CreateModel` request without `ModelName`; any value may be a pipeline variable. */
+export type ModelRequest = Pipelined<Omit<CreateModelInput, "ModelName">>;
 
 /** Props of a {@link ModelStep}. */
-export interface ModelStepProps extends JobStepOptions {
-  /** The `CreateModel` request without `ModelName`; any value may be a pipeline variable. */
-  readonly request: Pipelined<Omit<CreateModelInput, "ModelName">>;
-}
+export type ModelStepProps = RequestStepProps<ModelRequest>;
 
 /**
  * A Model step (type `Model`). The SageMaker Python SDK's `ModelStep` names it `<name>-CreateModel`; this
@@ -21,20 +19,10 @@ export interface ModelStepProps extends JobStepOptions {
  *   PrimaryContainer: { Image: image, ModelDataUrl: tune.topModelS3Uri(0, bucket, prefix) } } });
  * ```
  */
-export class ModelStep extends Step {
+export class ModelStep extends RequestStep<ModelRequest, DescribeModelOutput> {
   readonly type = "Model" as const;
-  /** The step's properties (a `DescribeModel` response). */
-  readonly properties: PropertyTree<DescribeModelOutput>;
 
-  constructor(
-    name: string,
-    private readonly props: ModelStepProps,
-  ) {
+  constructor(name: string, props: ModelStepProps) {
     super(name, props);
-    this.properties = stepProperties<DescribeModelOutput>(name);
-  }
-
-  protected renderArguments(): JsonObject {
-    return render(this.props.request) as JsonObject;
   }
 }

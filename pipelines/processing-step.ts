@@ -2,14 +2,14 @@
 import type { CreateProcessingJobRequest, DescribeProcessingJobResponse } from "@aws-sdk/client-sagemaker";
 import type { JsonObject } from "./definition.js";
 import type { PropertyFile } from "./expressions.js";
-import { type PropertyTree, stepProperties } from "./properties.js";
-import { type JobStepOptions, Step } from "./step.js";
-import { type Pipelined, type PipelineVariable, render } from "./variable.js";
+import { RequestStep, type RequestStepProps } from "./request-step.js";
+import type { Pipelined, PipelineVariable } from "./variable.js";
+
+/** The `CreateProcessingJob` request without `ProcessingJobName`; any value may be a pipeline variable. */
+export type ProcessingRequest = Pipelined<Omit<CreateProcessingJobRequest, "ProcessingJobName">>;
 
 /** Props of a {@link ProcessingStep}. */
-export interface ProcessingStepProps extends JobStepOptions {
-  /** The `CreateProcessingJob` request without `ProcessingJobName`; any value may be a pipeline variable. */
-  readonly request: Pipelined<Omit<CreateProcessingJobRequest, "ProcessingJobName">>;
+export interface ProcessingStepProps extends RequestStepProps<ProcessingRequest> {
   /** JSON files the job writes that later steps read with `jsonGet`. */
   readonly propertyFiles?: readonly PropertyFile[];
 }
@@ -24,17 +24,14 @@ export interface ProcessingStepProps extends JobStepOptions {
  * prep.outputUri("train"); // {"Get": "Steps.Prepare.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"}
  * ```
  */
-export class ProcessingStep extends Step {
+export class ProcessingStep extends RequestStep<ProcessingRequest, DescribeProcessingJobResponse> {
   readonly type = "Processing" as const;
-  /** The step's properties (a `DescribeProcessingJob` response). */
-  readonly properties: PropertyTree<DescribeProcessingJobResponse>;
+  /** The property files the step declares. */
+  readonly propertyFiles: readonly PropertyFile[];
 
-  constructor(
-    name: string,
-    private readonly props: ProcessingStepProps,
-  ) {
+  constructor(name: string, props: ProcessingStepProps) {
     super(name, props);
-    this.properties = stepProperties<DescribeProcessingJobResponse>(name);
+    this.propertyFiles = props.propertyFiles ?? [];
   }
 
   /** The S3 URI of the processing output named `outputName`. */
@@ -42,21 +39,11 @@ export class ProcessingStep extends Step {
     return this.properties.ProcessingOutputConfig.Outputs.get(outputName).S3Output.S3Uri;
   }
 
-  /** The property files the step declares. */
-  get propertyFiles(): readonly PropertyFile[] {
-    return this.props.propertyFiles ?? [];
-  }
-
-  protected renderArguments(): JsonObject {
-    return render(this.props.request) as JsonObject;
-  }
-
   protected override renderExtra(): JsonObject {
-    const files = this.propertyFiles;
-    return files.length === 0
+    return this.propertyFiles.length === 0
       ? {}
       : {
-          PropertyFiles: files.map((f) => ({
+          PropertyFiles: this.propertyFiles.map((f) => ({
             PropertyFileName: f.name,
             OutputName: f.outputName,
             FilePath: f.filePath,

@@ -1,15 +1,13 @@
 /** A RegisterModel step: registers a model package version (`CreateModelPackage`). */
 import type { CreateModelPackageInput, DescribeModelPackageOutput } from "@aws-sdk/client-sagemaker";
-import type { JsonObject } from "./definition.js";
-import { type PropertyTree, stepProperties } from "./properties.js";
-import { type JobStepOptions, Step } from "./step.js";
-import { type Pipelined, render } from "./variable.js";
+import { RequestStep, type RequestStepProps } from "./request-step.js";
+import type { Pipelined } from "./variable.js";
+
+/** The `CreateModelPackage` request without `ModelPackageName`; any value may be a pipeline variable. */
+export type RegisterModelRequest = Pipelined<Omit<CreateModelPackageInput, "ModelPackageName">>;
 
 /** Props of a {@link RegisterModelStep}. */
-export interface RegisterModelStepProps extends JobStepOptions {
-  /** The `CreateModelPackage` request without `ModelPackageName`; any value may be a pipeline variable. */
-  readonly request: Pipelined<Omit<CreateModelPackageInput, "ModelPackageName">>;
-}
+export type RegisterModelStepProps = RequestStepProps<RegisterModelRequest>;
 
 /**
  * A RegisterModel step.
@@ -20,20 +18,10 @@ export interface RegisterModelStepProps extends JobStepOptions {
  *   ModelApprovalStatus: "PendingManualApproval", InferenceSpecification: {...} } });
  * ```
  */
-export class RegisterModelStep extends Step {
+export class RegisterModelStep extends RequestStep<RegisterModelRequest, DescribeModelPackageOutput> {
   readonly type = "RegisterModel" as const;
-  /** The step's properties (a `DescribeModelPackage` response). */
-  readonly properties: PropertyTree<DescribeModelPackageOutput>;
 
-  constructor(
-    name: string,
-    private readonly props: RegisterModelStepProps,
-  ) {
+  constructor(name: string, props: RegisterModelStepProps) {
     super(name, props);
-    this.properties = stepProperties<DescribeModelPackageOutput>(name);
-  }
-
-  protected renderArguments(): JsonObject {
-    return render(this.props.request) as JsonObject;
   }
 }

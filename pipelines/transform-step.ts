@@ -1,15 +1,13 @@
 /** A Transform step: a batch transform job. */
 import type { CreateTransformJobRequest, DescribeTransformJobResponse } from "@aws-sdk/client-sagemaker";
-import type { JsonObject } from "./definition.js";
-import { type PropertyTree, stepProperties } from "./properties.js";
-import { type JobStepOptions, Step } from "./step.js";
-import { type Pipelined, render } from "./variable.js";
+import { RequestStep, type RequestStepProps } from "./request-step.js";
+import type { Pipelined } from "./variable.js";
+
+/** The `CreateTransformJob` request without `TransformJobName`; any value may be a pipeline variable. */
+export type TransformRequest = Pipelined<Omit<CreateTransformJobRequest, "TransformJobName">>;
 
 /** Props of a {@link TransformStep}. */
-export interface TransformStepProps extends JobStepOptions {
-  /** The `CreateTransformJob` request without `TransformJobName`; any value may be a pipeline variable. */
-  readonly request: Pipelined<Omit<CreateTransformJobRequest, "TransformJobName">>;
-}
+export type TransformStepProps = RequestStepProps<TransformRequest>;
 
 /**
  * A Transform step.
@@ -20,20 +18,10 @@ export interface TransformStepProps extends JobStepOptions {
  *   TransformOutput: { S3OutputPath: "s3://bucket/scores" }, TransformResources: { InstanceType: "ml.m5.xlarge", InstanceCount: 1 } } });
  * ```
  */
-export class TransformStep extends Step {
+export class TransformStep extends RequestStep<TransformRequest, DescribeTransformJobResponse> {
   readonly type = "Transform" as const;
-  /** The step's properties (a `DescribeTransformJob` response). */
-  readonly properties: PropertyTree<DescribeTransformJobResponse>;
 
-  constructor(
-    name: string,
-    private readonly props: TransformStepProps,
-  ) {
+  constructor(name: string, props: TransformStepProps) {
     super(name, props);
-    this.properties = stepProperties<DescribeTransformJobResponse>(name);
-  }
-
-  protected renderArguments(): JsonObject {
-    return render(this.props.request) as JsonObject;
   }
 }

@@ -4,28 +4,28 @@ import type {
   DescribeHyperParameterTuningJobResponse,
   HyperParameterTrainingJobSummary,
 } from "@aws-sdk/client-sagemaker";
-import type { JsonObject } from "./definition.js";
 import { PipelineBuildError } from "./errors.js";
 import { join } from "./expressions.js";
-import { type PropertyTree, stepProperties } from "./properties.js";
-import { type JobStepOptions, Step } from "./step.js";
-import { type Pipelined, type PipelineVariable, render } from "./variable.js";
+import { RequestStep, type RequestStepProps } from "./request-step.js";
+import type { Pipelined, PipelineVariable } from "./variable.js";
 
 /** The properties of a Tuning step: the tuning job and the training jobs it ran, best first. */
 export type TuningStepProperties = DescribeHyperParameterTuningJobResponse & {
   TrainingJobSummaries: HyperParameterTrainingJobSummary[];
 };
 
+/**
+ * The `CreateHyperParameterTuningJob` request without `HyperParameterTuningJobName`, with exactly one of
+ * `TrainingJobDefinition` (one algorithm) or `TrainingJobDefinitions` (several, each with its
+ * `DefinitionName`, `TuningObjective` and `HyperParameterRanges`). Tags of a tuning job are copied to the
+ * training jobs it launches.
+ */
+export type TuningRequest = Pipelined<
+  Omit<CreateHyperParameterTuningJobRequest, "HyperParameterTuningJobName">
+>;
+
 /** Props of a {@link TuningStep}. */
-export interface TuningStepProps extends JobStepOptions {
-  /**
-   * The `CreateHyperParameterTuningJob` request without `HyperParameterTuningJobName`, with exactly one of
-   * `TrainingJobDefinition` (one algorithm) or `TrainingJobDefinitions` (several, each with its
-   * `DefinitionName`, `TuningObjective` and `HyperParameterRanges`). Tags of a tuning job are copied to the
-   * training jobs it launches.
-   */
-  readonly request: Pipelined<Omit<CreateHyperParameterTuningJobRequest, "HyperParameterTuningJobName">>;
-}
+export type TuningStepProps = RequestStepProps<TuningRequest>;
 
 /**
  * A Tuning step.
@@ -37,15 +37,9 @@ export interface TuningStepProps extends JobStepOptions {
  * tune.topModelS3Uri(0, "my-bucket", "churn/tuning"); // s3://my-bucket/churn/tuning/<best job>/output/model.tar.gz
  * ```
  */
-export class TuningStep extends Step {
+export class TuningStep extends RequestStep<TuningRequest, TuningStepProperties> {
   readonly type = "Tuning" as const;
-  /** The step's properties (a `DescribeHyperParameterTuningJob` response plus `TrainingJobSummaries`). */
-  readonly properties: PropertyTree<TuningStepProperties>;
-
-  constructor(
-    name: string,
-    private readonly props: TuningStepProps,
-  ) {
+  constructor(name: string, props: TuningStepProps) {
     super(name, props);
     const single = props.request.TrainingJobDefinition !== undefined;
     const multi = (props.request.TrainingJobDefinitions?.length ?? 0) > 0;
@@ -53,7 +47,6 @@ export class TuningStep extends Step {
       throw new PipelineBuildError("invalid", [
         `tuning step ${name}: give exactly one of TrainingJobDefinition or TrainingJobDefinitions`,
       ]);
-    this.properties = stepProperties<TuningStepProperties>(name);
   }
 
   /** The name of the best training job. */
@@ -73,9 +66,5 @@ export class TuningStep extends Step {
       this.properties.TrainingJobSummaries.get(topK).TrainingJobName,
       "output/model.tar.gz",
     ]);
-  }
-
-  protected renderArguments(): JsonObject {
-    return render(this.props.request) as JsonObject;
   }
 }

@@ -27,9 +27,9 @@ describe("TaggedPipeline with a generated role, under cdk-nag AwsSolutionsChecks
       description: "Churn model",
     });
     template = Template.fromStack(stack);
-  });
+  }, 60_000);
 
-  it("synthesizes with zero unacknowledged cdk-nag findings", () => {
+  it("synthesizes with zero unacknowledged cdk-nag findings", { timeout: 60_000 }, () => {
     // Synthesis fails (throws) when a validation plugin reports an unacknowledged finding.
     expect(() => app.synth()).not.toThrow();
   });
@@ -85,7 +85,9 @@ describe("TaggedPipeline with a generated role, under cdk-nag AwsSolutionsChecks
 });
 
 describe("the cdk-nag check itself", () => {
-  it("fails synthesis on an unacknowledged finding (so the check above can fail)", () => {
+  it("fails synthesis on an unacknowledged finding (so the check above can fail)", {
+    timeout: 60_000,
+  }, () => {
     const app = new App();
     const stack = new Stack(app, "Bad");
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

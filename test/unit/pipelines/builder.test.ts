@@ -41,9 +41,15 @@ const processing = (name: string, extra: object = {}) =>
     },
     ...extra,
   });
-const training = (name: string, extra: object = {}, hyper: object = {}) =>
+const training = (
+  name: string,
+  extra: object = {},
+  hyper: object = {},
+  tags?: { Key: string; Value: string }[],
+) =>
   new TrainingStep(name, {
     request: {
+      ...(tags ? { Tags: tags } : {}),
       AlgorithmSpecification: { TrainingInputMode: "File", TrainingImage: "img" },
       RoleArn: "arn:aws:iam::111122223333:role/r",
       OutputDataConfig: { S3OutputPath: "s3://b/o" },
@@ -285,10 +291,7 @@ describe("rendering", () => {
 describe("LOB propagation", () => {
   it("adds the LOB parameter (EnumValues = lobs, no default) and the tag after static and own tags", () => {
     const p = processing("P");
-    const t = training("T");
-    (t as unknown as { props: { request: { Tags: unknown[] } } }).props.request.Tags = [
-      { Key: "Team", Value: "ds" },
-    ];
+    const t = training("T", {}, {}, [{ Key: "Team", Value: "ds" }]);
     const d = json(
       new Pipeline({
         name: "p",
