@@ -106,8 +106,8 @@ export class Pipeline {
       ...experiment,
       Steps: steps,
     };
-    validateDefinition(definition);
     this.addStaticTags(definition);
+    validateDefinition(definition);
     if (p.tagPolicy) {
       if (p.tags?.some((t) => t.Key === p.tagPolicy?.tagKey))
         throw new PipelineBuildError("invalid", [

@@ -133,7 +133,7 @@ export async function upsertPipeline(
         new CreatePipelineCommand({
           ...common,
           ...(tags.length > 0 ? { Tags: tags } : {}),
-          ClientRequestToken: contentToken(name, body, roleArn, JSON.stringify(tags)),
+          ClientRequestToken: contentToken(JSON.stringify({ ...common, Tags: tags })),
         }),
       );
       return {

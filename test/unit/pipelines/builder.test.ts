@@ -364,6 +364,14 @@ describe("build-time errors", () => {
     );
     expect(e.problem).toBe("unknown-parameter");
     expect(e.message).toMatch(/step T uses parameter Mode/);
+    const viaStaticTag = buildError(() =>
+      new Pipeline({
+        name: "p",
+        steps: [processing("P")],
+        tags: [{ Key: "Team", Value: new ParameterString("Team") }],
+      }).definition(),
+    );
+    expect(viaStaticTag.problem).toBe("unknown-parameter");
   });
   it("unknown steps, in DependsOn or in a property reference, and unknown property files", () => {
     expect(
