@@ -81,6 +81,7 @@ function parseParams(args: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** Registers `smcb pipeline …` and its subcommands. */
 export const registerPipeline: CommandRegistrar = (y, run) =>
   y.command("pipeline", "Build, check, tag, deploy and start LOB-tagged SageMaker pipelines", (t) =>
     t

@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  DescribePipelineCommand,
+  DescribePipelineExecutionCommand,
+  ListPipelineExecutionStepsCommand,
+  SageMakerClient,
+  StartPipelineExecutionCommand,
+} from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { pipeline as churn } from "../../../pipelines/examples/churn.js";
@@ -123,5 +129,41 @@ describe("smcb pipeline upsert / start input checks", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/Refusing to deploy/);
     expect(sm.calls()).toHaveLength(0);
+  });
+});
+
+describe("smcb pipeline start --wait", () => {
+  const EXEC = "arn:aws:sagemaker:us-east-1:111122223333:pipeline/churn/execution/abc";
+  const start = () =>
+    runCli(
+      ["pipeline", "start", "--name", "churn", "--lob", "retail", "--wait", "--poll-seconds", "0.01", ...CFG],
+      { env: { AWS_ACCESS_KEY_ID: "a", AWS_SECRET_ACCESS_KEY: "b", AWS_REGION: "us-east-1" } },
+    );
+  beforeEach(() => {
+    sm.on(DescribePipelineCommand).resolves({ PipelineDefinition: JSON.stringify(churn.definition()) });
+    sm.on(StartPipelineExecutionCommand).resolves({ PipelineExecutionArn: EXEC });
+    sm.on(ListPipelineExecutionStepsCommand).resolves({
+      PipelineExecutionSteps: [{ StepName: "PrepareData", StepStatus: "Succeeded" }],
+    });
+  });
+  it("follows the execution with progress on stderr; exit 0 when it succeeds", async () => {
+    sm.on(DescribePipelineExecutionCommand)
+      .resolvesOnce({ PipelineExecutionStatus: "Executing" })
+      .resolves({ PipelineExecutionStatus: "Succeeded" });
+    const r = await start();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(EXEC);
+    expect(r.stderr).toMatch(
+      /started .*execution\/abc\nstep PrepareData: Succeeded\nexecution: Executing\nexecution: Succeeded/,
+    );
+  });
+  it("exit 3 when it fails, with the reason", async () => {
+    sm.on(DescribePipelineExecutionCommand).resolves({
+      PipelineExecutionStatus: "Failed",
+      FailureReason: "AucTooLow",
+    });
+    const r = await start();
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/Execution Failed: AucTooLow/);
   });
 });
