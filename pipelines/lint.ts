@@ -52,7 +52,7 @@ export interface LintResult {
   readonly costBearingSteps: number;
   /** Every cost-bearing step without a valid LOB tag. */
   readonly findings: readonly LintFinding[];
-  /** Notes that do not fail the lint (e.g. the LOB parameter has a default value). */
+  /** Notes that do not fail the lint (the LOB parameter has a default; a tag uses an undeclared parameter…). */
   readonly warnings: readonly string[];
   /** `true` when there are no findings. */
   readonly ok: boolean;
@@ -60,7 +60,7 @@ export interface LintResult {
 
 /** How a step's LOB tag stands. */
 export type LobTagState =
-  | { readonly state: "ok" }
+  | { readonly state: "ok"; readonly warning?: string }
   | { readonly state: "missing"; readonly tagCount: number }
   | { readonly state: "invalid"; readonly index: number; readonly reason: string }
   | { readonly state: "malformed"; readonly reason: string };
@@ -73,7 +73,7 @@ function literalProblem(policy: LobTagPolicy, value: string): string | undefined
 
 /**
  * The state of the LOB tag of one step's `Arguments.Tags`: passes with a literal LOB or a
- * `{"Get": "Parameters.<p>"}` of a declared String parameter.
+ * `{"Get": "Parameters.<p>"}` value (with a warning when `p` is not a declared String parameter).
  */
 export function lobTagState(
   step: JsonObject,
@@ -99,14 +99,17 @@ export function lobTagState(
       index,
       reason: `the value ${JSON.stringify(value)} is neither a LOB nor a parameter`,
     };
+  // Any `{"Get": "Parameters.<p>"}` passes (DESIGN §3.7); a reference SageMaker would reject is a warning.
   const declared = parameters.get(param);
   if (!declared)
-    return { state: "invalid", index, reason: `it uses parameter ${param}, which is not declared` };
+    return {
+      state: "ok",
+      warning: `its ${policy.tagKey} tag uses parameter ${param}, which is not declared`,
+    };
   if (declared.Type !== "String")
     return {
-      state: "invalid",
-      index,
-      reason: `it uses parameter ${param}, which is ${declared.Type}, not String`,
+      state: "ok",
+      warning: `its ${policy.tagKey} tag uses parameter ${param}, which is ${declared.Type}, not String`,
     };
   return { state: "ok" };
 }
@@ -152,6 +155,7 @@ export function lintDefinition(definition: unknown, policy: LobTagPolicy): LintR
   const def = asDefinition(definition);
   const params = new Map(declaredParameters(def).map((p) => [p.Name, p]));
   const findings: LintFinding[] = [];
+  const warnings: string[] = [];
   let steps = 0;
   let costBearing = 0;
   for (const s of walkSteps(def.Steps)) {
@@ -160,6 +164,7 @@ export function lintDefinition(definition: unknown, policy: LobTagPolicy): LintR
     costBearing++;
     const st = lobTagState(s.step, policy, params);
     const where = { step: s.name, type: s.type, path: s.path, branch: s.branch };
+    if (st.state === "ok" && st.warning) warnings.push(`step ${s.name}: ${st.warning}`);
     if (st.state === "missing")
       findings.push(
         st.tagCount >= MAX_TAGS_PER_RESOURCE
@@ -183,7 +188,7 @@ export function lintDefinition(definition: unknown, policy: LobTagPolicy): LintR
     steps,
     costBearingSteps: costBearing,
     findings,
-    warnings: lobParameterWarnings(params.get(policy.tagKey), policy),
+    warnings: [...lobParameterWarnings(params.get(policy.tagKey), policy), ...warnings],
     ok: findings.length === 0,
   };
 }

@@ -44,7 +44,8 @@ export interface TagResult {
  *   chooses its LOB), unless one by that name exists (then it is kept as it is; a non-String one is an error);
  * - the tag `{"Key": tagKey, "Value": {"Get": "Parameters.<tagKey>"}}` appended to the `Arguments.Tags` of every
  *   cost-bearing step (Condition branches included) that has no valid LOB tag; an existing tag with that key
- *   but an invalid value gets its value replaced instead.
+ *   but an invalid value (a literal that is not a LOB, or neither a literal nor a parameter) gets its value
+ *   replaced instead. A `{"Get": "Parameters.<p>"}` value is valid and kept, as lint passes it.
  *
  * A step that lacks the tag and already has 50 tags cannot take it: the whole call fails with a
  * {@link TagPolicyError} naming those steps, and nothing is returned (never a silent drop).
