@@ -2,6 +2,7 @@
 import type { CommandRegistrar } from "../cli.js";
 import { registerAudit } from "./audit.js";
 import { registerConfig } from "./config.js";
+import { registerPipeline } from "./pipeline.js";
 import { registerProfiles } from "./profiles.js";
 import { registerTags } from "./tags.js";
 
@@ -9,5 +10,6 @@ export const commands: readonly CommandRegistrar[] = [
   registerConfig,
   registerTags,
   registerAudit,
+  registerPipeline,
   registerProfiles,
 ];
