@@ -1,0 +1,34 @@
+/**
+ * `sagemaker-chargeback/inference`: the SharedEndpointClient helper, token-usage extraction, usage recorders
+ * (file, CloudWatch, Firehose), and the usage ledger contract.
+ */
+export type { BufferedRecorderOptions, RecorderStats } from "./buffered-recorder.js";
+export {
+  CloudWatchUsageRecorder,
+  type CloudWatchUsageRecorderOptions,
+  DEFAULT_METRIC_NAMESPACE,
+  metricDimensions,
+} from "./cloudwatch-usage-recorder.js";
+export { createUsageRecorder, type RecorderClients } from "./create-usage-recorder.js";
+export { MAX_CUSTOM_ATTRIBUTES_LENGTH, mergeCustomAttributes } from "./custom-attributes.js";
+export { defaultWriterId, FileUsageRecorder, type FileUsageRecorderOptions } from "./file-usage-recorder.js";
+export { FirehoseUsageRecorder, type FirehoseUsageRecorderOptions } from "./firehose-usage-recorder.js";
+export type { RetryPolicy } from "./retry.js";
+export {
+  type InvokeRequest,
+  type InvokeResult,
+  type InvokeStreamResult,
+  SharedEndpointClient,
+  type SharedEndpointClientOptions,
+} from "./shared-endpoint-client.js";
+export type { SpoolingRecorderOptions } from "./spooling-recorder.js";
+export { type StreamEvent, StreamLineDecoder } from "./stream-lines.js";
+export { loadDefaultTokenCounter, type TokenCounter } from "./token-counter.js";
+export { extractTokenUsage, type TokenCounts, type TokenUsage, type TokenUsageInput } from "./token-usage.js";
+export {
+  USAGE_EVENT_VERSION,
+  type UsageEvent,
+  type UsageRecorder,
+  usageEventSchema,
+} from "./usage-event.js";
+export { DEFAULT_SPOOL_DIR } from "./usage-spool.js";
