@@ -11,6 +11,27 @@ export {
 } from "./cloudwatch-usage-recorder.js";
 export { createUsageRecorder, type RecorderClients } from "./create-usage-recorder.js";
 export { MAX_CUSTOM_ATTRIBUTES_LENGTH, mergeCustomAttributes } from "./custom-attributes.js";
+export {
+  type DeleteResult,
+  type DeployProgress,
+  type DeployResult,
+  deleteEndpoint,
+  deployEndpoint,
+  type EndpointDeps,
+  isNotFound,
+} from "./endpoint-deploy.js";
+export { type ListedComponent, type ListedEndpoint, listEndpoints } from "./endpoint-list.js";
+export { type EndpointPlan, planEndpoint, type ScalingPlan, VARIANT_NAME } from "./endpoint-plan.js";
+export {
+  type ContainerSpec,
+  type DedicatedEndpointSpec,
+  type EndpointSpec,
+  type EndpointSpecInput,
+  endpointSpecSchema,
+  type InferenceComponentSpec,
+  parseEndpointSpec,
+  type SharedEndpointSpec,
+} from "./endpoint-spec.js";
 export { defaultWriterId, FileUsageRecorder, type FileUsageRecorderOptions } from "./file-usage-recorder.js";
 export { FirehoseUsageRecorder, type FirehoseUsageRecorderOptions } from "./firehose-usage-recorder.js";
 export type { RetryPolicy } from "./retry.js";

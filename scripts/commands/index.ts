@@ -1,6 +1,13 @@
 /** Every `smcb` command, in the order `--help` lists them. */
 import type { CommandRegistrar } from "../cli.js";
 import { registerConfig } from "./config.js";
+import { registerEndpoint } from "./endpoint.js";
+import { registerInvoke } from "./invoke.js";
 import { registerTags } from "./tags.js";
 
-export const commands: readonly CommandRegistrar[] = [registerConfig, registerTags];
+export const commands: readonly CommandRegistrar[] = [
+  registerConfig,
+  registerTags,
+  registerEndpoint,
+  registerInvoke,
+];

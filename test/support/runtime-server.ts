@@ -1,0 +1,100 @@
+/**
+ * A loopback HTTP server speaking the SageMaker runtime protocol: POST /endpoints/<name>/invocations and
+ * /endpoints/<name>/invocations-response-stream (AWS event stream of PayloadPart events). 127.0.0.1 only.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EventStreamCodec } from "@smithy/core/event-streams";
+
+/** One request the server received. */
+export interface RuntimeRequest {
+  readonly endpoint: string;
+  readonly stream: boolean;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** What the server answers. */
+export interface RuntimeAnswer {
+  /** Body of a non-streamed answer. */
+  readonly body?: string;
+  /** Chunks of a streamed answer (each one PayloadPart). */
+  readonly chunks?: readonly string[];
+  readonly status?: number;
+}
+
+/** A running runtime server. */
+export interface RuntimeServer {
+  readonly endpoint: string;
+  readonly requests: RuntimeRequest[];
+  close(): Promise<void>;
+}
+
+const codec = new EventStreamCodec(
+  (b: Uint8Array) => Buffer.from(b).toString("utf8"),
+  (s: string) => new Uint8Array(Buffer.from(s, "utf8")),
+);
+
+/** Starts the server; `answer` decides each response. */
+export async function startRuntimeServer(
+  answer: (req: RuntimeRequest) => RuntimeAnswer,
+): Promise<RuntimeServer> {
+  const requests: RuntimeRequest[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const m = /^\/endpoints\/([^/]+)\/(invocations|invocations-response-stream)$/.exec(req.url ?? "");
+      if (req.method !== "POST" || !m) {
+        res.writeHead(404).end();
+        return;
+      }
+      const r: RuntimeRequest = {
+        endpoint: decodeURIComponent(m[1] ?? ""),
+        stream: m[2] === "invocations-response-stream",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
+      requests.push(r);
+      const a = answer(r);
+      const status = a.status ?? 200;
+      if (!r.stream || status !== 200) {
+        res.writeHead(status, {
+          "content-type": "application/json",
+          "x-amzn-invoked-production-variant": "AllTraffic",
+          ...(status !== 200 ? { "x-amzn-errortype": "ModelError" } : {}),
+        });
+        res.end(a.body ?? "");
+        return;
+      }
+      res.writeHead(200, {
+        "content-type": "application/vnd.amazon.eventstream",
+        "x-amzn-invoked-production-variant": "AllTraffic",
+      });
+      for (const chunk of a.chunks ?? [])
+        res.write(
+          codec.encode({
+            headers: {
+              ":event-type": { type: "string", value: "PayloadPart" },
+              ":message-type": { type: "string", value: "event" },
+              ":content-type": { type: "string", value: "application/octet-stream" },
+            },
+            body: new Uint8Array(Buffer.from(chunk, "utf8")),
+          }),
+        );
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
