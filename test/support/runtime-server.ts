@@ -35,15 +35,17 @@ const codec = new EventStreamCodec(
   (s: string) => new Uint8Array(Buffer.from(s, "utf8")),
 );
 
-/** Starts the server; `answer` decides each response. */
+/** Starts the server; `answer` decides each response, sent after `delayMs` (a model's latency). */
 export async function startRuntimeServer(
   answer: (req: RuntimeRequest) => RuntimeAnswer,
+  delayMs = 0,
 ): Promise<RuntimeServer> {
   const requests: RuntimeRequest[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", () => (delayMs > 0 ? setTimeout(respond, delayMs) : respond()));
+    const respond = () => {
       const m = /^\/endpoints\/([^/]+)\/(invocations|invocations-response-stream)$/.exec(req.url ?? "");
       if (req.method !== "POST" || !m) {
         res.writeHead(404).end();
@@ -83,7 +85,7 @@ export async function startRuntimeServer(
           }),
         );
       res.end();
-    });
+    };
   });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
