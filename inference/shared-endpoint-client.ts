@@ -37,6 +37,11 @@ export interface SharedEndpointClientOptions {
   readonly countTokens?: TokenCounter;
   /** Called when the recorder throws; the call itself is never affected. @default ignore */
   readonly onRecordError?: (error: unknown) => void;
+  /**
+   * Load the default tokenizer in the background at construction, so that the first answer without usage is not
+   * slowed by its one-time load (about a second of CPU). Short-lived processes may turn it off. @default true
+   */
+  readonly preloadTokenizer?: boolean;
   /** Environment to read `SMCB_LOB` from. @default `process.env` */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }

@@ -4,11 +4,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { readdir, readFile, rename, unlink } from "node:fs/promises";
+import { readdir, readFile, rename, stat, unlink, utimes } from "node:fs/promises";
 import path from "node:path";
 
 /** The default spool folder, relative to the working directory. */
 export const DEFAULT_SPOOL_DIR = ".smcb-spool";
+
+/** A claim older than this was left by a process that died while replaying: it is claimed again. */
+export const STALE_CLAIM_MS = 15 * 60_000;
 
 /** One claimed spool file. */
 export interface SpoolBatch<T> {
@@ -30,7 +33,10 @@ export class UsageSpool<T> {
     renameSync(tmp, path.join(this.dir, `${base}.jsonl`));
   }
 
-  /** Claims every spool file (a file claimed by another recorder is skipped) and reads its records. */
+  /**
+   * Claims every spool file and reads its records. A file claimed by another live recorder is skipped; a claim
+   * older than {@link STALE_CLAIM_MS} (its recorder died) is taken over.
+   */
   async claim(): Promise<SpoolBatch<T>[]> {
     let names: string[];
     try {
@@ -40,10 +46,23 @@ export class UsageSpool<T> {
     }
     const out: SpoolBatch<T>[] = [];
     const tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
-    for (const name of names.filter((n) => n.endsWith(".jsonl")).sort()) {
-      const claimed = path.join(this.dir, `${name}.claimed-${tag}`);
+    const now = Date.now();
+    const candidates: string[] = [];
+    for (const n of names.sort()) {
+      if (n.endsWith(".jsonl")) candidates.push(n);
+      else if (n.includes(".jsonl.claimed-")) {
+        const age = await stat(path.join(this.dir, n)).then(
+          (s) => now - s.mtimeMs,
+          () => 0,
+        );
+        if (age > STALE_CLAIM_MS) candidates.push(n);
+      }
+    }
+    for (const name of candidates) {
+      const claimed = path.join(this.dir, `${name.replace(/\.claimed-.*$/, "")}.claimed-${tag}`);
       try {
         await rename(path.join(this.dir, name), claimed);
+        await utimes(claimed, new Date(), new Date()); // the claim's age starts now
       } catch {
         continue; // another recorder took it first
       }

@@ -78,6 +78,7 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
           lobs: cfg.lobs,
           recorder,
           client: await ctx.client(SageMakerRuntimeClient),
+          preloadTokenizer: false,
           ...(argv.component ? { inferenceComponentName: argv.component } : {}),
           onRecordError: (e) => ctx.log(`usage not recorded: ${(e as Error).message}`),
         });
