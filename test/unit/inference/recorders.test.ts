@@ -131,6 +131,33 @@ describe("exit flush", () => {
     expect(await ledgerLines(dir)).toHaveLength(5);
   });
 
+  it("on SIGTERM a CloudWatch recorder that cannot send spills to the spool, then the process dies of SIGTERM", async () => {
+    const script = `
+      import { CloudWatchUsageRecorder } from "./inference/cloudwatch-usage-recorder.ts";
+      import { usageEvent } from "./test/support/usage-events.ts";
+      const down = { send: async () => { throw Object.assign(new Error("down"), { name: "ServiceUnavailable", $metadata: { httpStatusCode: 503 } }); } };
+      const r = new CloudWatchUsageRecorder({ client: down, spoolDir: process.env.LEDGER_DIR, flushIntervalMs: 3600000 });
+      for (let i = 0; i < 5; i++) r.record(usageEvent({ input_tokens: 4 }));
+      setInterval(() => {}, 1000);
+      process.kill(process.pid, "SIGTERM");`;
+    const r = await new Promise<{ signal: NodeJS.Signals | null }>((resolve, reject) => {
+      const p = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: ROOT,
+        env: { ...process.env, LEDGER_DIR: dir },
+        stdio: "inherit",
+      });
+      p.on("error", reject);
+      p.on("exit", (_code, signal) => resolve({ signal }));
+    });
+    expect(r.signal).toBe("SIGTERM");
+    const spooled = await ledgerLines(path.join(dir, "cloudwatch", "SMChargeback"));
+    const data = spooled.map(
+      (l) => JSON.parse(l) as { MetricName: string; StatisticValues: { Sum: number } },
+    );
+    expect(data.find((d) => d.MetricName === "InputTokens")?.StatisticValues.Sum).toBe(20);
+    expect(data.find((d) => d.MetricName === "Invocations")?.StatisticValues.Sum).toBe(5);
+  });
+
   it("flushes on SIGINT but leaves the decision to the application's own handler", async () => {
     const r = await child(
       "const t = setInterval(() => {}, 1000); process.on('SIGINT', () => { setTimeout(() => { console.log('handled'); clearInterval(t); }, 200); }); process.kill(process.pid, 'SIGINT');",
