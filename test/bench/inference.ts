@@ -20,7 +20,6 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { CloudWatchUsageRecorder } from "../../inference/cloudwatch-usage-recorder.js";
 import { FileUsageRecorder } from "../../inference/file-usage-recorder.js";
 import { SharedEndpointClient } from "../../inference/shared-endpoint-client.js";
@@ -66,7 +65,7 @@ function runtimeClient(endpoint: string) {
     endpoint,
     credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: CALLERS }) }),
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: CALLERS }) },
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EventStreamCodec } from "@smithy/core/event-streams";
+import { crc32 } from "node:zlib";
 
 /** One request the server received. */
 export interface RuntimeRequest {
@@ -30,10 +30,34 @@ export interface RuntimeServer {
   close(): Promise<void>;
 }
 
-const codec = new EventStreamCodec(
-  (b: Uint8Array) => Buffer.from(b).toString("utf8"),
-  (s: string) => new Uint8Array(Buffer.from(s, "utf8")),
-);
+/**
+ * One AWS event stream message (application/vnd.amazon.eventstream): prelude (total length, headers length,
+ * prelude CRC32), string headers, payload, message CRC32 — all big-endian.
+ */
+function eventMessage(headers: Record<string, string>, payload: Buffer): Buffer {
+  const h = Buffer.concat(
+    Object.entries(headers).map(([name, value]) => {
+      const n = Buffer.from(name, "utf8");
+      const v = Buffer.from(value, "utf8");
+      const out = Buffer.alloc(1 + n.length + 1 + 2 + v.length);
+      out.writeUInt8(n.length, 0);
+      n.copy(out, 1);
+      out.writeUInt8(7, 1 + n.length); // type 7: string
+      out.writeUInt16BE(v.length, 2 + n.length);
+      v.copy(out, 4 + n.length);
+      return out;
+    }),
+  );
+  const total = 12 + h.length + payload.length + 4;
+  const msg = Buffer.alloc(total);
+  msg.writeUInt32BE(total, 0);
+  msg.writeUInt32BE(h.length, 4);
+  msg.writeUInt32BE(crc32(msg.subarray(0, 8)), 8);
+  h.copy(msg, 12);
+  payload.copy(msg, 12 + h.length);
+  msg.writeUInt32BE(crc32(msg.subarray(0, total - 4)), total - 4);
+  return msg;
+}
 
 /** Starts the server; `answer` decides each response, sent after `delayMs` (a model's latency). */
 export async function startRuntimeServer(
@@ -75,14 +99,14 @@ export async function startRuntimeServer(
       });
       for (const chunk of a.chunks ?? [])
         res.write(
-          codec.encode({
-            headers: {
-              ":event-type": { type: "string", value: "PayloadPart" },
-              ":message-type": { type: "string", value: "event" },
-              ":content-type": { type: "string", value: "application/octet-stream" },
+          eventMessage(
+            {
+              ":event-type": "PayloadPart",
+              ":message-type": "event",
+              ":content-type": "application/octet-stream",
             },
-            body: new Uint8Array(Buffer.from(chunk, "utf8")),
-          }),
+            Buffer.from(chunk, "utf8"),
+          ),
         );
       res.end();
     };
