@@ -201,6 +201,15 @@ describe("extractTokenUsage — streams, chunked at every boundary", () => {
       usage: { prompt_tokens: 11, completion_tokens: 2, prompt_tokens_details: { cached_tokens: 0 } },
     },
   ]);
+  const completionsStream = sse([
+    { object: "text_completion", choices: [{ index: 0, text: "one" }] },
+    { object: "text_completion", choices: [{ index: 0, text: " two", finish_reason: "length" }] },
+    { object: "text_completion", choices: [], usage: { prompt_tokens: 5, completion_tokens: 2 } },
+  ]);
+  const completionsNoUsage = sse([
+    { object: "text_completion", choices: [{ index: 0, text: "one" }] },
+    { object: "text_completion", choices: [{ index: 0, text: " two three" }] },
+  ]);
   const openaiNoUsage = sse([
     { choices: [{ index: 0, delta: { content: "Héllo" } }] },
     { choices: [{ index: 0, delta: { content: " wörld" } }] },
@@ -252,6 +261,24 @@ describe("extractTokenUsage — streams, chunked at every boundary", () => {
         inputTokens: 11,
         outputTokens: 2,
         source: "reported",
+      });
+    });
+
+    it(`OpenAI completions stream: final usage chunk, or counted from the text deltas, chunks of ${step} bytes`, async () => {
+      expect(
+        await extractTokenUsage({ events: decodeInChunks(completionsStream, step), countTokens: words }),
+      ).toMatchObject({
+        inputTokens: 5,
+        outputTokens: 2,
+        source: "reported",
+      });
+      const events = decodeInChunks(completionsNoUsage, step);
+      expect(
+        await extractTokenUsage({ request: { prompt: "count" }, events, countTokens: words }),
+      ).toMatchObject({
+        inputTokens: 1,
+        outputTokens: 3,
+        source: "estimated",
       });
     });
 
