@@ -2,6 +2,8 @@
 import type { CommandRegistrar } from "../cli.js";
 import { registerAudit } from "./audit.js";
 import { registerConfig } from "./config.js";
+import { registerEndpoint } from "./endpoint.js";
+import { registerInvoke } from "./invoke.js";
 import { registerPipeline } from "./pipeline.js";
 import { registerProfiles } from "./profiles.js";
 import { registerTags } from "./tags.js";
@@ -11,5 +13,7 @@ export const commands: readonly CommandRegistrar[] = [
   registerTags,
   registerAudit,
   registerPipeline,
+  registerEndpoint,
+  registerInvoke,
   registerProfiles,
 ];

@@ -1,0 +1,126 @@
+/** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per DESIGN §3.2. */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { DataSourceError, UsageError } from "../../core/errors.js";
+import { deleteEndpoint, deployEndpoint } from "../../inference/endpoint-deploy.js";
+import { listEndpoints } from "../../inference/endpoint-list.js";
+import { planEndpoint } from "../../inference/endpoint-plan.js";
+import { parseEndpointSpec } from "../../inference/endpoint-spec.js";
+import type { CommandRegistrar } from "../cli.js";
+import type { CommandContext } from "../context.js";
+
+function progress(ctx: CommandContext) {
+  return (p: { resource: string; name: string; status: string; elapsedSeconds: number }) =>
+    ctx.log(`${p.resource} ${p.name}: ${p.status} (${p.elapsedSeconds}s)`);
+}
+
+async function readSpec(ctx: CommandContext, file: string) {
+  const abs = path.resolve(ctx.io.cwd, file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(abs, "utf8"));
+  } catch (cause) {
+    throw new DataSourceError(`Cannot read endpoint spec ${abs}: ${(cause as Error).message}`, { cause });
+  }
+  return parseEndpointSpec(raw, `endpoint spec ${abs}`);
+}
+
+export const registerEndpoint: CommandRegistrar = (y, run) =>
+  y.command("endpoint", "Deploy, list and delete dedicated and shared SageMaker endpoints", (t) =>
+    t
+      .command(
+        "deploy <spec>",
+        "Create or update an endpoint from a JSON spec (idempotent: an unchanged spec changes nothing)",
+        (c) =>
+          c
+            .positional("spec", { type: "string", demandOption: true, describe: "Endpoint spec (JSON file)" })
+            .option("plan", {
+              type: "boolean",
+              describe: "Print the resources the spec renders to; deploy nothing",
+            })
+            .option("poll-seconds", { type: "number", default: 30, describe: "Seconds between status polls" })
+            .example(
+              "smcb endpoint deploy endpoints/retail-llm.json",
+              "dedicated endpoint tagged LineOfBusiness=retail",
+            )
+            .example("smcb endpoint deploy endpoints/shared-llm.json --plan --json", "what would be created"),
+        run<{ spec: string; plan?: boolean; "poll-seconds": number }>(async (ctx, argv) => {
+          const cfg = await ctx.config();
+          const plan = planEndpoint(await readSpec(ctx, argv.spec), { tagKey: cfg.tagKey, lobs: cfg.lobs });
+          if (argv.plan) {
+            ctx.print(plan, () => JSON.stringify(plan, null, 2));
+            return undefined;
+          }
+          const result = await deployEndpoint(plan, {
+            sagemaker: await ctx.client(SageMakerClient),
+            ...(plan.scaling ? { autoscaling: await ctx.client(ApplicationAutoScalingClient) } : {}),
+            onProgress: progress(ctx),
+            pollSeconds: argv["poll-seconds"],
+          });
+          ctx.print(result, () =>
+            [
+              `${result.endpointName}: ${result.action} (config ${result.endpointConfigName})`,
+              ...result.components.map((c) => `  component ${c.name}: ${c.action}`),
+            ].join("\n"),
+          );
+          return undefined;
+        }),
+      )
+      .command(
+        "list",
+        "List endpoints with mode, owner/LOB, status, tags and inference components",
+        (c) =>
+          c.example("smcb endpoint list", "a table").example("smcb endpoint list --json", "with every tag"),
+        run(async (ctx) => {
+          const cfg = await ctx.optionalConfig();
+          const endpoints = await listEndpoints(await ctx.client(SageMakerClient), {
+            tagKey: cfg?.tagKey ?? "LineOfBusiness",
+          });
+          ctx.print({ endpoints }, () =>
+            endpoints.length === 0
+              ? "No endpoints."
+              : [
+                  "name\tmode\tlob\tstatus",
+                  ...endpoints.flatMap((e) => [
+                    `${e.name}\t${e.mode}\t${e.lob ?? "(untagged)"}\t${e.status}`,
+                    ...e.components.map(
+                      (ic) => `  ${ic.name}\tcomponent\t${ic.lob ?? "(untagged)"}\t${ic.status}`,
+                    ),
+                  ]),
+                ].join("\n"),
+          );
+          return undefined;
+        }),
+      )
+      .command(
+        "delete",
+        "Delete an endpoint with its inference components, endpoint config and models (needs --yes)",
+        (c) =>
+          c
+            .option("name", { type: "string", demandOption: true, describe: "Endpoint name" })
+            .option("yes", { type: "boolean", describe: "Confirm the deletion" })
+            .option("poll-seconds", { type: "number", default: 30, describe: "Seconds between status polls" })
+            .example("smcb endpoint delete --name retail-llm --yes", "deletes it and what it uses"),
+        run<{ name: string; yes?: boolean; "poll-seconds": number }>(async (ctx, argv) => {
+          if (!argv.yes)
+            throw new UsageError(`Refusing to delete ${argv.name} without --yes.`, {
+              hint: "Add --yes to confirm: the endpoint, its components, config and models are deleted.",
+            });
+          const result = await deleteEndpoint(argv.name, {
+            sagemaker: await ctx.client(SageMakerClient),
+            onProgress: progress(ctx),
+            pollSeconds: argv["poll-seconds"],
+          });
+          ctx.print(result, () =>
+            result.deleted
+              ? `Deleted ${result.endpointName}, config ${result.endpointConfigName ?? "-"}, ` +
+                `${result.components.length} component(s), model(s): ${result.models.join(", ") || "-"}.`
+              : `No endpoint ${result.endpointName}: nothing to delete.`,
+          );
+          return undefined;
+        }),
+      )
+      .demandCommand(1, "Name an endpoint command: deploy, list or delete."),
+  );

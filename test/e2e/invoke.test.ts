@@ -1,0 +1,63 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnCli } from "../support/cli.js";
+import { MOTO_ENV } from "../support/moto.js";
+import { type RuntimeServer, startRuntimeServer } from "../support/runtime-server.js";
+
+let server: RuntimeServer;
+let dir: string;
+beforeAll(async () => {
+  server = await startRuntimeServer(() => ({
+    body: JSON.stringify({
+      generated_text: "Hello there",
+      details: { generated_tokens: 2, prefill: [{}, {}, {}] },
+    }),
+  }));
+  dir = await mkdtemp(path.join(tmpdir(), "smcb-e2e-invoke-"));
+  await writeFile(
+    path.join(dir, "smcb.config.json"),
+    JSON.stringify({ lobs: ["retail"], usage: { type: "file" } }),
+  );
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("smcb invoke (built CLI, real process)", () => {
+  it("answers, records the event in the ledger and exits promptly", async () => {
+    const started = Date.now();
+    const r = await spawnCli(
+      [
+        "invoke",
+        "--endpoint-name",
+        "shared-llm",
+        "--lob",
+        "retail",
+        "--body",
+        '{"inputs":"Hi there you"}',
+        "--endpoint-url",
+        server.endpoint,
+      ],
+      { cwd: dir, env: { ...MOTO_ENV } },
+    );
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.stdout).toContain("Hello there");
+    expect(r.stdout).toMatch(/recorded \S+: lob=retail input=3 output=2 \(reported\) status=ok/);
+    const files = (await readdir(path.join(dir, "usage"), { recursive: true })).filter((f) =>
+      f.endsWith(".jsonl"),
+    );
+    expect(files).toHaveLength(1);
+    const line = JSON.parse((await readFile(path.join(dir, "usage", files[0] as string), "utf8")).trim());
+    expect(line).toMatchObject({
+      lob: "retail",
+      endpoint: "shared-llm",
+      input_tokens: 3,
+      output_tokens: 2,
+      status: "ok",
+    });
+  });
+});

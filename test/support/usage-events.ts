@@ -1,0 +1,27 @@
+/** Usage events for tests and benchmarks. */
+import { randomUUID } from "node:crypto";
+import type { UsageEvent } from "../../inference/usage-event.js";
+
+/** A valid SageMaker usage event with the given overrides. */
+export function usageEvent(over: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    v: 1,
+    id: randomUUID(),
+    ts: new Date().toISOString(),
+    lob: "retail",
+    kind: "sagemaker",
+    endpoint: "shared-llm",
+    component: null,
+    variant: "AllTraffic",
+    profile_arn: null,
+    model_id: null,
+    input_tokens: 10,
+    output_tokens: 5,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    token_source: "reported",
+    latency_ms: 12.5,
+    status: "ok",
+    ...over,
+  };
+}

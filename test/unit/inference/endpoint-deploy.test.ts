@@ -1,0 +1,265 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  AddTagsCommand,
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateInferenceComponentCommand,
+  CreateModelCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteInferenceComponentCommand,
+  DeleteModelCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeInferenceComponentCommand,
+  DescribeModelCommand,
+  ListInferenceComponentsCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+  UpdateInferenceComponentCommand,
+} from "@aws-sdk/client-sagemaker";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, describe, expect, it } from "vitest";
+import { TagPolicyError, UsageError } from "../../../core/errors.js";
+import { deleteEndpoint, deployEndpoint } from "../../../inference/endpoint-deploy.js";
+import { planEndpoint } from "../../../inference/endpoint-plan.js";
+import { type EndpointSpecInput, parseEndpointSpec } from "../../../inference/endpoint-spec.js";
+import { loadApiModel, shapeProblems } from "../../support/api-model.js";
+import { ROOT } from "../../support/cli.js";
+
+const sagemakerModel = loadApiModel("sagemaker");
+const sm = mockClient(SageMakerClient);
+afterEach(() => sm.reset());
+const client = () => new SageMakerClient({ region: "us-east-1" });
+const policy = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth", "platform"] };
+const notFound = (what: string) =>
+  Object.assign(new Error(`Could not find ${what}`), {
+    name: "ValidationException",
+    $metadata: { httpStatusCode: 400 },
+  });
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/endpoints", name), "utf8")) as EndpointSpecInput & {
+    components: { model?: { image: string }; container?: { image: string }; copyCount?: number }[];
+  };
+const sharedSpec = fixture("shared-llm.json");
+const dedicatedSpec = fixture("retail-llm.json");
+
+/** Every request sent, checked against botocore's SageMaker model. */
+function sentRequestProblems(): string[] {
+  return sm.calls().flatMap((c) => {
+    const cmd = c.args[0] as { constructor: { name: string }; input: unknown };
+    return shapeProblems(sagemakerModel, cmd.constructor.name.replace(/Command$/, ""), "input", cmd.input);
+  });
+}
+
+describe("planEndpoint", () => {
+  it("tags shared endpoint resources with the owner and SharedEndpoint, components with their LOB", () => {
+    const plan = planEndpoint(parseEndpointSpec(sharedSpec), policy);
+    const owner = [
+      { Key: "LineOfBusiness", Value: "platform" },
+      { Key: "SharedEndpoint", Value: "shared-llm" },
+    ];
+    expect(plan.endpoint.Tags).toEqual(owner);
+    expect(plan.endpointConfig.Tags).toEqual(owner);
+    expect(plan.components.map((c) => c.Tags)).toEqual([
+      [{ Key: "LineOfBusiness", Value: "retail" }],
+      [{ Key: "LineOfBusiness", Value: "wealth" }],
+    ]);
+    expect(plan.models).toHaveLength(1);
+    expect(plan.models[0]?.Tags).toEqual([{ Key: "LineOfBusiness", Value: "retail" }]);
+    expect(plan.endpointConfig.ProductionVariants?.[0]).toMatchObject({
+      ManagedInstanceScaling: { Status: "ENABLED", MinInstanceCount: 1, MaxInstanceCount: 4 },
+    });
+    expect(plan.endpointConfig.ProductionVariants?.[0]?.ModelName).toBeUndefined();
+  });
+
+  it("renders the same names for the same spec and new ones for a changed spec", () => {
+    const a = planEndpoint(parseEndpointSpec(dedicatedSpec), policy);
+    const b = planEndpoint(parseEndpointSpec(structuredClone(dedicatedSpec)), policy);
+    const c = planEndpoint(parseEndpointSpec({ ...dedicatedSpec, instanceType: "ml.g5.2xlarge" }), policy);
+    expect(b.endpointConfig.EndpointConfigName).toBe(a.endpointConfig.EndpointConfigName);
+    expect(c.endpointConfig.EndpointConfigName).not.toBe(a.endpointConfig.EndpointConfigName);
+    expect(c.models[0]?.ModelName).toBe(a.models[0]?.ModelName);
+    const long = planEndpoint(parseEndpointSpec({ ...dedicatedSpec, name: "x".repeat(63) }), policy);
+    expect(long.endpointConfig.EndpointConfigName?.length).toBeLessThanOrEqual(63);
+  });
+
+  it("refuses LOBs outside the policy and malformed specs", () => {
+    expect(() => planEndpoint(parseEndpointSpec({ ...dedicatedSpec, lob: "Retail" }), policy)).toThrow(
+      TagPolicyError,
+    );
+    expect(() => parseEndpointSpec({ ...dedicatedSpec, instanceType: "g5" })).toThrow(UsageError);
+    const both = structuredClone(sharedSpec) as { components: Record<string, unknown>[] };
+    (both.components[0] as Record<string, unknown>).container = { image: "x" };
+    expect(() => parseEndpointSpec(both)).toThrow(/exactly one of model or container/);
+  });
+});
+
+describe("deployEndpoint (SDK renderer)", () => {
+  it("creates a shared endpoint and its inference components; every request fits botocore's model", async () => {
+    sm.on(DescribeEndpointCommand)
+      .rejectsOnce(notFound("endpoint"))
+      .resolves({ EndpointName: "shared-llm", EndpointStatus: "InService" });
+    sm.on(DescribeModelCommand).rejects(notFound("model"));
+    sm.on(DescribeEndpointConfigCommand).rejects(notFound("endpoint config"));
+    sm.on(CreateModelCommand).resolves({ ModelArn: "arn:m" });
+    sm.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: "arn:c" });
+    sm.on(CreateEndpointCommand).resolves({ EndpointArn: "arn:e" });
+    sm.on(CreateInferenceComponentCommand).resolves({ InferenceComponentArn: "arn:ic" });
+    const describedIc = { rejects: 0 };
+    sm.on(DescribeInferenceComponentCommand).callsFake(() => {
+      if (describedIc.rejects++ % 2 === 0) throw notFound("inference component");
+      return { InferenceComponentStatus: "InService" };
+    });
+    const plan = planEndpoint(parseEndpointSpec(sharedSpec), policy);
+    const r = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
+    expect(r).toMatchObject({
+      action: "created",
+      components: [
+        { name: "shared-llm-retail", action: "created" },
+        { name: "shared-llm-wealth", action: "created" },
+      ],
+    });
+    const ics = sm.commandCalls(CreateInferenceComponentCommand).map((c) => c.args[0].input);
+    expect(ics[0]).toMatchObject({
+      EndpointName: "shared-llm",
+      VariantName: "AllTraffic",
+      Specification: {
+        ModelName: plan.models[0]?.ModelName,
+        ComputeResourceRequirements: {
+          MinMemoryRequiredInMb: 8192,
+          NumberOfAcceleratorDevicesRequired: 1,
+          NumberOfCpuCoresRequired: 2,
+        },
+      },
+      RuntimeConfig: { CopyCount: 2 },
+      Tags: [{ Key: "LineOfBusiness", Value: "retail" }],
+    });
+    expect(ics[1]?.Specification?.Container).toEqual({
+      Image: sharedSpec.components[0]?.model?.image,
+      Environment: { HF_MODEL_ID: "m" },
+    });
+    expect(sm.commandCalls(CreateEndpointConfigCommand)[0]?.args[0].input.ExecutionRoleArn).toBe(
+      sharedSpec.executionRoleArn,
+    );
+    expect(sentRequestProblems()).toEqual([]);
+  });
+
+  it("an unchanged shared endpoint and components change nothing; a changed component is updated", async () => {
+    const plan = planEndpoint(parseEndpointSpec(sharedSpec), policy);
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: "shared-llm",
+      EndpointArn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/shared-llm",
+      EndpointStatus: "InService",
+      EndpointConfigName: plan.endpointConfig.EndpointConfigName,
+    });
+    sm.on(DescribeModelCommand).resolves({ ModelName: plan.models[0]?.ModelName });
+    const desc = (copies: number) => ({
+      InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/x",
+      InferenceComponentStatus: "InService" as const,
+      RuntimeConfig: { DesiredCopyCount: copies, CurrentCopyCount: copies },
+    });
+    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-retail" }).resolves({
+      ...desc(2),
+      Specification: {
+        ModelName: plan.models[0]?.ModelName,
+        ComputeResourceRequirements: {
+          MinMemoryRequiredInMb: 8192,
+          NumberOfAcceleratorDevicesRequired: 1,
+          NumberOfCpuCoresRequired: 2,
+        },
+      },
+    });
+    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-wealth" }).resolves({
+      ...desc(1),
+      Specification: {
+        Container: {
+          DeployedImage: { SpecifiedImage: sharedSpec.components[1]?.container?.image },
+          Environment: { HF_MODEL_ID: "m" },
+        },
+        ComputeResourceRequirements: { MinMemoryRequiredInMb: 4096, NumberOfAcceleratorDevicesRequired: 1 },
+      },
+    });
+    const same = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
+    expect(same.action).toBe("unchanged");
+    expect(same.components.map((c) => c.action)).toEqual(["unchanged", "unchanged"]);
+    for (const C of [
+      CreateModelCommand,
+      CreateEndpointConfigCommand,
+      CreateEndpointCommand,
+      UpdateEndpointCommand,
+      CreateInferenceComponentCommand,
+      UpdateInferenceComponentCommand,
+    ])
+      expect(sm.commandCalls(C as never)).toHaveLength(0);
+
+    const more = structuredClone(sharedSpec);
+    (more.components[1] as { copyCount?: number }).copyCount = 3;
+    const r = await deployEndpoint(planEndpoint(parseEndpointSpec(more), policy), {
+      sagemaker: client(),
+      pollSeconds: 0.01,
+    });
+    expect(r.action).toBe("updated");
+    expect(r.components.map((c) => c.action)).toEqual(["unchanged", "updated"]);
+    expect(sm.commandCalls(UpdateInferenceComponentCommand)[0]?.args[0].input.RuntimeConfig).toEqual({
+      CopyCount: 3,
+    });
+    expect(sentRequestProblems()).toEqual([]);
+  });
+
+  it("a changed dedicated spec creates a new config and calls UpdateEndpoint, keeping the endpoint's tags", async () => {
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: "retail-llm",
+      EndpointArn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/retail-llm",
+      EndpointStatus: "InService",
+      EndpointConfigName: "retail-llm-00000000",
+    });
+    sm.on(DescribeModelCommand).rejects(notFound("model"));
+    sm.on(DescribeEndpointConfigCommand).rejects(notFound("endpoint config"));
+    const plan = planEndpoint(parseEndpointSpec(dedicatedSpec), policy);
+    const r = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
+    expect(r.action).toBe("updated");
+    expect(sm.commandCalls(UpdateEndpointCommand)[0]?.args[0].input).toEqual({
+      EndpointName: "retail-llm",
+      EndpointConfigName: plan.endpointConfig.EndpointConfigName,
+    });
+    expect(sm.commandCalls(AddTagsCommand)[0]?.args[0].input.Tags).toEqual([
+      { Key: "LineOfBusiness", Value: "retail" },
+    ]);
+    expect(sentRequestProblems()).toEqual([]);
+  });
+});
+
+describe("deleteEndpoint", () => {
+  it("deletes a shared endpoint's components, then the endpoint, config and models", async () => {
+    sm.on(DescribeEndpointCommand)
+      .resolvesOnce({
+        EndpointName: "shared-llm",
+        EndpointConfigName: "shared-llm-cfg",
+        EndpointStatus: "InService",
+      })
+      .rejects(notFound("endpoint"));
+    sm.on(DescribeEndpointConfigCommand).resolves({ ProductionVariants: [{ VariantName: "AllTraffic" }] });
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [{ InferenceComponentName: "shared-llm-retail" }] as never,
+    });
+    sm.on(DescribeInferenceComponentCommand)
+      .resolvesOnce({ Specification: { ModelName: "shared-llm-retail-abc" } })
+      .rejects(notFound("inference component"));
+    const r = await deleteEndpoint("shared-llm", { sagemaker: client(), pollSeconds: 0.01 });
+    expect(r).toEqual({
+      endpointName: "shared-llm",
+      deleted: true,
+      endpointConfigName: "shared-llm-cfg",
+      components: ["shared-llm-retail"],
+      models: ["shared-llm-retail-abc"],
+    });
+    expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(1);
+    expect(sm.commandCalls(DeleteEndpointCommand)).toHaveLength(1);
+    expect(sm.commandCalls(DeleteEndpointConfigCommand)).toHaveLength(1);
+    expect(sm.commandCalls(DeleteModelCommand)[0]?.args[0].input.ModelName).toBe("shared-llm-retail-abc");
+    expect(sentRequestProblems()).toEqual([]);
+  });
+});
