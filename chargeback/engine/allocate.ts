@@ -322,32 +322,24 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
     const used = centsOf(s.lob, "used");
     const idle = centsOf(s.lob, "idle");
     byLob.set(s.lob, used.plus(idle));
-    const base = {
-      service: "AmazonSageMaker" as const,
+    const row = (method: string, quantity: string, unit: string, cost: Decimal): AllocationLine => ({
+      lob: s.lob,
+      category: "shared",
+      service: "AmazonSageMaker",
       resourceId,
       endpoint: a.endpoint,
-      consumedUnit: "Tokens",
-    };
+      method,
+      consumedQuantity: quantity,
+      consumedUnit: unit,
+      cost: formatMoney(cost),
+    });
     if (!used.isZero() || !s.used.isZero())
-      lines.push({
-        ...base,
-        lob: s.lob,
-        category: "shared",
-        method: s.method,
-        consumedQuantity:
-          s.method === "owner-fallback" ? a.instanceHours.toString() : s.chargedTokens.toString(),
-        ...(s.method === "owner-fallback" ? { consumedUnit: "Hours" } : {}),
-        cost: formatMoney(used),
-      });
-    if (!idle.isZero() || !s.idle.isZero())
-      lines.push({
-        ...base,
-        lob: s.lob,
-        category: "shared",
-        method: `idle:${a.idlePolicy}`,
-        consumedQuantity: "0",
-        cost: formatMoney(idle),
-      });
+      lines.push(
+        s.method === "owner-fallback"
+          ? row(s.method, a.instanceHours.toString(), "Hours", used)
+          : row(s.method, s.chargedTokens.toString(), "Tokens", used),
+      );
+    if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idle));
     return {
       lob: s.lob,
       inputTokens: s.inputTokens,
