@@ -53,13 +53,26 @@ export interface LedgerSpec {
   readonly writersPerDay?: number;
 }
 
-function pickWeighted(r: number, entries: readonly (readonly [string, number])[], total: number): string {
-  let x = r * total;
-  for (const [k, w] of entries) {
-    x -= w;
-    if (x < 0) return k;
+/** A weighted choice among keys: cumulative weights and a binary search. */
+function weightedPicker(entries: readonly (readonly [string, number])[]): (r: number) => string {
+  const keys = entries.map(([k]) => k);
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const [, w] of entries) {
+    total += w;
+    cumulative.push(total);
   }
-  return (entries[entries.length - 1] as readonly [string, number])[0];
+  return (r) => {
+    const x = r * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] as number) > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return keys[lo] as string;
+  };
 }
 
 /** Writes a month of usage events as `dir/YYYY/MM/DD/writer-N.jsonl`; returns the number of lines written. */
@@ -69,13 +82,9 @@ export async function generateLedger(spec: LedgerSpec): Promise<number> {
   const start = Date.UTC(y, m - 1, 1);
   const days = (Date.UTC(y, m, 1) - start) / 86_400_000;
   const writers = spec.writersPerDay ?? 1;
-  const eps = spec.traffic.map((t) => [t.endpoint, t.share] as const);
-  const epTotal = eps.reduce((s, [, w]) => s + w, 0);
+  const pickEndpoint = weightedPicker(spec.traffic.map((t) => [t.endpoint, t.share] as const));
   const byName = new Map(spec.traffic.map((t) => [t.endpoint, t]));
-  const lobEntries = new Map(spec.traffic.map((t) => [t.endpoint, Object.entries(t.lobs)]));
-  const lobTotals = new Map(
-    spec.traffic.map((t) => [t.endpoint, Object.values(t.lobs).reduce((s, w) => s + w, 0)]),
-  );
+  const pickLob = new Map(spec.traffic.map((t) => [t.endpoint, weightedPicker(Object.entries(t.lobs))]));
   const perDay = Math.floor(spec.events / days);
   let written = 0;
   let seq = 0;
@@ -117,9 +126,9 @@ export async function generateLedger(spec: LedgerSpec): Promise<number> {
           status: "ok",
         });
       } else {
-        const endpoint = pickWeighted(rand(), eps, epTotal);
+        const endpoint = pickEndpoint(rand());
         const t = byName.get(endpoint) as TrafficSpec;
-        const lob = pickWeighted(rand(), lobEntries.get(endpoint) ?? [], lobTotals.get(endpoint) ?? 1);
+        const lob = (pickLob.get(endpoint) as (r: number) => string)(rand());
         const input = Math.max(1, Math.round(t.meanInput * (0.25 + rand() * 1.5)));
         const output = t.meanOutput === 0 ? 0 : Math.max(1, Math.round(t.meanOutput * (0.25 + rand() * 1.5)));
         const ok = rand() > 0.002;
