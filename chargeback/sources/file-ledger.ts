@@ -19,29 +19,25 @@ export interface FileLedgerOptions {
 }
 
 /**
- * The DuckDB relation of ledger events: each line read as text, parsed with the JSON functions, checked
- * (valid JSON, `v` = 1, non-empty `id` and `lob`, `kind` sagemaker|bedrock, a readable `ts`, non-negative integer
- * token counts) and flagged `malformed` otherwise. Blank lines are skipped.
+ * The DuckDB relation of ledger events. DuckDB's JSON reader parses each line once (`ignore_errors` turns a line
+ * that is not a JSON object into a row of NULLs, so it is still counted); every field is read as text and checked
+ * here: `v` = 1, non-empty `id` and `lob`, `kind` sagemaker|bedrock, `ts` an ISO-8601 UTC time ending in `Z`,
+ * token counts non-negative integers. Anything else is flagged `malformed`. Blank lines are skipped.
  */
 export function ledgerEventsSql(glob: string): string {
-  return `SELECT
-  s[1] AS id, ts, s[3] AS lob, s[4] AS kind, s[5] AS endpoint,
-  CAST(n[1] AS BIGINT) AS input_tokens, CAST(n[2] AS BIGINT) AS output_tokens,
+  return `SELECT id, ts, lob, kind, endpoint,
+  TRY_CAST(input_tokens AS BIGINT) AS input_tokens, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
   NOT coalesce(
-    ok AND n[3] = '1' AND s[1] <> '' AND s[3] <> '' AND s[4] IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
-      AND json_type(n[1]) = 'UBIGINT' AND json_type(n[2]) = 'UBIGINT',
+    v = '1' AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
+      AND regexp_full_match(input_tokens, '[0-9]{1,15}') AND regexp_full_match(output_tokens, '[0-9]{1,15}'),
     false) AS malformed
 FROM (
-  SELECT ok, s, n, CAST(TRY_CAST(s[2] AS TIMESTAMPTZ) AS TIMESTAMP) AS ts
-  FROM (
-    SELECT json_valid(line) AS ok,
-      CASE WHEN json_valid(line) THEN json_extract_string(line, ['$.id', '$.ts', '$.lob', '$.kind', '$.endpoint']) END AS s,
-      CASE WHEN json_valid(line) THEN json_extract(line, ['$.input_tokens', '$.output_tokens', '$.v']) END AS n
-    FROM read_csv(${sqlString(glob)}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(1),
-                  quote = '', escape = '', auto_detect = false)
-    WHERE line IS NOT NULL AND trim(line) <> ''
-  ) p
-) q`;
+  SELECT v, id, lob, kind, endpoint, input_tokens, output_tokens,
+    CASE WHEN ends_with(ts, 'Z') THEN TRY_CAST(ts AS TIMESTAMP) END AS ts
+  FROM read_json(${sqlString(glob)}, format = 'newline_delimited', ignore_errors = true,
+    columns = {v: 'VARCHAR', id: 'VARCHAR', ts: 'VARCHAR', lob: 'VARCHAR', kind: 'VARCHAR', endpoint: 'VARCHAR',
+               input_tokens: 'VARCHAR', output_tokens: 'VARCHAR'})
+) e`;
 }
 
 /**
