@@ -178,7 +178,20 @@ export function allocate(input: AllocationInput): ChargebackReport {
     addToGroup(p.groups, line);
   }
 
-  const poolList = [...pools.values()];
+  // A fixed order, whatever the order of the input lines: shared endpoints as configured, then LOB pools in
+  // allowlist order, then unallocated reasons.
+  const lobRank = new Map(policy.lobs.map((l, i) => [l, i]));
+  const rank = (p: Pool): [number, number, string] =>
+    p.kind === "shared"
+      ? [0, 0, ""]
+      : p.kind === "lob"
+        ? [1, lobRank.get(p.lob) ?? 0, p.category]
+        : [2, 0, p.key];
+  const poolList = [...pools.values()].sort((a, b) => {
+    const [ka, ra, sa] = rank(a);
+    const [kb, rb, sb] = rank(b);
+    return ka - kb || ra - rb || (sa < sb ? -1 : sa > sb ? 1 : 0);
+  });
   const sourceExact = sum(poolList.map((p) => p.cost));
   const sourceTotal = toCents(sourceExact);
   const poolCents = roundParts(
@@ -223,7 +236,7 @@ export function allocate(input: AllocationInput): ChargebackReport {
       }
       return;
     }
-    const groups = [...pool.groups.entries()];
+    const groups = [...pool.groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const groupCents = roundParts(
       cents,
       groups,

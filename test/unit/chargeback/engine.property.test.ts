@@ -60,7 +60,7 @@ function checkConservation(r: ChargebackReport): void {
 }
 
 describe("allocate: properties", () => {
-  it("conserves every figure to the cent and nothing is negative", () => {
+  it("conserves every figure to the cent, nothing is negative, input order does not matter", () => {
     fc.assert(
       fc.property(
         fc.array(endpointArb, { minLength: 0, maxLength: 3 }),
@@ -92,6 +92,15 @@ describe("allocate: properties", () => {
           const usage = sharedEndpoints.flatMap((e, i) => toUsage(usages[i] ?? [], e.name));
           const r = allocate({ month: "2026-10", policy: POLICY, sharedEndpoints, costs, usage });
           checkConservation(r);
+          // the order of the input lines never changes the report
+          const reversed = allocate({
+            month: "2026-10",
+            policy: POLICY,
+            sharedEndpoints,
+            costs: [...costs].reverse(),
+            usage: [...usage].reverse(),
+          });
+          expect(reversed).toEqual(r);
           for (const x of r.lines) expect(cents(x.cost)).toBeGreaterThanOrEqual(0);
           for (const l of r.lobs) expect(cents(l.total)).toBeGreaterThanOrEqual(0);
         },
