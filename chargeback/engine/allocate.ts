@@ -212,6 +212,13 @@ export function allocate(input: AllocationInput): ChargebackReport {
     u.cost = u.cost.plus(cents);
     unallocated.set(k, u);
   };
+  const usageByEndpoint = new Map<string, EndpointUsage[]>();
+  for (const u of input.usage) {
+    const k = u.endpoint.toLowerCase();
+    const list = usageByEndpoint.get(k);
+    if (list) list.push(u);
+    else usageByEndpoint.set(k, [u]);
+  }
   const lines: AllocationLine[] = [];
   const endpoints: SharedEndpointReport[] = [];
   let idleTotal = ZERO;
@@ -219,7 +226,7 @@ export function allocate(input: AllocationInput): ChargebackReport {
   poolList.forEach((pool, i) => {
     const cents = poolCents[i] as Decimal;
     if (pool.kind === "shared") {
-      const usage = input.usage.filter((u) => u.endpoint.toLowerCase() === pool.config.name.toLowerCase());
+      const usage = usageByEndpoint.get(pool.config.name.toLowerCase()) ?? [];
       const alloc = allocateSharedEndpoint(pool.config, {
         cost: pool.cost,
         instanceHours: pool.hours,
@@ -326,8 +333,9 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
     (p) => p.exact,
     (p) => `${p.lob}\u0000${p.kind}`,
   );
+  const index = new Map(parts.map((p, i) => [`${p.lob}\u0000${p.kind}`, i]));
   const centsOf = (lob: string, kind: Part["kind"]) =>
-    pc[parts.findIndex((p) => p.lob === lob && p.kind === kind)] as Decimal;
+    pc[index.get(`${lob}\u0000${kind}`) as number] as Decimal;
 
   const lines: AllocationLine[] = [];
   const byLob = new Map<string, Decimal>();
