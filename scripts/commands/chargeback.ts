@@ -20,6 +20,7 @@ function formatOf(name: FormatName): ReportFormat {
   return f;
 }
 
+/** Registers `smcb chargeback`. */
 export const registerChargeback: CommandRegistrar = (y, run) =>
   y.command(
     "chargeback",

@@ -2,12 +2,13 @@
  * Benchmark (npm run bench:chargeback): a generated 5M-event month (20 shared endpoints, 200 LOBs).
  * `smcb chargeback --json` end to end against one bare DuckDB aggregation of the same ledger files (the floor),
  * each in its own process, median of 3, peak memory (max RSS). Data goes to a temp dir, removed afterwards.
+ * A full-size run records its figures in test/bench/results/chargeback.json.
  *
  *   EVENTS=1000000 npm run bench:chargeback    # a smaller run
  */
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
@@ -145,8 +146,16 @@ async function main(): Promise<void> {
         (Math.max(...cli.map((m) => m.maxRssMb)) / Math.max(...base.map((m) => m.maxRssMb))).toFixed(2),
       ),
       goal: "ratio ≤ 1.5",
+      baselineRunsMs: base.map((m) => m.ms),
+      chargebackRunsMs: cli.map((m) => m.ms),
+      machine: { cpus: cpus().length, loadAverage1mAtEnd: Number(loadavg()[0]?.toFixed(2)) },
+      date: new Date().toISOString(),
     };
     console.log(JSON.stringify(result, null, 2));
+    if (EVENTS === 5_000_000) {
+      await mkdir(path.join(HERE, "results"), { recursive: true });
+      await writeFile(path.join(HERE, "results", "chargeback.json"), `${JSON.stringify(result, null, 2)}\n`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
