@@ -47,6 +47,7 @@ export async function readCurFiles(o: CurFilesOptions): Promise<CostSourceResult
     const sql = curLinesSql({
       from,
       window: o.window,
+      dialect: "duckdb",
       start: "CAST(CAST(line_item_usage_start_date AS TIMESTAMPTZ) AS TIMESTAMP)",
       tagsJson: tagsType === "VARCHAR" ? "resource_tags" : "CAST(to_json(resource_tags) AS VARCHAR)",
       hasUnit: types.has("pricing_unit"),

@@ -17,14 +17,16 @@ export const CUR_REQUIRED_COLUMNS = [
   "resource_tags",
 ] as const;
 
-/** How one dialect spells the few expressions that differ. */
+/** Where the SQL runs, and how the few expressions that differ are spelled there. */
 export interface CurSqlOptions {
   /** The table expression: `read_csv(…)`, `read_parquet(…)`, or `"db"."table"` on Athena. */
   readonly from: string;
   readonly window: MonthWindow;
+  /** `athena` (Trino) or `duckdb`. @default "athena" */
+  readonly dialect?: "athena" | "duckdb";
   /** An expression giving `line_item_usage_start_date` as a UTC `TIMESTAMP`. @default "line_item_usage_start_date" */
   readonly start?: string;
-  /** An expression giving `resource_tags` as a JSON object string. @default "resource_tags" */
+  /** An expression giving `resource_tags` as a JSON object string. @default Athena: `json_format(CAST(resource_tags AS JSON))`; DuckDB: `resource_tags` */
   readonly tagsJson?: string;
   /** Whether the table has `pricing_unit`. @default false */
   readonly hasUnit?: boolean;
@@ -37,34 +39,38 @@ export function timestampLiteral(d: Date): string {
   return `TIMESTAMP '${d.toISOString().slice(0, 19).replace("T", " ")}'`;
 }
 
-const exact = (col: string) => `CAST(NULLIF(CAST(${col} AS VARCHAR), '') AS DECIMAL(38, 18))`;
-
 /**
  * Builds the query returning one row per (service, usage type, resource, tags, unit, currency) of the month's
- * in-scope lines, with exact sums. Columns: `service`, `usage_type`, `resource_id`, `tags` (JSON text),
- * `unit`, `currency`, `usage_start` (earliest, text), `usage_amount`, `cost` (decimal text), `line_count`.
- * Amounts are summed as `DECIMAL(38, 18)`: exact for CUR values (at most 18 decimal places).
+ * in-scope lines, with exact sums, under the CUR column names: `line_item_product_code`, `line_item_usage_type`,
+ * `line_item_resource_id`, `resource_tags` (JSON text), `pricing_unit`, `line_item_currency_code`,
+ * `line_item_usage_start_date` (the earliest, as text), `line_item_usage_amount`, `line_item_unblended_cost`
+ * (decimal text) and `line_count`. Amounts are summed as `DECIMAL(38, 18)`; on DuckDB they are read through their
+ * text, so the sums are exact; on Athena a `double` column is cast directly (its binary error stays below 1e-17 per
+ * line).
  *
  * @example
  * ```ts
- * curLinesSql({ from: '"cur"."data"', window: monthWindow("2026-10"), tagsJson: "json_format(CAST(resource_tags AS JSON))" });
+ * curLinesSql({ from: '"cur"."data"', window: monthWindow("2026-10") }); // Athena
  * ```
  */
 export function curLinesSql(o: CurSqlOptions): string {
+  const duck = o.dialect === "duckdb";
   const start = o.start ?? "line_item_usage_start_date";
-  const tags = o.tagsJson ?? "resource_tags";
+  const tags = o.tagsJson ?? (duck ? "resource_tags" : "json_format(CAST(resource_tags AS JSON))");
   const unit = o.hasUnit ? "pricing_unit" : "CAST(NULL AS VARCHAR)";
   const currency = o.hasCurrency ? "line_item_currency_code" : "CAST(NULL AS VARCHAR)";
+  const exact = (col: string) =>
+    duck ? `CAST(NULLIF(CAST(${col} AS VARCHAR), '') AS DECIMAL(38, 18))` : `CAST(${col} AS DECIMAL(38, 18))`;
   return `SELECT
-  line_item_product_code AS service,
-  line_item_usage_type AS usage_type,
-  line_item_resource_id AS resource_id,
-  ${tags} AS tags,
-  ${unit} AS unit,
-  ${currency} AS currency,
-  CAST(min(${start}) AS VARCHAR) AS usage_start,
-  CAST(sum(${exact("line_item_usage_amount")}) AS VARCHAR) AS usage_amount,
-  CAST(sum(${exact("line_item_unblended_cost")}) AS VARCHAR) AS cost,
+  line_item_product_code,
+  line_item_usage_type,
+  line_item_resource_id,
+  ${tags} AS resource_tags,
+  ${unit} AS pricing_unit,
+  ${currency} AS line_item_currency_code,
+  CAST(min(${start}) AS VARCHAR) AS line_item_usage_start_date,
+  CAST(sum(${exact("line_item_usage_amount")}) AS VARCHAR) AS line_item_usage_amount,
+  CAST(sum(${exact("line_item_unblended_cost")}) AS VARCHAR) AS line_item_unblended_cost,
   count(*) AS line_count
 FROM ${o.from}
 WHERE line_item_product_code IN ('AmazonSageMaker', 'AmazonBedrock')
@@ -104,17 +110,19 @@ export function costLinesFromRows(rows: readonly Record<string, unknown>[]): {
   currencies: string[];
 } {
   const currencies = new Set<string>();
+  const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
   const lines = rows.map((r): CostLine => {
-    if (typeof r.currency === "string" && r.currency !== "") currencies.add(r.currency);
-    const unit = typeof r.unit === "string" && r.unit !== "" ? r.unit : undefined;
+    const currency = text(r.line_item_currency_code);
+    if (currency) currencies.add(currency);
+    const unit = text(r.pricing_unit);
     return {
-      usageStart: parseUtcTimestamp(String(r.usage_start)),
-      service: String(r.service) as InScopeService,
-      usageType: String(r.usage_type ?? ""),
-      resourceId: typeof r.resource_id === "string" && r.resource_id !== "" ? r.resource_id : null,
-      usageAmount: dec(r.usage_amount as string | null),
-      cost: dec(r.cost as string | null),
-      tags: parseTags(r.tags),
+      usageStart: parseUtcTimestamp(String(r.line_item_usage_start_date)),
+      service: String(r.line_item_product_code) as InScopeService,
+      usageType: String(r.line_item_usage_type ?? ""),
+      resourceId: text(r.line_item_resource_id) ?? null,
+      usageAmount: dec(r.line_item_usage_amount as string | null),
+      cost: dec(r.line_item_unblended_cost as string | null),
+      tags: parseTags(r.resource_tags),
       ...(unit ? { unit } : {}),
     };
   });

@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthWindow } from "../../../chargeback/engine/index.js";
 import { readCurFiles } from "../../../chargeback/sources/cur-files.js";
-import { curLinesSql, parseUtcTimestamp } from "../../../chargeback/sources/cur-sql.js";
-import { sqlString, withDuckDb } from "../../../chargeback/sources/duckdb.js";
+import { CUR_REQUIRED_COLUMNS, curLinesSql, parseUtcTimestamp } from "../../../chargeback/sources/cur-sql.js";
+import { queryRows, sqlString, withDuckDb } from "../../../chargeback/sources/duckdb.js";
 import { readFileLedger } from "../../../chargeback/sources/file-ledger.js";
 import { usageAggregationSql } from "../../../chargeback/sources/usage-sql.js";
 import { DataSourceError } from "../../../core/errors.js";
@@ -85,6 +85,23 @@ describe("readCurFiles", () => {
     expect(usageAggregationSql('SELECT * FROM "lake"."usage"', OCT)).not.toMatch(
       /read_csv|json_|TIMESTAMPTZ/,
     );
+  });
+
+  it("returns the CUR column names, so an Athena source expecting CUR columns can run it as is", async () => {
+    const from = `read_csv(${sqlString(path.join(SMALL, "costs/*.csv"))}, all_varchar = true)`;
+    const rows = await withDuckDb("test", (c) =>
+      queryRows(
+        c,
+        curLinesSql({
+          from,
+          window: OCT,
+          dialect: "duckdb",
+          start: "CAST(line_item_usage_start_date AS TIMESTAMP)",
+        }),
+      ),
+    );
+    for (const col of [...CUR_REQUIRED_COLUMNS, "line_item_currency_code", "pricing_unit"])
+      expect(Object.keys(rows[0] ?? {})).toContain(col);
   });
 
   it("parses the timestamp spellings of CUR and DuckDB as UTC", () => {
