@@ -36,7 +36,7 @@ export function renderTable(report: ChargebackReport): string {
         ...r.lobs.map((l) => [l.lob, l.dedicated, l.shared, l.bedrock, l.total]),
         ...r.sharedEndpoints
           .filter((e) => e.idle !== "0.00")
-          .map((e) => [`__idle__ ${e.endpoint} (owner ${e.owner ?? "?"})`, "", e.idle, "", e.idle]),
+          .map((e) => [`__idle__ ${e.endpoint}`, "", e.idle, "", e.idle]),
       ],
       ["l", "r", "r", "r", "r"],
     ),
