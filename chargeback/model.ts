@@ -23,6 +23,8 @@ export interface CostLine {
   readonly cost: Decimal;
   /** `resource_tags` as given: keys such as `user_LineOfBusiness` (matched case-insensitively by the engine). */
   readonly tags: Readonly<Record<string, string>>;
+  /** `pricing_unit` when the source has it (e.g. `Hrs`, `GB-Mo`); used as the detail rows' consumed unit. */
+  readonly unit?: string;
 }
 
 /** What a cost source returns for one month. */
@@ -69,6 +71,14 @@ export interface SharedAllocation {
   readonly outputTokens: number;
   readonly weightedTokens: number;
   readonly cost: string;
+  /** Calls counted (an addition to §3.6). */
+  readonly invocations?: number;
+  /** `a_l = max(reservation × capacity, weightedTokens)` (an addition to §3.6). */
+  readonly chargedTokens?: number;
+  /** The part of `cost` for capacity used or reserved (an addition to §3.6). */
+  readonly usedCost?: string;
+  /** The part of `cost` that is this LOB's share of idle capacity (an addition to §3.6). */
+  readonly idleCost?: string;
 }
 
 /** One shared endpoint in the JSON report. */
@@ -78,12 +88,26 @@ export interface SharedEndpointReport {
   readonly instanceHours: string;
   readonly utilization: number;
   readonly allocations: readonly SharedAllocation[];
+  /** The endpoint's `__idle__` line (idle policy `separate`); `"0.00"` under the other policies. */
   readonly idle: string;
-  /** Input plus output tokens of all LOBs (unweighted); an addition to §3.6. */
+  // The fields below are additions to §3.6; the engine always sets them.
+  /** The LOB that owns the endpoint (gets idle under `owner`, everything when nobody used it). */
+  readonly owner?: string;
+  /** `proportional | even | owner | separate`. */
+  readonly idlePolicy?: string;
+  /** Capacity in weighted tokens for the month (`K`), decimal string. */
+  readonly capacityTokens?: string;
+  /** Input plus output tokens of all LOBs (unweighted). */
   readonly totalTokens?: number;
-  /** `cost / totalTokens × 10^6`, four places; `null` without tokens; an addition to §3.6. */
+  /** Weighted tokens of all LOBs (`Σ w_l`). */
+  readonly weightedTokens?: number;
+  /** Calls counted. */
+  readonly invocations?: number;
+  /** Cost of the capacity nobody used or reserved, whatever the idle policy did with it. */
+  readonly unusedCost?: string;
+  /** `cost / totalTokens × 10^6`, four places; `null` without tokens. */
   readonly effectiveCostPerMillionTokens?: string | null;
-  /** `cost / capacityTokens × 10^6` (the price at full utilization), four places; `null` without capacity; an addition to §3.6. */
+  /** `cost / capacityTokens × 10^6` (the price at full utilization), four places; `null` without capacity. */
   readonly fullUtilizationCostPerMillionTokens?: string | null;
 }
 
@@ -136,6 +160,8 @@ export interface ChargebackReport {
     readonly difference: string;
     readonly estimated: boolean;
   };
+  /** Usage lines that could not be read and duplicate events counted once (an addition to §3.6). */
+  readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
   /** The detail rows behind the totals (an addition to the §3.6 fields). */
   readonly lines: readonly AllocationLine[];
 }

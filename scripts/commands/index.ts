@@ -1,6 +1,7 @@
 /** Every `smcb` command, in the order `--help` lists them. */
 import type { CommandRegistrar } from "../cli.js";
 import { registerAudit } from "./audit.js";
+import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";
 import { registerEndpoint } from "./endpoint.js";
 import { registerInvoke } from "./invoke.js";
@@ -16,4 +17,5 @@ export const commands: readonly CommandRegistrar[] = [
   registerEndpoint,
   registerInvoke,
   registerProfiles,
+  registerChargeback,
 ];

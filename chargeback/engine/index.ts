@@ -1,0 +1,13 @@
+/**
+ * The allocation engine: pure functions from cost lines and usage to a chargeback report (DESIGN §3.5).
+ * @module
+ */
+export { type AllocationInput, allocate, IDLE_LOB } from "./allocate.js";
+export { classify, type Destination, endpointNameOf, lobTagOf } from "./classify.js";
+export { inWindow, type MonthWindow, monthWindow } from "./month.js";
+export {
+  allocateSharedEndpoint,
+  type SharedEndpointAllocation,
+  type SharedEndpointInput,
+  type SharedShare,
+} from "./shared-endpoint.js";

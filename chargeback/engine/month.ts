@@ -1,0 +1,37 @@
+/**
+ * Calendar months in UTC (DESIGN §3.3: a month is `[first day 00:00Z, first day of next month 00:00Z)`).
+ */
+import { UsageError } from "../../core/errors.js";
+
+/** A month's window in UTC. */
+export interface MonthWindow {
+  /** `YYYY-MM`. */
+  readonly month: string;
+  /** First instant of the month (inclusive). */
+  readonly start: Date;
+  /** First instant of the next month (exclusive). */
+  readonly end: Date;
+}
+
+/**
+ * Parses `YYYY-MM` into its UTC window.
+ *
+ * @example
+ * ```ts
+ * monthWindow("2026-10").end.toISOString(); // "2026-11-01T00:00:00.000Z"
+ * ```
+ * @throws {@link UsageError} when the value is not a valid `YYYY-MM`
+ */
+export function monthWindow(month: string): MonthWindow {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!m) throw new UsageError(`Month "${month}" is not of the form YYYY-MM (e.g. 2026-10).`);
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  return { month, start: new Date(Date.UTC(y, mo - 1, 1)), end: new Date(Date.UTC(y, mo, 1)) };
+}
+
+/** Whether `t` falls inside the window. */
+export function inWindow(w: MonthWindow, t: Date): boolean {
+  const ms = t.getTime();
+  return ms >= w.start.getTime() && ms < w.end.getTime();
+}

@@ -1,0 +1,224 @@
+/**
+ * The split of one shared endpoint's monthly cost among LOBs (DESIGN §3.5), in exact decimals.
+ */
+import type { SharedEndpointConfig } from "../../core/config.js";
+import { Decimal, sum, ZERO } from "../../core/money.js";
+import type { EndpointUsage } from "../model.js";
+
+/** What {@link allocateSharedEndpoint} needs besides the endpoint's configuration. */
+export interface SharedEndpointInput {
+  /** `C`: the endpoint's cost for the month (every line of its pool), exact. */
+  readonly cost: Decimal;
+  /** `H`: instance-hours from its hosting lines. */
+  readonly instanceHours: Decimal;
+  /** The month's usage of this endpoint, one or more entries per LOB (entries of the same LOB are added). */
+  readonly usage: readonly EndpointUsage[];
+}
+
+/** One LOB's exact share of a shared endpoint. */
+export interface SharedShare {
+  readonly lob: string;
+  readonly invocations: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** `w_l = input_weight × input_tokens + output_weight × output_tokens`. */
+  readonly weightedTokens: Decimal;
+  /** `a_l = max(reservation_l × K, w_l)`. */
+  readonly chargedTokens: Decimal;
+  /** The part of the cost for the capacity this LOB used or reserved (`C × a_l / max(A, K)`), or all of `C` on owner fallback. */
+  readonly used: Decimal;
+  /** This LOB's part of the idle cost under the `proportional`, `even` or `owner` policy. */
+  readonly idle: Decimal;
+  /** How the used part was attributed: `weighted-tokens`, `reservation` (when `a_l > w_l`) or `owner-fallback`. */
+  readonly method: "weighted-tokens" | "reservation" | "owner-fallback" | "idle-only";
+}
+
+/** The exact split of one shared endpoint (before rounding to cents). */
+export interface SharedEndpointAllocation {
+  readonly endpoint: string;
+  readonly owner: string;
+  readonly idlePolicy: SharedEndpointConfig["idle"];
+  readonly cost: Decimal;
+  readonly instanceHours: Decimal;
+  /** `K`: `H × capacityTokensPerInstanceHour`, or `Σ w_l` when no capacity is configured. */
+  readonly capacityTokens: Decimal;
+  /** `Σ w_l`. */
+  readonly weightedTokens: Decimal;
+  /** `A = Σ a_l`. */
+  readonly chargedTokens: Decimal;
+  /** `Σ w_l / K`; `0` when `K = 0`. May exceed 1 when usage exceeds capacity. */
+  readonly utilization: Decimal;
+  /** Input plus output tokens of every LOB (unweighted). */
+  readonly totalTokens: number;
+  readonly invocations: number;
+  /** The cost of capacity nobody used or reserved: `C − C × A / K` when `A < K`, else 0 (whatever the policy). */
+  readonly unusedCost: Decimal;
+  /** The amount of the `__idle__` line (policy `separate`), else 0. */
+  readonly idleLine: Decimal;
+  /** True when `A = 0` and all of `C` went to the owner. */
+  readonly ownerFallback: boolean;
+  /** Every LOB with usage, a reservation, or a part of the cost; sorted by LOB name. */
+  readonly shares: readonly SharedShare[];
+  /** `C / total tokens × 10^6`, or `null` without tokens. */
+  readonly effectiveCostPerMillionTokens: Decimal | null;
+  /** `C / K × 10^6`, or `null` when `K = 0`. */
+  readonly fullUtilizationCostPerMillionTokens: Decimal | null;
+}
+
+const MILLION = new Decimal(1_000_000);
+/** Decimal places kept in exact shares (far below a cent, far above the 60-digit working precision). */
+const SCALE = 30;
+
+interface Acc {
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * Splits one shared endpoint's cost among LOBs by weighted tokens, reservations and the idle policy
+ * (DESIGN §3.5). Pure and exact: no rounding happens here; the parts (`Σ used + Σ idle + idleLine`) add up to
+ * `cost` exactly.
+ *
+ * @example
+ * ```ts
+ * const a = allocateSharedEndpoint(
+ *   { name: "shared-llm", owner: "platform", tokenWeights: { input: 1, output: 3 }, reservations: {},
+ *     idle: "proportional", capacityTokensPerInstanceHour: 1_000_000 },
+ *   { cost: dec("600"), instanceHours: dec("400"), usage },
+ * );
+ * a.shares.map((s) => [s.lob, s.used.plus(s.idle).toFixed(2)]);
+ * ```
+ */
+export function allocateSharedEndpoint(
+  endpoint: SharedEndpointConfig,
+  input: SharedEndpointInput,
+): SharedEndpointAllocation {
+  const C = input.cost;
+  const H = input.instanceHours;
+  const wIn = new Decimal(endpoint.tokenWeights.input);
+  const wOut = new Decimal(endpoint.tokenWeights.output);
+
+  const byLob = new Map<string, Acc>();
+  for (const u of input.usage) {
+    const acc = byLob.get(u.lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
+    acc.invocations += u.invocations;
+    acc.inputTokens += u.inputTokens;
+    acc.outputTokens += u.outputTokens;
+    byLob.set(u.lob, acc);
+  }
+  for (const lob of Object.keys(endpoint.reservations))
+    if (!byLob.has(lob)) byLob.set(lob, { invocations: 0, inputTokens: 0, outputTokens: 0 });
+
+  const lobs = [...byLob.keys()].sort();
+  const w = new Map<string, Decimal>();
+  for (const lob of lobs) {
+    const acc = byLob.get(lob) as Acc;
+    w.set(lob, wIn.times(acc.inputTokens).plus(wOut.times(acc.outputTokens)));
+  }
+  const W = sum(w.values());
+  const K =
+    endpoint.capacityTokensPerInstanceHour === undefined
+      ? W
+      : H.times(new Decimal(endpoint.capacityTokensPerInstanceHour));
+  const a = new Map<string, Decimal>();
+  for (const lob of lobs) {
+    const reserved = new Decimal(endpoint.reservations[lob] ?? 0).times(K);
+    a.set(lob, Decimal.max(reserved, w.get(lob) as Decimal));
+  }
+  const A = sum(a.values());
+  const utilization = K.isZero() ? ZERO : W.dividedBy(K);
+
+  const used = new Map<string, Decimal>();
+  const idle = new Map<string, Decimal>();
+  let idleLine = ZERO;
+  let unusedCost = ZERO;
+  const ownerFallback = A.isZero();
+  if (ownerFallback) {
+    used.set(endpoint.owner, C);
+  } else if (A.greaterThanOrEqualTo(K)) {
+    for (const lob of lobs) used.set(lob, C.times(a.get(lob) as Decimal).dividedBy(A));
+  } else {
+    for (const lob of lobs) used.set(lob, C.times(a.get(lob) as Decimal).dividedBy(K));
+    unusedCost = C.minus(sum(used.values()));
+    switch (endpoint.idle) {
+      case "proportional":
+        for (const lob of lobs) idle.set(lob, unusedCost.times(a.get(lob) as Decimal).dividedBy(A));
+        break;
+      case "even": {
+        const takers = lobs.filter((l) => (a.get(l) as Decimal).greaterThan(0));
+        for (const lob of takers) idle.set(lob, unusedCost.dividedBy(takers.length));
+        break;
+      }
+      case "owner":
+        idle.set(endpoint.owner, unusedCost);
+        break;
+      case "separate":
+        idleLine = unusedCost;
+        break;
+    }
+  }
+
+  // Division is exact only to 60 significant digits: cut every part to 30 places (rounding down, so none turns
+  // negative) and give the residue (< 1e-29 per part) to the largest part, so that the parts add up to C exactly.
+  const cut = (d: Decimal) => d.toDecimalPlaces(SCALE, Decimal.ROUND_DOWN);
+  for (const map of [used, idle]) for (const [lob, v] of map) map.set(lob, cut(v));
+  idleLine = cut(idleLine);
+  const residue = C.minus(sum(used.values())).minus(sum(idle.values())).minus(idleLine);
+  if (!residue.isZero()) {
+    let best: { map: Map<string, Decimal> | undefined; lob: string; value: Decimal } = {
+      map: undefined,
+      lob: "",
+      value: idleLine,
+    };
+    for (const map of [used, idle])
+      for (const [lob, value] of map) if (value.greaterThan(best.value)) best = { map, lob, value };
+    if (best.map === undefined) idleLine = idleLine.plus(residue);
+    else best.map.set(best.lob, best.value.plus(residue));
+  }
+
+  const shareLobs = [...new Set([...lobs, ...used.keys(), ...idle.keys()])].sort();
+  const shares: SharedShare[] = shareLobs.map((lob) => {
+    const acc = byLob.get(lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
+    const wl = w.get(lob) ?? ZERO;
+    const al = a.get(lob) ?? ZERO;
+    const method: SharedShare["method"] = ownerFallback
+      ? lob === endpoint.owner
+        ? "owner-fallback"
+        : "weighted-tokens"
+      : al.isZero()
+        ? "idle-only"
+        : al.greaterThan(wl)
+          ? "reservation"
+          : "weighted-tokens";
+    return {
+      lob,
+      ...acc,
+      weightedTokens: wl,
+      chargedTokens: al,
+      used: used.get(lob) ?? ZERO,
+      idle: idle.get(lob) ?? ZERO,
+      method,
+    };
+  });
+  const totalTokens = shares.reduce((t, s) => t + s.inputTokens + s.outputTokens, 0);
+  return {
+    endpoint: endpoint.name,
+    owner: endpoint.owner,
+    idlePolicy: endpoint.idle,
+    cost: C,
+    instanceHours: H,
+    capacityTokens: K,
+    weightedTokens: W,
+    chargedTokens: A,
+    utilization,
+    totalTokens,
+    invocations: shares.reduce((t, s) => t + s.invocations, 0),
+    unusedCost,
+    idleLine,
+    ownerFallback,
+    shares,
+    effectiveCostPerMillionTokens: totalTokens === 0 ? null : C.dividedBy(totalTokens).times(MILLION),
+    fullUtilizationCostPerMillionTokens: K.isZero() ? null : C.dividedBy(K).times(MILLION),
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * `sagemaker-chargeback/chargeback`: the monthly chargeback — sources, the allocation engine, reports.
+ * @module
+ */
+export {
+  type AllocationInput,
+  allocate,
+  allocateSharedEndpoint,
+  IDLE_LOB,
+  type MonthWindow,
+  monthWindow,
+  type SharedEndpointAllocation,
+  type SharedEndpointInput,
+  type SharedShare,
+} from "./engine/index.js";
+export type * from "./model.js";
+export {
+  FORMAT_NAMES,
+  type FormatName,
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderJson,
+  renderTable,
+} from "./reports/index.js";
+export { type CostSource, type RunChargebackOptions, runChargeback, type UsageSource } from "./run.js";
+export { type CurFilesOptions, readCurFiles } from "./sources/cur-files.js";
+export {
+  CUR_REQUIRED_COLUMNS,
+  type CurSqlOptions,
+  costLinesFromRows,
+  curLinesSql,
+  parseUtcTimestamp,
+  timestampLiteral,
+} from "./sources/cur-sql.js";
+export { type FileLedgerOptions, ledgerEventsSql, readFileLedger } from "./sources/file-ledger.js";
+export { usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";

@@ -1,0 +1,67 @@
+/** `smcb chargeback --month YYYY-MM [--format …] [--out dir]`: the monthly chargeback. */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  FORMAT_NAMES,
+  type FormatName,
+  REPORT_FORMATS,
+  type ReportFormat,
+} from "../../chargeback/reports/index.js";
+import { runChargeback } from "../../chargeback/run.js";
+import { UsageError } from "../../core/errors.js";
+import type { CommandRegistrar } from "../cli.js";
+
+function formatOf(name: FormatName): ReportFormat {
+  const f = REPORT_FORMATS[name];
+  if (f === undefined)
+    throw new UsageError(`The "${name}" report format is not available yet in this build.`, {
+      hint: `Available: ${Object.keys(REPORT_FORMATS).join(", ")}.`,
+    });
+  return f;
+}
+
+/** Registers `smcb chargeback`. */
+export const registerChargeback: CommandRegistrar = (y, run) =>
+  y.command(
+    "chargeback",
+    "The monthly chargeback: costs by LOB, shared endpoints split by usage, reconciled to the bill",
+    (c) =>
+      c
+        .option("month", { type: "string", demandOption: true, describe: "The month, YYYY-MM (UTC)" })
+        .option("format", {
+          type: "string",
+          array: true,
+          choices: FORMAT_NAMES,
+          describe: "Report format(s); with --out, every available format when omitted",
+          defaultDescription: "table",
+        })
+        .option("out", { type: "string", describe: "Write chargeback-YYYY-MM.<ext> files into this folder" })
+        .example("smcb chargeback --month 2026-10", "the terminal table")
+        .example("smcb chargeback --month 2026-10 --json", "the JSON report (DESIGN §3.6) on stdout")
+        .example("smcb chargeback --month 2026-10 --out out", "every format into out/, the table on stdout"),
+    run<{ month: string; format?: FormatName[]; out?: string }>(async (ctx, argv) => {
+      const config = await ctx.config();
+      const requested = argv.format ?? [];
+      const formats = requested.map(formatOf);
+      if (argv.out === undefined && requested.length > 1)
+        throw new UsageError("Several --format values need --out <dir>.");
+      const report = await runChargeback({ config, month: argv.month, onProgress: (m) => ctx.log(m) });
+      if (argv.out !== undefined) {
+        const dir = path.resolve(ctx.io.cwd, argv.out);
+        await mkdir(dir, { recursive: true });
+        const names = requested.length > 0 ? requested : (Object.keys(REPORT_FORMATS) as FormatName[]);
+        for (const name of names) {
+          const f = formatOf(name);
+          const file = path.join(dir, `chargeback-${report.month}.${f.extension}`);
+          await writeFile(file, f.render(report));
+          ctx.log(`wrote ${path.relative(ctx.io.cwd, file) || file}`);
+        }
+        ctx.print(report, () => formatOf("table").render(report));
+        return undefined;
+      }
+      const only = formats[0];
+      if (only !== undefined && !ctx.json) ctx.io.stdout.write(only.render(report));
+      else ctx.print(report, () => formatOf("table").render(report));
+      return undefined;
+    }),
+  );

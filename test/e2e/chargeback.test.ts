@@ -1,0 +1,130 @@
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runCli } from "../support/cli.js";
+
+const SMALL = path.join(ROOT, "test/fixtures/chargeback/small");
+const CONFIG = path.join(SMALL, "smcb.config.json");
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "smcb-e2e-chargeback-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("smcb chargeback", () => {
+  it("prints the exact JSON report of the hand-made workspace", async () => {
+    const r = await runCli(["chargeback", "--month", "2026-10", "--config", CONFIG, "--json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    // Hand-computed: K = 10 h × 1000 = 10000; w retail = 1500 + 3×500 = 3000 (e1 once, e2 at 23:59:59.999),
+    // wealth = 100 + 3×100 = 400 but reserved 0.2 × K = 2000; A = 5000 < K → used 30 + 20, idle 50 → owner.
+    // Source: 100 + 12.345 + 7.10 + 1.005 + 2.50 = 122.95; the two half cents tie, "retail" wins by name.
+    expect(report.lobs).toEqual([
+      { lob: "retail", total: "42.35", dedicated: "12.35", shared: "30.00", bedrock: "0.00" },
+      { lob: "wealth", total: "27.10", dedicated: "0.00", shared: "20.00", bedrock: "7.10" },
+      { lob: "platform", total: "50.00", dedicated: "0.00", shared: "50.00", bedrock: "0.00" },
+    ]);
+    expect(report.unallocated.items).toEqual([
+      { reason: "unknown-lob:marketing", service: "AmazonSageMaker", cost: "2.50" },
+      { reason: "untagged", service: "AmazonBedrock", cost: "1.00" },
+    ]);
+    expect(report.reconciliation).toEqual({
+      sourceTotal: "122.95",
+      reportTotal: "122.95",
+      difference: "0.00",
+      estimated: false,
+    });
+    expect(report).toEqual(JSON.parse(await readFile(path.join(SMALL, "expected.json"), "utf8")));
+    expect(r.stderr).toContain("1 duplicates counted once, 1 malformed lines");
+  });
+
+  it("prints the table by default", async () => {
+    const r = await runCli(["chargeback", "--month", "2026-10", "--config", CONFIG]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Chargeback 2026-10 (USD) — final");
+    expect(r.stdout).toMatch(/retail\s+12\.35\s+30\.00\s+0\.00\s+42\.35/);
+    expect(r.stdout).toContain("Reconciliation: source 122.95 = report 122.95 (difference 0.00)");
+  });
+
+  it("exits 3 naming the missing CUR columns", async () => {
+    const ws = path.join(dir, "missing");
+    await cp(SMALL, ws, { recursive: true });
+    await writeFile(
+      path.join(ws, "costs/cur.csv"),
+      "line_item_usage_start_date,line_item_product_code\n2026-10-01,AmazonSageMaker\n",
+    );
+    const r = await runCli([
+      "chargeback",
+      "--month",
+      "2026-10",
+      "--config",
+      path.join(ws, "smcb.config.json"),
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      "line_item_usage_type, line_item_resource_id, line_item_usage_amount, line_item_unblended_cost, resource_tags",
+    );
+  });
+
+  it("exits 2 for a future month and for a malformed one", async () => {
+    expect((await runCli(["chargeback", "--month", "2999-01", "--config", CONFIG])).code).toBe(2);
+    expect((await runCli(["chargeback", "--month", "2026-1", "--config", CONFIG])).code).toBe(2);
+  });
+
+  it("flags the current month as estimated", async () => {
+    const now = new Date();
+    const month = now.toISOString().slice(0, 7);
+    const ws = path.join(dir, "current");
+    await cp(SMALL, ws, { recursive: true });
+    await writeFile(
+      path.join(ws, "costs/cur.csv"),
+      `line_item_usage_start_date,line_item_product_code,line_item_usage_type,line_item_resource_id,line_item_usage_amount,line_item_unblended_cost,resource_tags\n${month}-01T00:00:00Z,AmazonSageMaker,USE1-Train:ml.m5.xlarge,arn:aws:sagemaker:us-east-1:1:training-job/t,1,4.20,"{""user_LineOfBusiness"":""retail""}"\n`,
+    );
+    const r = await runCli([
+      "chargeback",
+      "--month",
+      month,
+      "--config",
+      path.join(ws, "smcb.config.json"),
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.reconciliation.estimated).toBe(true);
+    expect(report.lobs[0]).toEqual({
+      lob: "retail",
+      total: "4.20",
+      dedicated: "4.20",
+      shared: "0.00",
+      bedrock: "0.00",
+    });
+    const table = await runCli([
+      "chargeback",
+      "--month",
+      month,
+      "--config",
+      path.join(ws, "smcb.config.json"),
+    ]);
+    expect(table.stdout).toContain("ESTIMATED");
+  });
+
+  it("writes every available format with --out, and refuses formats not available yet", async () => {
+    const out = path.join(dir, "out");
+    const r = await runCli(["chargeback", "--month", "2026-10", "--config", CONFIG, "--out", out]);
+    expect(r.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(["chargeback-2026-10.json", "chargeback-2026-10.txt"]);
+    expect(
+      JSON.parse(await readFile(path.join(out, "chargeback-2026-10.json"), "utf8")).reconciliation
+        .reportTotal,
+    ).toBe("122.95");
+    expect(r.stdout).toContain("Chargeback 2026-10");
+    const csv = await runCli(["chargeback", "--month", "2026-10", "--config", CONFIG, "--format", "csv"]);
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toContain('The "csv" report format is not available yet');
+    expect(csv.stdout).toBe("");
+  });
+});

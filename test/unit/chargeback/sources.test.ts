@@ -1,0 +1,175 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monthWindow } from "../../../chargeback/engine/index.js";
+import { readCurFiles } from "../../../chargeback/sources/cur-files.js";
+import { CUR_REQUIRED_COLUMNS, curLinesSql, parseUtcTimestamp } from "../../../chargeback/sources/cur-sql.js";
+import { queryRows, sqlString, withDuckDb } from "../../../chargeback/sources/duckdb.js";
+import { readFileLedger } from "../../../chargeback/sources/file-ledger.js";
+import { usageAggregationSql } from "../../../chargeback/sources/usage-sql.js";
+import { DataSourceError } from "../../../core/errors.js";
+import { ROOT } from "../../support/cli.js";
+
+const OCT = monthWindow("2026-10");
+const SMALL = path.join(ROOT, "test/fixtures/chargeback/small");
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "smcb-sources-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("readCurFiles", () => {
+  it("reads in-scope lines of the month from CSV, exact, tags parsed from the JSON string", async () => {
+    const r = await readCurFiles({ path: path.join(SMALL, "costs/*.csv"), window: OCT });
+    expect(r.currency).toBe("USD");
+    expect(r.lines).toHaveLength(5); // S3 and the two lines outside October are left out
+    const training = r.lines.find((l) => l.usageType === "USE1-Train:ml.m5.xlarge");
+    expect(training?.cost.toString()).toBe("12.345");
+    expect(training?.tags).toEqual({ user_LineOfBusiness: "retail" });
+    expect(training?.unit).toBe("Hrs");
+    expect(training?.usageStart.toISOString()).toBe("2026-10-03T00:00:00.000Z");
+    expect(r.lines.find((l) => l.service === "AmazonBedrock" && l.resourceId === null)?.tags).toEqual({});
+  });
+
+  it("reads Parquet with resource_tags as a map, and amounts stored as doubles stay exact", async () => {
+    const file = path.join(dir, "cur.parquet");
+    await withDuckDb("test", async (c) => {
+      await c.run(`COPY (SELECT * FROM (VALUES
+          (TIMESTAMP '2026-10-31 23:00:00', 'AmazonSageMaker', 'USE1-Host:ml.g5.xlarge', 'arn:aws:sagemaker:us-east-1:1:endpoint/e', 1.0::DOUBLE, 0.1::DOUBLE, MAP {'user_LineOfBusiness': 'retail'}),
+          (TIMESTAMP '2026-10-31 23:00:00', 'AmazonSageMaker', 'USE1-Host:ml.g5.xlarge', 'arn:aws:sagemaker:us-east-1:1:endpoint/e', 1.0::DOUBLE, 0.2::DOUBLE, MAP {'user_LineOfBusiness': 'retail'}),
+          (TIMESTAMP '2026-11-01 00:00:00', 'AmazonSageMaker', 'USE1-Host:ml.g5.xlarge', 'arn:aws:sagemaker:us-east-1:1:endpoint/e', 1.0::DOUBLE, 5.0::DOUBLE, MAP {'user_LineOfBusiness': 'retail'})
+        ) t(line_item_usage_start_date, line_item_product_code, line_item_usage_type, line_item_resource_id,
+            line_item_usage_amount, line_item_unblended_cost, resource_tags)) TO ${sqlString(file)} (FORMAT parquet)`);
+    });
+    const r = await readCurFiles({ path: path.join(dir, "*.parquet"), window: OCT });
+    expect(r.lines).toHaveLength(1); // the two October lines are summed in SQL, exactly
+    expect(r.lines[0]?.cost.toString()).toBe("0.3");
+    expect(r.lines[0]?.usageAmount.toString()).toBe("2");
+    expect(r.lines[0]?.tags).toEqual({ user_LineOfBusiness: "retail" });
+  });
+
+  it("names every missing required column (DataSourceError, exit 3)", async () => {
+    const file = path.join(dir, "bad.csv");
+    await writeFile(
+      file,
+      "line_item_usage_start_date,line_item_product_code,line_item_unblended_cost\n2026-10-01,AmazonSageMaker,1\n",
+    );
+    const err = await readCurFiles({ path: file, window: OCT }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataSourceError);
+    expect((err as Error).message).toContain(
+      "line_item_usage_type, line_item_resource_id, line_item_usage_amount, resource_tags",
+    );
+    expect((err as DataSourceError).exitCode).toBe(3);
+  });
+
+  it("fails with a DataSourceError when no file matches", async () => {
+    await expect(readCurFiles({ path: path.join(dir, "nothing-*.csv"), window: OCT })).rejects.toBeInstanceOf(
+      DataSourceError,
+    );
+  });
+
+  it("builds SQL with no DuckDB-only functions, so Athena can run it", () => {
+    const sql = curLinesSql({
+      from: '"cur"."data"',
+      window: OCT,
+      tagsJson: "json_format(CAST(resource_tags AS JSON))",
+    });
+    expect(sql).toContain('FROM "cur"."data"');
+    expect(sql).toContain("TIMESTAMP '2026-10-01 00:00:00'");
+    expect(sql).toContain("TIMESTAMP '2026-11-01 00:00:00'");
+    expect(sql).not.toMatch(/read_csv|read_parquet|to_json|TIMESTAMPTZ/);
+    expect(usageAggregationSql('SELECT * FROM "lake"."usage"', OCT)).not.toMatch(
+      /read_csv|json_|TIMESTAMPTZ/,
+    );
+  });
+
+  it("returns the CUR column names, so an Athena source expecting CUR columns can run it as is", async () => {
+    const from = `read_csv(${sqlString(path.join(SMALL, "costs/*.csv"))}, all_varchar = true)`;
+    const rows = await withDuckDb("test", (c) =>
+      queryRows(
+        c,
+        curLinesSql({
+          from,
+          window: OCT,
+          dialect: "duckdb",
+          start: "CAST(line_item_usage_start_date AS TIMESTAMP)",
+        }),
+      ),
+    );
+    for (const col of [...CUR_REQUIRED_COLUMNS, "line_item_currency_code", "pricing_unit"])
+      expect(Object.keys(rows[0] ?? {})).toContain(col);
+  });
+
+  it("parses the timestamp spellings of CUR and DuckDB as UTC", () => {
+    for (const s of [
+      "2026-10-01 00:00:00",
+      "2026-10-01T00:00:00Z",
+      "2026-10-01 00:00:00+00",
+      "2026-10-01T02:00:00+02:00",
+    ])
+      expect(parseUtcTimestamp(s).toISOString()).toBe("2026-10-01T00:00:00.000Z");
+  });
+});
+
+describe("readFileLedger", () => {
+  it("counts the month's events once per id, reports duplicates and malformed lines", async () => {
+    const r = await readFileLedger({ path: path.join(SMALL, "usage"), window: OCT });
+    expect(r).toEqual({
+      usage: [
+        { endpoint: "shared-llm", lob: "retail", invocations: 2, inputTokens: 1500, outputTokens: 500 },
+        { endpoint: "shared-llm", lob: "wealth", invocations: 1, inputTokens: 100, outputTokens: 100 },
+      ],
+      malformed: 1,
+      duplicates: 1,
+    });
+  });
+
+  it("flags lines that are JSON but not usage events", async () => {
+    const led = path.join(dir, "ledger", "deep", "er");
+    await import("node:fs/promises").then((fs) => fs.mkdir(led, { recursive: true }));
+    const ok = {
+      v: 1,
+      id: "a",
+      ts: "2026-10-02T00:00:00Z",
+      lob: "retail",
+      kind: "sagemaker",
+      endpoint: "e",
+      input_tokens: 1,
+      output_tokens: 2,
+    };
+    const lines = [
+      ok,
+      { ...ok, id: "b", input_tokens: 1.5 },
+      { ...ok, id: "c", input_tokens: -1 },
+      { ...ok, id: "d", v: 2 },
+      { ...ok, id: "" },
+      { ...ok, id: "f", ts: "yesterday" },
+      { ...ok, id: "g", kind: "lambda" },
+      { ...ok, id: "h", endpoint: null }, // valid but not a shared-endpoint call
+      { ...ok, id: "i", kind: "bedrock", endpoint: null },
+      [1, 2],
+    ].map((l) => JSON.stringify(l));
+    await writeFile(path.join(led, "x.jsonl"), `${lines.join("\n")}\n\n`);
+    const r = await readFileLedger({ path: path.join(dir, "ledger"), window: OCT });
+    expect(r.usage).toEqual([
+      { endpoint: "e", lob: "retail", invocations: 1, inputTokens: 1, outputTokens: 2 },
+    ]);
+    expect(r.malformed).toBe(7);
+  });
+
+  it("fails with a DataSourceError when the folder is missing, and returns nothing for an empty one", async () => {
+    await expect(readFileLedger({ path: path.join(dir, "nope"), window: OCT })).rejects.toBeInstanceOf(
+      DataSourceError,
+    );
+    const empty = await mkdtemp(path.join(dir, "empty-"));
+    expect(await readFileLedger({ path: empty, window: OCT })).toEqual({
+      usage: [],
+      malformed: 0,
+      duplicates: 0,
+    });
+  });
+});
