@@ -4,9 +4,11 @@
  */
 import type { ChargebackReport } from "../model.js";
 import { renderJson } from "./json.js";
+import { renderCsv, renderFocus, renderHtml, renderMarkdown } from "./renderers.js";
 import { renderTable } from "./table.js";
 
 export { renderJson } from "./json.js";
+export * from "./renderers.js";
 export { renderTable } from "./table.js";
 
 /** Every format `smcb chargeback --format` accepts (DESIGN §3.7). */
@@ -14,14 +16,24 @@ export const FORMAT_NAMES = ["table", "json", "csv", "focus", "html", "md"] as c
 /** One of {@link FORMAT_NAMES}. */
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
+/** What some renderers need beyond the report. */
+export interface RenderOptions {
+  /** The LOB tag key, for the FOCUS `Tags` column. @default "LineOfBusiness" */
+  readonly tagKey?: string;
+}
+
 /** A renderer and the file extension of its output. */
 export interface ReportFormat {
   readonly extension: string;
-  readonly render: (report: ChargebackReport) => string;
+  readonly render: (report: ChargebackReport, options?: RenderOptions) => string | Promise<string>;
 }
 
-/** The formats available in this build, by name. */
-export const REPORT_FORMATS: Partial<Record<FormatName, ReportFormat>> = {
+/** Every format, by name. */
+export const REPORT_FORMATS: Readonly<Record<FormatName, ReportFormat>> = {
   table: { extension: "txt", render: renderTable },
   json: { extension: "json", render: renderJson },
+  csv: { extension: "csv", render: renderCsv },
+  focus: { extension: "focus.csv", render: (r, o) => renderFocus(r, o?.tagKey ? { tagKey: o.tagKey } : {}) },
+  html: { extension: "html", render: renderHtml },
+  md: { extension: "md", render: renderMarkdown },
 };

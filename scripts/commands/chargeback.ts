@@ -5,20 +5,11 @@ import {
   FORMAT_NAMES,
   type FormatName,
   REPORT_FORMATS,
-  type ReportFormat,
+  renderTable,
 } from "../../chargeback/reports/index.js";
 import { runChargeback } from "../../chargeback/run.js";
 import { UsageError } from "../../core/errors.js";
 import type { CommandRegistrar } from "../cli.js";
-
-function formatOf(name: FormatName): ReportFormat {
-  const f = REPORT_FORMATS[name];
-  if (f === undefined)
-    throw new UsageError(`The "${name}" report format is not available yet in this build.`, {
-      hint: `Available: ${Object.keys(REPORT_FORMATS).join(", ")}.`,
-    });
-  return f;
-}
 
 /** Registers `smcb chargeback`. */
 export const registerChargeback: CommandRegistrar = (y, run) =>
@@ -42,26 +33,26 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
     run<{ month: string; format?: FormatName[]; out?: string }>(async (ctx, argv) => {
       const config = await ctx.config();
       const requested = argv.format ?? [];
-      const formats = requested.map(formatOf);
       if (argv.out === undefined && requested.length > 1)
         throw new UsageError("Several --format values need --out <dir>.");
       const report = await runChargeback({ config, month: argv.month, onProgress: (m) => ctx.log(m) });
       if (argv.out !== undefined) {
         const dir = path.resolve(ctx.io.cwd, argv.out);
         await mkdir(dir, { recursive: true });
-        const names = requested.length > 0 ? requested : (Object.keys(REPORT_FORMATS) as FormatName[]);
+        const names = requested.length > 0 ? requested : FORMAT_NAMES;
         for (const name of names) {
-          const f = formatOf(name);
+          const f = REPORT_FORMATS[name];
           const file = path.join(dir, `chargeback-${report.month}.${f.extension}`);
-          await writeFile(file, f.render(report));
+          await writeFile(file, await f.render(report, { tagKey: config.tagKey }));
           ctx.log(`wrote ${path.relative(ctx.io.cwd, file) || file}`);
         }
-        ctx.print(report, () => formatOf("table").render(report));
+        ctx.print(report, () => renderTable(report));
         return undefined;
       }
-      const only = formats[0];
-      if (only !== undefined && !ctx.json) ctx.io.stdout.write(only.render(report));
-      else ctx.print(report, () => formatOf("table").render(report));
+      const only = requested[0];
+      if (only !== undefined && !ctx.json)
+        ctx.io.stdout.write(await REPORT_FORMATS[only].render(report, { tagKey: config.tagKey }));
+      else ctx.print(report, () => renderTable(report));
       return undefined;
     }),
   );

@@ -112,19 +112,40 @@ describe("smcb chargeback", () => {
     expect(table.stdout).toContain("ESTIMATED");
   });
 
-  it("writes every available format with --out, and refuses formats not available yet", async () => {
+  it("writes every format with --out; --format prints one format on stdout", async () => {
     const out = path.join(dir, "out");
     const r = await runCli(["chargeback", "--month", "2026-10", "--config", CONFIG, "--out", out]);
     expect(r.code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(["chargeback-2026-10.json", "chargeback-2026-10.txt"]);
+    expect((await readdir(out)).sort()).toEqual([
+      "chargeback-2026-10.csv",
+      "chargeback-2026-10.focus.csv",
+      "chargeback-2026-10.html",
+      "chargeback-2026-10.json",
+      "chargeback-2026-10.md",
+      "chargeback-2026-10.txt",
+    ]);
     expect(
       JSON.parse(await readFile(path.join(out, "chargeback-2026-10.json"), "utf8")).reconciliation
         .reportTotal,
     ).toBe("122.95");
+    expect(await readFile(path.join(out, "chargeback-2026-10.html"), "utf8")).toMatch(/<svg[\s\S]*<\/svg>/);
     expect(r.stdout).toContain("Chargeback 2026-10");
     const csv = await runCli(["chargeback", "--month", "2026-10", "--config", CONFIG, "--format", "csv"]);
-    expect(csv.code).toBe(2);
-    expect(csv.stderr).toContain('The "csv" report format is not available yet');
-    expect(csv.stdout).toBe("");
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toBe(await readFile(path.join(out, "chargeback-2026-10.csv"), "utf8"));
+    const focus = await runCli(["chargeback", "--month", "2026-10", "--config", CONFIG, "--format", "focus"]);
+    expect(focus.stdout.split("\n")[0]).toContain("BilledCost");
+    const many = await runCli([
+      "chargeback",
+      "--month",
+      "2026-10",
+      "--config",
+      CONFIG,
+      "--format",
+      "csv",
+      "md",
+    ]);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain("Several --format values need --out <dir>.");
   });
 });
