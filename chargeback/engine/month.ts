@@ -1,5 +1,6 @@
 /**
- * Calendar months in UTC (DESIGN §3.3: a month is `[first day 00:00Z, first day of next month 00:00Z)`).
+ * Calendar months in UTC (DESIGN §3.3: a month is `[first day 00:00Z, first day of next month 00:00Z)`), used by
+ * the engine, the cost and usage sources and the report period columns.
  */
 import { UsageError } from "../../core/errors.js";
 
@@ -34,4 +35,14 @@ export function monthWindow(month: string): MonthWindow {
 export function inWindow(w: MonthWindow, t: Date): boolean {
   const ms = t.getTime();
   return ms >= w.start.getTime() && ms < w.end.getTime();
+}
+
+/** An instant as ISO-8601 UTC without milliseconds: `2026-10-01T00:00:00Z`. */
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** An instant's UTC date: `2026-10-01`. */
+export function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
 }

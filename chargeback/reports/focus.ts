@@ -5,8 +5,8 @@
  */
 import { stringify } from "csv-stringify/sync";
 import { DEFAULT_TAG_KEY } from "../../core/tags.js";
+import { isoSeconds, monthWindow } from "../engine/month.js";
 import type { AllocationLine, ChargebackReport, InScopeService } from "../model.js";
-import { isoSeconds, monthBounds } from "../month-bounds.js";
 
 /** Options of {@link renderFocus}. */
 export interface FocusOptions {
@@ -76,7 +76,7 @@ function description(l: AllocationLine): string {
  */
 export function renderFocus(report: ChargebackReport, options: FocusOptions = {}): string {
   const tagKey = options.tagKey ?? DEFAULT_TAG_KEY;
-  const bounds = monthBounds(report.month);
+  const bounds = monthWindow(report.month);
   const start = isoSeconds(bounds.start);
   const end = isoSeconds(bounds.end);
   const estimated = String(report.reconciliation.estimated);

@@ -5,8 +5,8 @@
 import type { AthenaClient } from "@aws-sdk/client-athena";
 import { DataSourceError } from "../../core/errors.js";
 import { dec } from "../../core/money.js";
+import { monthWindow } from "../engine/month.js";
 import type { CostLine, CostSourceResult, InScopeService } from "../model.js";
-import { monthBounds } from "../month-bounds.js";
 import { type AthenaQueryOptions, columnsOf, runAthenaQuery } from "./athena.js";
 
 /** The columns the CUR query must return (DESIGN §3.4). */
@@ -83,7 +83,7 @@ export async function readAthenaCurCosts(
   client: AthenaClient,
   options: AthenaCurOptions,
 ): Promise<CostSourceResult> {
-  const { end } = monthBounds(options.month);
+  const { end } = monthWindow(options.month);
   const result = await runAthenaQuery(client, options.sql, options);
   const col = columnsOf(result, CUR_QUERY_COLUMNS, "CUR query on Athena");
   const currencies = new Set<string>();

@@ -20,8 +20,8 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { DataSourceError, toAwsError } from "../../core/errors.js";
 import { DEFAULT_TAG_KEY } from "../../core/tags.js";
+import { monthWindow } from "../engine/month.js";
 import type { EndpointUsage, UsageSourceResult } from "../model.js";
-import { monthBounds } from "../month-bounds.js";
 
 /** The recorder's default namespace. */
 export const DEFAULT_USAGE_NAMESPACE = "SMChargeback";
@@ -78,7 +78,7 @@ export async function readCloudWatchUsage(
 ): Promise<UsageSourceResult> {
   const namespace = options.namespace ?? DEFAULT_USAGE_NAMESPACE;
   const lobDimension = options.lobDimension ?? DEFAULT_TAG_KEY;
-  const { start, end } = monthBounds(options.month);
+  const { start, end } = monthWindow(options.month);
 
   const series = new Map<string, Series>();
   const add = (metric: UsageMetric, dimensions: Dimension[]) => {

@@ -22,8 +22,8 @@ import {
 import { DataSourceError, toAwsError } from "../../core/errors.js";
 import { dec } from "../../core/money.js";
 import { SHARED_ENDPOINT_TAG_KEY } from "../../core/tags.js";
+import { isoDate, monthWindow } from "../engine/month.js";
 import type { CostLine, CostSourceResult, InScopeService } from "../model.js";
-import { isoDate, monthBounds } from "../month-bounds.js";
 
 /** Options of {@link readCostExplorerCosts}. */
 export interface CostExplorerSourceOptions {
@@ -77,7 +77,7 @@ export async function readCostExplorerCosts(
   options: CostExplorerSourceOptions,
 ): Promise<CostSourceResult> {
   const tagKey = options.tagKey ?? "LineOfBusiness";
-  const { start, end } = monthBounds(options.month);
+  const { start, end } = monthWindow(options.month);
   const now = options.now ?? new Date();
   // Cost Explorer has data up to today; never ask past tomorrow (UTC), the exclusive end.
   const tomorrow = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
