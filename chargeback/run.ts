@@ -1,18 +1,39 @@
 /**
  * `runChargeback`: the monthly job as a library call — sources chosen from the configuration, then the engine.
  */
+import { AthenaClient } from "@aws-sdk/client-athena";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import { type AwsOptions, makeClient } from "../core/aws.js";
 import type { LoadedConfig } from "../core/config.js";
 import { ConfigError, UsageError } from "../core/errors.js";
 import { allocate } from "./engine/allocate.js";
 import { type MonthWindow, monthWindow } from "./engine/month.js";
 import type { ChargebackReport, CostSourceResult, UsageSourceResult } from "./model.js";
+import type { AthenaQueryOptions } from "./sources/athena.js";
+import { readAthenaCurCosts } from "./sources/athena-cur.js";
+import { readAthenaUsage } from "./sources/athena-usage.js";
+import { readCloudWatchUsage } from "./sources/cloudwatch-usage.js";
+import { readCostExplorerCosts } from "./sources/cost-explorer.js";
 import { readCurFiles } from "./sources/cur-files.js";
+import { curLinesSql } from "./sources/cur-sql.js";
 import { readFileLedger } from "./sources/file-ledger.js";
+import { usageAggregationSql } from "./sources/usage-sql.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;
 /** Reads a month of shared-endpoint usage. */
 export type UsageSource = (window: MonthWindow) => Promise<UsageSourceResult>;
+
+/** AWS clients for the configured sources; each one not given is made from `awsOptions` when a source needs it. */
+export interface ChargebackClients {
+  /** For `costs.type: cost-explorer`. */
+  readonly costExplorer?: CostExplorerClient;
+  /** For `usage.type: cloudwatch`. */
+  readonly cloudWatch?: CloudWatchClient;
+  /** For `costs.type: cur` with `athena`, and `usage.type: firehose` (its `athena` table). */
+  readonly athena?: AthenaClient;
+}
 
 /** Options of {@link runChargeback}. */
 export interface RunChargebackOptions {
@@ -20,38 +41,145 @@ export interface RunChargebackOptions {
   readonly config: LoadedConfig;
   /** `YYYY-MM`. */
   readonly month: string;
-  /** Overrides the cost source of the configuration (e.g. Cost Explorer with an injected client). */
+  /** Overrides the cost source of the configuration (e.g. a custom reader). */
   readonly costSource?: CostSource;
   /** Overrides the usage source of the configuration. */
   readonly usageSource?: UsageSource;
+  /** AWS clients for the configured AWS sources (Cost Explorer, CloudWatch, Athena). */
+  readonly clients?: ChargebackClients;
+  /** Region, profile and endpoint of the clients not given in `clients`. @default the SDK's own resolution, region from the config */
+  readonly awsOptions?: AwsOptions;
   /** The current time. @default new Date() */
   readonly now?: Date;
   /** Progress messages. */
   readonly onProgress?: (message: string) => void;
 }
 
-function configuredCostSource(config: LoadedConfig, onProgress?: (m: string) => void): CostSource {
+/** Makes the AWS clients of the configured sources lazily, once each. */
+class SourceClients {
+  private athenaClient: AthenaClient | undefined;
+
+  constructor(
+    private readonly given: ChargebackClients,
+    private readonly options: AwsOptions,
+  ) {}
+
+  get region(): string | undefined {
+    return this.options.region;
+  }
+
+  costExplorer(): CostExplorerClient {
+    return this.given.costExplorer ?? makeClient(CostExplorerClient, this.options);
+  }
+
+  cloudWatch(): CloudWatchClient {
+    return this.given.cloudWatch ?? makeClient(CloudWatchClient, this.options);
+  }
+
+  athena(): AthenaClient {
+    this.athenaClient ??= this.given.athena ?? makeClient(AthenaClient, this.options);
+    return this.athenaClient;
+  }
+}
+
+type AthenaTable = NonNullable<Extract<LoadedConfig["usage"], { type: "firehose" }>["athena"]>;
+
+/** `"database"."table"`, quoted for Athena (Trino) SQL. */
+function athenaTableRef(t: AthenaTable): string {
+  const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
+  return `${quote(t.database)}.${quote(t.table)}`;
+}
+
+function athenaQueryOptions(t: AthenaTable, onProgress?: (m: string) => void): AthenaQueryOptions {
+  return {
+    database: t.database,
+    workgroup: t.workgroup,
+    ...(t.outputLocation ? { outputLocation: t.outputLocation } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  };
+}
+
+function configuredCostSource(
+  config: LoadedConfig,
+  clients: SourceClients,
+  now: Date,
+  onProgress?: (m: string) => void,
+): CostSource {
   const costs = config.costs;
   if (costs === undefined)
     throw new ConfigError(`Configuration ${config.configFile} has no "costs" source.`, [], {
       hint: 'Add "costs": { "type": "cur", "path": "costs/*.csv" } (or "cost-explorer").',
     });
-  if (costs.type === "cur" && costs.path !== undefined) {
+  if (costs.type === "cost-explorer") {
+    const region = clients.region ?? "";
+    return async (window) => {
+      onProgress?.(`Cost Explorer: reading ${window.month}`);
+      return readCostExplorerCosts(clients.costExplorer(), {
+        month: window.month,
+        tagKey: config.tagKey,
+        region,
+        now,
+        ...(costs.bedrockServices ? { bedrockServices: costs.bedrockServices } : {}),
+      });
+    };
+  }
+  if (costs.path !== undefined) {
     const glob = costs.path;
     return (window, estimated) => readCurFiles({ path: glob, window, estimated, onProgress });
   }
-  const kind = costs.type === "cur" ? "cur (Athena table)" : costs.type;
-  throw new UsageError(`The "${kind}" cost source is not available in this build yet.`, {
-    hint: "Use local CUR files (costs.type cur with a path), or pass costSource to runChargeback.",
-  });
+  const table = costs.athena;
+  if (table === undefined)
+    throw new ConfigError(
+      `Configuration ${config.configFile}: costs of type cur need a path or an athena table.`,
+    );
+  return (window) => {
+    onProgress?.(`Athena: reading CUR lines of ${window.month} from ${athenaTableRef(table)}`);
+    return readAthenaCurCosts(clients.athena(), {
+      ...athenaQueryOptions(table, onProgress),
+      month: window.month,
+      sql: curLinesSql({ from: athenaTableRef(table), window }),
+      now,
+    });
+  };
 }
 
-function configuredUsageSource(config: LoadedConfig, onProgress?: (m: string) => void): UsageSource {
+function configuredUsageSource(
+  config: LoadedConfig,
+  clients: SourceClients,
+  onProgress?: (m: string) => void,
+): UsageSource {
   const usage = config.usage;
-  if (usage.type === "file") return (window) => readFileLedger({ path: usage.path, window, onProgress });
-  throw new UsageError(`The "${usage.type}" usage source is not available in this build yet.`, {
-    hint: "Use the file ledger (usage.type file), or pass usageSource to runChargeback.",
-  });
+  switch (usage.type) {
+    case "file":
+      return (window) => readFileLedger({ path: usage.path, window, onProgress });
+    case "cloudwatch":
+      return (window) =>
+        readCloudWatchUsage(clients.cloudWatch(), {
+          month: window.month,
+          namespace: usage.namespace,
+          candidates: { endpoints: config.sharedEndpoints.map((e) => e.name), lobs: config.lobs },
+          ...(onProgress ? { onProgress } : {}),
+        });
+    case "firehose": {
+      const table = usage.athena;
+      if (table === undefined)
+        throw new ConfigError(
+          `Configuration ${config.configFile} cannot read usage of type firehose:`,
+          ["usage.athena: required (usage delivered by Firehose is read through its Athena table)"],
+          {
+            hint: 'Add "athena": { "database": "…", "table": "…" } (the Glue table over the delivery bucket) to "usage".',
+          },
+        );
+      return (window) => {
+        onProgress?.(`Athena: reading usage of ${window.month} from ${athenaTableRef(table)}`);
+        const events = `SELECT id, ts, lob, kind, endpoint, input_tokens, output_tokens, false AS malformed FROM ${athenaTableRef(table)}`;
+        return readAthenaUsage(clients.athena(), {
+          ...athenaQueryOptions(table, onProgress),
+          sql: usageAggregationSql(events, window),
+        });
+      };
+    }
+  }
 }
 
 /**
@@ -75,8 +203,12 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
       hint: "Pass a past month, or the current one for an estimate.",
     });
   const monthOpen = now.getTime() < window.end.getTime();
-  const costSource = o.costSource ?? configuredCostSource(o.config, o.onProgress);
-  const usageSource = o.usageSource ?? configuredUsageSource(o.config, o.onProgress);
+  const clients = new SourceClients(o.clients ?? {}, {
+    ...o.awsOptions,
+    region: o.awsOptions?.region ?? o.config.region,
+  });
+  const costSource = o.costSource ?? configuredCostSource(o.config, clients, now, o.onProgress);
+  const usageSource = o.usageSource ?? configuredUsageSource(o.config, clients, o.onProgress);
   const [costs, usage] = await Promise.all([costSource(window, monthOpen), usageSource(window)]);
   return allocate({
     month: o.month,

@@ -35,7 +35,12 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
       const requested = argv.format ?? [];
       if (argv.out === undefined && requested.length > 1)
         throw new UsageError("Several --format values need --out <dir>.");
-      const report = await runChargeback({ config, month: argv.month, onProgress: (m) => ctx.log(m) });
+      const report = await runChargeback({
+        config,
+        month: argv.month,
+        awsOptions: await ctx.awsOptions(),
+        onProgress: (m) => ctx.log(m),
+      });
       if (argv.out !== undefined) {
         const dir = path.resolve(ctx.io.cwd, argv.out);
         await mkdir(dir, { recursive: true });

@@ -1,5 +1,16 @@
-import { describe, expect, it } from "vitest";
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+} from "@aws-sdk/client-athena";
+import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
+import { CostExplorerClient, GetCostAndUsageCommand } from "@aws-sdk/client-cost-explorer";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { monthWindow } from "../../../chargeback/engine/month.js";
 import { type CostSource, runChargeback, type UsageSource } from "../../../chargeback/run.js";
+import { CUR_REQUIRED_COLUMNS, curLinesSql } from "../../../chargeback/sources/cur-sql.js";
 import { parseConfig } from "../../../core/config.js";
 import { ConfigError, UsageError } from "../../../core/errors.js";
 import { hosting } from "./helpers.js";
@@ -81,9 +92,165 @@ describe("runChargeback", () => {
         now: new Date("2026-11-02T00:00:00Z"),
       }),
     ).rejects.toBeInstanceOf(ConfigError);
-    const ce = parseConfig({ lobs: ["retail"], costs: { type: "cost-explorer" } }, "/ws/smcb.config.json");
-    await expect(
-      runChargeback({ config: ce, month: "2026-10", usageSource, now: new Date("2026-11-02T00:00:00Z") }),
-    ).rejects.toThrow(/not available in this build/);
+    const firehose = parseConfig(
+      {
+        lobs: ["retail"],
+        costs: { type: "cost-explorer" },
+        usage: { type: "firehose", deliveryStream: "usage" },
+      },
+      "/ws/smcb.config.json",
+    );
+    const err = await runChargeback({
+      config: firehose,
+      month: "2026-10",
+      costSource,
+      now: new Date("2026-11-02T00:00:00Z"),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).exitCode).toBe(2);
+    expect((err as ConfigError).problems).toEqual([
+      "usage.athena: required (usage delivered by Firehose is read through its Athena table)",
+    ]);
+  });
+});
+
+describe("runChargeback with the configured AWS sources (injected clients)", () => {
+  const athena = mockClient(AthenaClient);
+  const ce = mockClient(CostExplorerClient);
+  const cw = mockClient(CloudWatchClient);
+  afterEach(() => {
+    athena.reset();
+    ce.reset();
+    cw.reset();
+  });
+  afterAll(() => {
+    athena.restore();
+    ce.restore();
+    cw.restore();
+  });
+  const credentials = { accessKeyId: "x", secretAccessKey: "x" };
+  const clients = {
+    athena: new AthenaClient({ region: "eu-west-1", credentials }),
+    costExplorer: new CostExplorerClient({ region: "us-east-1", credentials }),
+    cloudWatch: new CloudWatchClient({ region: "eu-west-1", credentials }),
+  };
+  const now = new Date("2026-11-02T00:00:00Z");
+  const table = (t: string) => ({
+    database: "finops",
+    table: t,
+    workgroup: "chargeback",
+    outputLocation: "s3://r/",
+  });
+
+  it("reads CUR and usage through Athena with the shared SQL, on the configured tables", async () => {
+    const cfg = parseConfig(
+      {
+        lobs: ["retail", "platform"],
+        costs: { type: "cur", athena: table("cur") },
+        usage: { type: "firehose", deliveryStream: "usage", athena: table("usage") },
+        sharedEndpoints: [{ name: "shared-llm", owner: "platform" }],
+      },
+      "/ws/smcb.config.json",
+    );
+    athena.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) => ({
+      QueryExecutionId: input.QueryString?.includes('"finops"."cur"') ? "cur" : "usage",
+    }));
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    const result = (columns: string[], ...rows: string[][]) => ({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: columns.map((Name) => ({ Name, Type: "varchar" })) },
+        Rows: [columns, ...rows].map((r) => ({ Data: r.map((VarCharValue) => ({ VarCharValue })) })),
+      },
+    });
+    athena
+      .on(GetQueryResultsCommand, { QueryExecutionId: "cur" })
+      .resolves(
+        result(
+          [...CUR_REQUIRED_COLUMNS],
+          [
+            "2026-10-01 00:00:00.000",
+            "AmazonSageMaker",
+            "USE1-Host:ml.g5.2xlarge",
+            "arn:aws:sagemaker:eu-west-1:111122223333:endpoint/shared-llm",
+            "10",
+            "100",
+            "{}",
+          ],
+        ),
+      );
+    athena
+      .on(GetQueryResultsCommand, { QueryExecutionId: "usage" })
+      .resolves(
+        result(
+          [
+            "malformed",
+            "endpoint",
+            "lob",
+            "invocations",
+            "input_tokens",
+            "output_tokens",
+            "duplicates",
+            "events",
+          ],
+          ["false", "shared-llm", "retail", "3", "30", "10", "0", "3"],
+        ),
+      );
+    const progress: string[] = [];
+    const r = await runChargeback({
+      config: cfg,
+      month: "2026-10",
+      clients,
+      now,
+      onProgress: (m) => progress.push(m),
+    });
+    expect(r.lobs.find((l) => l.lob === "retail")?.shared).toBe("100.00");
+
+    const starts = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+    const window = curLinesSql({ from: '"finops"."cur"', window: monthWindow("2026-10") });
+    expect(starts.map((s) => s.QueryString)).toContain(window);
+    const usageSql = starts.find((s) => s.QueryString !== window)?.QueryString ?? "";
+    expect(usageSql).toContain('false AS malformed FROM "finops"."usage"');
+    expect(usageSql).toContain("ts >= '2026-10-01T00:00:00' AND ts < '2026-11-01T00:00:00'");
+    for (const s of starts) {
+      expect(s.QueryExecutionContext).toEqual({ Database: "finops" });
+      expect(s.WorkGroup).toBe("chargeback");
+      expect(s.ResultConfiguration).toEqual({ OutputLocation: "s3://r/" });
+    }
+    expect(progress).toContain('Athena: reading CUR lines of 2026-10 from "finops"."cur"');
+  });
+
+  it("asks Cost Explorer by the config's tag key and CloudWatch for the configured endpoints × LOBs", async () => {
+    const cfg = parseConfig(
+      {
+        tagKey: "CostCenter",
+        lobs: ["retail", "platform"],
+        costs: {
+          type: "cost-explorer",
+          bedrockServices: ["Amazon Bedrock", "Claude (Amazon Bedrock Edition)"],
+        },
+        usage: { type: "cloudwatch", namespace: "Usage" },
+        sharedEndpoints: [{ name: "shared-llm", owner: "platform" }],
+      },
+      "/ws/smcb.config.json",
+    );
+    ce.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [] });
+    cw.on(ListMetricsCommand).resolves({ Metrics: [] });
+    cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    await runChargeback({ config: cfg, month: "2026-10", clients, now });
+
+    const asked = ce.commandCalls(GetCostAndUsageCommand).map((c) => c.args[0].input);
+    expect(asked).toHaveLength(3);
+    expect(asked[0]?.GroupBy?.[0]).toEqual({ Type: "TAG", Key: "CostCenter" });
+    expect(JSON.stringify(asked[1]?.Filter)).toContain("Claude (Amazon Bedrock Edition)");
+    const queries = cw.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries ?? [];
+    expect(queries.map((q) => q.MetricStat?.Metric?.Dimensions?.map((d) => d.Value).join("/"))).toEqual([
+      "shared-llm/retail",
+      "shared-llm/retail",
+      "shared-llm/retail",
+      "shared-llm/platform",
+      "shared-llm/platform",
+      "shared-llm/platform",
+    ]);
+    expect(queries[0]?.MetricStat?.Metric?.Namespace).toBe("Usage");
   });
 });
