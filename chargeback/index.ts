@@ -22,7 +22,13 @@ export {
   renderJson,
   renderTable,
 } from "./reports/index.js";
-export { type CostSource, type RunChargebackOptions, runChargeback, type UsageSource } from "./run.js";
+export {
+  type ChargebackClients,
+  type CostSource,
+  type RunChargebackOptions,
+  runChargeback,
+  type UsageSource,
+} from "./run.js";
 export { type CurFilesOptions, readCurFiles } from "./sources/cur-files.js";
 export {
   CUR_REQUIRED_COLUMNS,

@@ -75,6 +75,19 @@ describe("smcb chargeback", () => {
     expect((await runCli(["chargeback", "--month", "2026-1", "--config", CONFIG])).code).toBe(2);
   });
 
+  it("exits 2 naming usage.athena when Firehose usage has no Athena table to read", async () => {
+    const ws = path.join(dir, "firehose");
+    await cp(SMALL, ws, { recursive: true });
+    const file = path.join(ws, "smcb.config.json");
+    const cfg = JSON.parse(await readFile(file, "utf8"));
+    await writeFile(file, JSON.stringify({ ...cfg, usage: { type: "firehose", deliveryStream: "usage" } }));
+    const r = await runCli(["chargeback", "--month", "2026-10", "--config", file, "--json"]);
+    expect(r.code).toBe(2);
+    const { error } = JSON.parse(r.stdout);
+    expect(error).toMatchObject({ name: "ConfigError", exitCode: 2 });
+    expect(error.message).toContain("usage.athena: required");
+  });
+
   it("flags the current month as estimated", async () => {
     const now = new Date();
     const month = now.toISOString().slice(0, 7);
