@@ -4,7 +4,7 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
-import { type AwsOptions, makeClient } from "../core/aws.js";
+import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
 import type { LoadedConfig } from "../core/config.js";
 import { ConfigError, UsageError } from "../core/errors.js";
 import { allocate } from "./engine/allocate.js";
@@ -55,8 +55,12 @@ export interface RunChargebackOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-/** Makes the AWS clients of the configured sources lazily, once each. */
+/**
+ * The AWS clients of the configured sources: the given ones, or made from the AWS options when a source first needs
+ * one (the Athena client is shared by the CUR and usage-lake sources). {@link destroy} closes only those it made.
+ */
 class SourceClients {
+  private readonly made: { destroy(): void }[] = [];
   private athenaClient: AthenaClient | undefined;
 
   constructor(
@@ -69,16 +73,26 @@ class SourceClients {
   }
 
   costExplorer(): CostExplorerClient {
-    return this.given.costExplorer ?? makeClient(CostExplorerClient, this.options);
+    return this.given.costExplorer ?? this.make(CostExplorerClient);
   }
 
   cloudWatch(): CloudWatchClient {
-    return this.given.cloudWatch ?? makeClient(CloudWatchClient, this.options);
+    return this.given.cloudWatch ?? this.make(CloudWatchClient);
   }
 
   athena(): AthenaClient {
-    this.athenaClient ??= this.given.athena ?? makeClient(AthenaClient, this.options);
+    this.athenaClient ??= this.given.athena ?? this.make(AthenaClient);
     return this.athenaClient;
+  }
+
+  destroy(): void {
+    for (const c of this.made.splice(0)) c.destroy();
+  }
+
+  private make<C extends { destroy(): void }>(Ctor: new (config: ClientConfig) => C): C {
+    const client = makeClient(Ctor, this.options);
+    this.made.push(client);
+    return client;
   }
 }
 
@@ -190,10 +204,15 @@ function configuredUsageSource(
  * ```ts
  * import { loadConfig } from "sagemaker-chargeback/core";
  * import { runChargeback } from "sagemaker-chargeback/chargeback";
- * const report = await runChargeback({ config: await loadConfig("smcb.config.json"), month: "2026-10" });
+ * const config = await loadConfig("smcb.config.json");
+ * const report = await runChargeback({ config, month: "2026-10" });
  * console.log(report.reconciliation);
+ * // the config's AWS sources (Cost Explorer, CloudWatch, Athena) through a chosen region and profile:
+ * await runChargeback({ config, month: "2026-10", awsOptions: { region: "us-east-1", profile: "finops" } });
  * ```
- * @throws {@link UsageError} for a malformed or future month; {@link DataSourceError} when a source fails
+ * @throws {@link UsageError} for a malformed or future month; {@link ConfigError} when the configuration names no
+ * readable source (no `costs`, or `firehose` usage without `usage.athena`); {@link DataSourceError} when a source
+ * fails; {@link AwsError} when an AWS call fails
  */
 export async function runChargeback(o: RunChargebackOptions): Promise<ChargebackReport> {
   const window = monthWindow(o.month);
@@ -209,7 +228,13 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
   });
   const costSource = o.costSource ?? configuredCostSource(o.config, clients, now, o.onProgress);
   const usageSource = o.usageSource ?? configuredUsageSource(o.config, clients, o.onProgress);
-  const [costs, usage] = await Promise.all([costSource(window, monthOpen), usageSource(window)]);
+  let costs: CostSourceResult;
+  let usage: UsageSourceResult;
+  try {
+    [costs, usage] = await Promise.all([costSource(window, monthOpen), usageSource(window)]);
+  } finally {
+    clients.destroy();
+  }
   return allocate({
     month: o.month,
     policy: { tagKey: o.config.tagKey, lobs: o.config.lobs },
