@@ -2,7 +2,8 @@
  * Benchmark (npm run bench:chargeback): a generated 5M-event month (20 shared endpoints, 200 LOBs).
  * `smcb chargeback --json` end to end against one bare DuckDB aggregation of the same ledger files (the floor),
  * each in its own process, median of 3, peak memory (max RSS), CPU time; and, in the same runs, the phases in
- * between (checked read, per-id count, the usage query alone) to show where the time goes. Data goes to a temp dir, removed afterwards.
+ * between (checked read, per-id count, the usage query alone) to show where the time goes. Data goes to a temp
+ * dir, removed afterwards.
  * A full-size run records its figures in test/bench/results/chargeback.json.
  *
  *   EVENTS=1000000 npm run bench:chargeback    # a smaller run
