@@ -7,7 +7,12 @@ import { DataSourceError } from "../../core/errors.js";
 import type { MonthWindow } from "../engine/month.js";
 import type { UsageSourceResult } from "../model.js";
 import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
-import { usageAggregationSql, usageFromRows } from "./usage-sql.js";
+import {
+  usageAggregationSql,
+  usageFastAggregationSql,
+  usageFromFastRows,
+  usageFromRows,
+} from "./usage-sql.js";
 
 /** Options of {@link readFileLedger}. */
 export interface FileLedgerOptions {
@@ -38,7 +43,8 @@ FROM read_json(${sqlString(glob)}, format = 'newline_delimited', ignore_errors =
 }
 
 /**
- * Reads a month of shared-endpoint usage from the file ledger.
+ * Reads a month of shared-endpoint usage from the file ledger: with {@link usageFastAggregationSql}, and again with
+ * the exact {@link usageAggregationSql} only when some id has copies that differ (same result either way).
  *
  * @example
  * ```ts
@@ -64,10 +70,15 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
     }
     o.onProgress?.(`reading usage ledger ${o.path}: ${n} files, ${(bytes / 1e6).toFixed(1)} MB …`);
     const started = Date.now();
-    const result = usageFromRows(await queryRows(c, usageAggregationSql(ledgerEventsSql(glob), o.window)));
-    const events = result.usage.reduce((t, u) => t + u.invocations, 0);
+    const events = ledgerEventsSql(glob);
+    let result = usageFromFastRows(await queryRows(c, usageFastAggregationSql(events, o.window)));
+    if (!result) {
+      o.onProgress?.("some ids have copies that differ: reading again to pick the copy that counts …");
+      result = usageFromRows(await queryRows(c, usageAggregationSql(events, o.window)));
+    }
+    const counted = result.usage.reduce((t, u) => t + u.invocations, 0);
     o.onProgress?.(
-      `read ${events} events of ${o.window.month} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      `read ${counted} events of ${o.window.month} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
         ` (${result.duplicates} duplicates counted once, ${result.malformed} malformed lines)`,
     );
     return result;

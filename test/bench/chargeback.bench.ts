@@ -1,7 +1,9 @@
 /**
  * Benchmark (npm run bench:chargeback): a generated 5M-event month (20 shared endpoints, 200 LOBs).
  * `smcb chargeback --json` end to end against one bare DuckDB aggregation of the same ledger files (the floor),
- * each in its own process, median of 3, peak memory (max RSS). Data goes to a temp dir, removed afterwards.
+ * each in its own process, median of 3, peak memory (max RSS), CPU time; and, in the same runs, the phases in
+ * between (checked read, per-id count, the usage query alone) to show where the time goes. Data goes to a temp
+ * dir, removed afterwards.
  * A full-size run records its figures in test/bench/results/chargeback.json.
  *
  *   EVENTS=1000000 npm run bench:chargeback    # a smaller run
@@ -24,9 +26,17 @@ const LOBS = Array.from({ length: 200 }, (_, i) => `lob-${String(i + 1).padStart
 interface Measure {
   mode: string;
   ms: number;
+  cpuMs: number;
   maxRssMb: number;
   rows: number;
 }
+
+/** The phases between the floor and the end-to-end run (see chargeback-measure.ts), measured in every run. */
+const PHASES = {
+  validate: "read and check every line, month filter, sum per (endpoint, lob): no de-duplication",
+  idcount: "the same grouped by id with only a count per id: the least an exact de-duplication must do",
+  ledger: "readFileLedger: the usage query alone, exact de-duplication by id",
+} as const;
 
 function measure(args: string[]): Measure {
   const r = spawnSync(
@@ -125,12 +135,20 @@ async function main(): Promise<void> {
 
     const cli: Measure[] = [];
     const base: Measure[] = [];
+    const phases = Object.fromEntries(Object.keys(PHASES).map((k) => [k, [] as Measure[]]));
     for (let i = 0; i < RUNS; i++) {
-      // alternate so that both see the same page-cache state
+      // alternate so that all see the same page-cache state
       base.push(measure(["baseline", path.join(dir, "usage")]));
+      for (const [k, ms] of Object.entries(phases)) ms.push(measure([k, path.join(dir, "usage"), "2026-10"]));
       cli.push(measure(["cli", configFile, "2026-10"]));
-      console.error(`run ${i + 1}: baseline ${base.at(-1)?.ms} ms, smcb chargeback ${cli.at(-1)?.ms} ms`);
+      console.error(
+        `run ${i + 1}: baseline ${base.at(-1)?.ms} ms, ${Object.entries(phases)
+          .map(([k, ms]) => `${k} ${ms.at(-1)?.ms} ms`)
+          .join(", ")}, smcb chargeback ${cli.at(-1)?.ms} ms`,
+      );
     }
+    const baseMs = median(base.map((m) => m.ms));
+    const baseCpu = median(base.map((m) => m.cpuMs));
     const result = {
       events: EVENTS,
       ledgerLines: lines,
@@ -148,6 +166,23 @@ async function main(): Promise<void> {
       goal: "ratio ≤ 1.5",
       baselineRunsMs: base.map((m) => m.ms),
       chargebackRunsMs: cli.map((m) => m.ms),
+      baselineCpuMedianMs: baseCpu,
+      chargebackCpuMedianMs: median(cli.map((m) => m.cpuMs)),
+      cpuRatio: Number((median(cli.map((m) => m.cpuMs)) / baseCpu).toFixed(2)),
+      phases: Object.fromEntries(
+        Object.entries(phases).map(([k, ms]) => [
+          k,
+          {
+            what: PHASES[k as keyof typeof PHASES],
+            medianMs: median(ms.map((m) => m.ms)),
+            ratio: Number((median(ms.map((m) => m.ms)) / baseMs).toFixed(2)),
+            cpuMedianMs: median(ms.map((m) => m.cpuMs)),
+            cpuRatio: Number((median(ms.map((m) => m.cpuMs)) / baseCpu).toFixed(2)),
+            peakRssMb: Math.max(...ms.map((m) => m.maxRssMb)),
+            runsMs: ms.map((m) => m.ms),
+          },
+        ]),
+      ),
       machine: { cpus: cpus().length, loadAverage1mAtEnd: Number(loadavg()[0]?.toFixed(2)) },
       date: new Date().toISOString(),
     };

@@ -6,8 +6,13 @@ import { monthWindow } from "../../../chargeback/engine/index.js";
 import { readCurFiles } from "../../../chargeback/sources/cur-files.js";
 import { CUR_REQUIRED_COLUMNS, curLinesSql, parseUtcTimestamp } from "../../../chargeback/sources/cur-sql.js";
 import { queryRows, sqlString, withDuckDb } from "../../../chargeback/sources/duckdb.js";
-import { readFileLedger } from "../../../chargeback/sources/file-ledger.js";
-import { usageAggregationSql } from "../../../chargeback/sources/usage-sql.js";
+import { ledgerEventsSql, readFileLedger } from "../../../chargeback/sources/file-ledger.js";
+import {
+  usageAggregationSql,
+  usageFastAggregationSql,
+  usageFromFastRows,
+  usageFromRows,
+} from "../../../chargeback/sources/usage-sql.js";
 import { DataSourceError } from "../../../core/errors.js";
 import { ROOT } from "../../support/cli.js";
 
@@ -171,5 +176,89 @@ describe("readFileLedger", () => {
       malformed: 0,
       duplicates: 0,
     });
+  });
+});
+
+describe("usageFastAggregationSql", () => {
+  const ev = (id: string, over: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      v: 1,
+      id,
+      ts: "2026-10-02T00:00:00Z",
+      lob: "retail",
+      kind: "sagemaker",
+      endpoint: "e",
+      input_tokens: 10,
+      output_tokens: 1,
+      ...over,
+    });
+  async function ledger(name: string, lines: string[]): Promise<string> {
+    const led = path.join(dir, name);
+    await import("node:fs/promises").then((fs) => fs.mkdir(path.join(led, "a"), { recursive: true }));
+    const half = Math.ceil(lines.length / 2);
+    await writeFile(path.join(led, "a", "1.jsonl"), `${lines.slice(0, half).join("\n")}\n`);
+    await writeFile(path.join(led, "2.jsonl"), `${lines.slice(half).join("\n")}\n`);
+    return led;
+  }
+  const both = (led: string) =>
+    withDuckDb("test", async (c) => {
+      const events = ledgerEventsSql(path.join(led, "**", "*.jsonl"));
+      return {
+        fast: usageFromFastRows(await queryRows(c, usageFastAggregationSql(events, OCT))),
+        exact: usageFromRows(await queryRows(c, usageAggregationSql(events, OCT))),
+      };
+    });
+
+  it("gives exactly the exact form's result when copies of an id agree (ts may differ), with malformed lines", async () => {
+    const led = await ledger("fast-agree", [
+      ev("a"),
+      ev("a"), // same event delivered twice, in another file
+      ev("b", { lob: "wealth", input_tokens: 5 }),
+      ev("b", { lob: "wealth", input_tokens: 5, ts: "2026-10-03T00:00:00Z" }), // a retry logged later
+      ev("c", { ts: "2026-09-30T23:59:59.999Z" }), // before the month
+      ev("d", { ts: "2026-10-31T23:59:59Z", endpoint: "f" }),
+      ev("d", { ts: "2026-11-01T00:00:00Z", endpoint: "g" }), // after the month: not a conflicting copy
+      ev("e", { kind: "bedrock", endpoint: null }),
+      '{"v":1,"id":"x","ts":"2026-10-0',
+      ev("", {}),
+    ]);
+    const { fast, exact } = await both(led);
+    expect(fast).toEqual(exact);
+    expect(fast).toEqual({
+      usage: [
+        { endpoint: "e", lob: "retail", invocations: 1, inputTokens: 10, outputTokens: 1 },
+        { endpoint: "e", lob: "wealth", invocations: 1, inputTokens: 5, outputTokens: 1 },
+        { endpoint: "f", lob: "retail", invocations: 1, inputTokens: 10, outputTokens: 1 },
+      ],
+      malformed: 2,
+      duplicates: 2,
+    });
+  });
+
+  it("says when copies of an id differ, and readFileLedger then counts the least copy (ts first)", async () => {
+    const led = await ledger("fast-conflict", [
+      ev("a", { ts: "2026-10-05T00:00:00Z", lob: "wealth", input_tokens: 7 }),
+      ev("a", { ts: "2026-10-04T00:00:00Z", input_tokens: 9 }), // earlier: this copy counts
+      ev("b", { input_tokens: 3 }),
+      ev("b", { input_tokens: 2 }), // same ts: the smaller event counts
+    ]);
+    const { fast, exact } = await both(led);
+    expect(fast).toBeUndefined();
+    const expected = {
+      usage: [{ endpoint: "e", lob: "retail", invocations: 2, inputTokens: 11, outputTokens: 2 }],
+      malformed: 0,
+      duplicates: 2,
+    };
+    expect(exact).toEqual(expected);
+    const messages: string[] = [];
+    expect(await readFileLedger({ path: led, window: OCT, onProgress: (m) => messages.push(m) })).toEqual(
+      expected,
+    );
+    expect(messages.some((m) => m.includes("differ"))).toBe(true);
+  });
+
+  it("reads an empty month as nothing", async () => {
+    const led = await ledger("fast-empty", [ev("a", { ts: "2026-09-02T00:00:00Z" })]);
+    expect((await both(led)).fast).toEqual({ usage: [], malformed: 0, duplicates: 0 });
   });
 });
