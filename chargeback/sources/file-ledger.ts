@@ -26,19 +26,21 @@ export interface FileLedgerOptions {
 /**
  * The DuckDB relation of ledger events. DuckDB's JSON reader parses each line once; `ignore_errors` turns a line
  * that is not a JSON object, or has text where a number belongs, into a row of NULLs, so it is still counted.
- * The rest is checked here: `v` = 1, non-empty `id` and `lob`, `kind` sagemaker|bedrock, `ts` a valid ISO-8601
- * UTC time (`YYYY-MM-DDTHH:MM:SS[.fff]Z`), token counts non-negative integers. Anything else is flagged
- * `malformed`. Blank lines are skipped.
+ * `ts` is parsed by the reader itself as a `TIMESTAMPTZ` (no text copy of it is kept): any ISO-8601 time, with
+ * `Z` as the recorder writes it or another UTC offset (converted to UTC), or without offset (taken as UTC); a
+ * time that does not parse becomes NULL. The rest is checked here: `v` = 1, non-empty `id` and `lob`, `kind`
+ * sagemaker|bedrock, a `ts`, token counts non-negative integers. Anything else is flagged `malformed`. Blank
+ * lines are skipped.
  */
 export function ledgerEventsSql(glob: string): string {
   return `SELECT id, ts, lob, kind, endpoint,
   TRY_CAST(input_tokens AS BIGINT) AS input_tokens, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
   NOT coalesce(v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock')
-    AND ts LIKE '____-__-__T__:__:__%Z' AND TRY_CAST(ts AS TIMESTAMP) IS NOT NULL
+    AND ts IS NOT NULL
     AND input_tokens >= 0 AND input_tokens = floor(input_tokens) AND input_tokens < 1e15
     AND output_tokens >= 0 AND output_tokens = floor(output_tokens) AND output_tokens < 1e15, false) AS malformed
 FROM read_json(${sqlString(glob)}, format = 'newline_delimited', ignore_errors = true,
-  columns = {v: 'DOUBLE', id: 'VARCHAR', ts: 'VARCHAR', lob: 'VARCHAR', kind: 'VARCHAR', endpoint: 'VARCHAR',
+  columns = {v: 'DOUBLE', id: 'VARCHAR', ts: 'TIMESTAMPTZ', lob: 'VARCHAR', kind: 'VARCHAR', endpoint: 'VARCHAR',
              input_tokens: 'DOUBLE', output_tokens: 'DOUBLE'})`;
 }
 

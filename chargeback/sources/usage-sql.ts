@@ -21,9 +21,11 @@ function isoBound(d: Date): string {
 
 /**
  * Builds the aggregation over a relation of usage events. `events` must be a subquery or table with the columns
- * `id`, `ts` (the event's ISO-8601 UTC time as written, `…Z`), `lob`, `kind`, `endpoint` (varchar),
- * `input_tokens`, `output_tokens` (bigint) and `malformed` (boolean: a line that is not a valid event; its other
- * columns are ignored). The month window compares `ts` as text, which orders ISO-8601 UTC times correctly.
+ * `id`, `ts`, `lob`, `kind`, `endpoint` (varchar), `input_tokens`, `output_tokens` (bigint) and `malformed`
+ * (boolean: a line that is not a valid event; its other columns are ignored). `ts` is either a timestamp with time
+ * zone (the file ledger) or the event's ISO-8601 UTC time as written, `…Z` (the Athena lake): the month window's
+ * bounds are written as `'YYYY-MM-DDTHH:MM:SS'` literals, which compare correctly with both (as text, ISO-8601
+ * UTC times order as the times do).
  *
  * Only SageMaker events of the month with an endpoint count. Duplicates by `id` are counted once: the copy that
  * is least as (ts, endpoint, lob, input, output), so the choice never depends on file or thread order. Result

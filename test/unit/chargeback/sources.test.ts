@@ -166,6 +166,37 @@ describe("readFileLedger", () => {
     expect(r.malformed).toBe(7);
   });
 
+  it("reads ts as an instant: a UTC offset is converted, no offset means UTC, an impossible date is malformed", async () => {
+    const led = path.join(dir, "ledger-ts");
+    await import("node:fs/promises").then((fs) => fs.mkdir(led, { recursive: true }));
+    const ev = (id: string, ts: string) =>
+      JSON.stringify({
+        v: 1,
+        id,
+        ts,
+        lob: "retail",
+        kind: "sagemaker",
+        endpoint: "e",
+        input_tokens: 1,
+        output_tokens: 0,
+      });
+    const lines = [
+      ev("in-z", "2026-10-31T23:59:59.999Z"),
+      ev("in-offset", "2026-11-01T00:30:00+01:00"), // 2026-10-31T23:30Z
+      ev("out-offset", "2026-10-01T01:00:00+02:00"), // 2026-09-30T23:00Z
+      ev("in-no-offset", "2026-10-01 00:00:00"),
+      ev("out-z", "2026-11-01T00:00:00Z"),
+      ev("bad-day", "2026-10-32T00:00:00Z"),
+      ev("bad-hour", "2026-10-02T25:00:00Z"),
+    ];
+    await writeFile(path.join(led, "x.jsonl"), `${lines.join("\n")}\n`);
+    const r = await readFileLedger({ path: led, window: OCT });
+    expect(r.usage).toEqual([
+      { endpoint: "e", lob: "retail", invocations: 3, inputTokens: 3, outputTokens: 0 },
+    ]);
+    expect(r.malformed).toBe(2);
+  });
+
   it("fails with a DataSourceError when the folder is missing, and returns nothing for an empty one", async () => {
     await expect(readFileLedger({ path: path.join(dir, "nope"), window: OCT })).rejects.toBeInstanceOf(
       DataSourceError,
