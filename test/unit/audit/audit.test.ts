@@ -21,7 +21,7 @@ import {
   classifyLobTag,
   parseDuration,
   type TagChange,
-} from "../../../core/audit/index.js";
+} from "../../../audit/index.js";
 import { AwsError, ExitCode, UsageError } from "../../../core/errors.js";
 
 const POLICY = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth"] };

@@ -19,7 +19,7 @@ import {
   paginateListTransformJobs,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import type { Tag } from "../tags.js";
+import type { Tag } from "../core/tags.js";
 import type { AuditResourceType, ListedResource } from "./types.js";
 
 /** The clients the audit reads (and, with `fix`, writes) through. */
