@@ -3,25 +3,6 @@
  * @module
  */
 
-export {
-  AUDIT_RESOURCE_TYPES,
-  type AuditClients,
-  type AuditedResource,
-  type AuditReport,
-  type AuditResourceType,
-  type AuditTagsOptions,
-  auditTags,
-  type Coverage,
-  classifyLobTag,
-  JOB_RESOURCE_TYPES,
-  type ListedResource,
-  type LobDerivation,
-  type LobTagState,
-  type LobTagStatus,
-  PIPELINE_EXECUTION_TAG_KEY,
-  parseDuration,
-  type TagChange,
-} from "./audit/index.js";
 export { type AwsOptions, type ClientConfig, clientConfig, makeClient, VERSION } from "./aws.js";
 export { mapWithConcurrency } from "./concurrency.js";
 export {

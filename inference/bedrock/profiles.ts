@@ -72,7 +72,17 @@ export async function listApplicationProfileSummaries(
   return out;
 }
 
-async function readTags(client: BedrockClient, resourceARN: string): Promise<Tag[]> {
+/**
+ * Every tag of a Bedrock resource (an application inference profile): `ListTagsForResource`, as policy tags.
+ * Used by {@link listApplicationProfiles} and by the tag audit.
+ *
+ * @throws {@link AwsError} naming the action and the ARN (`ListTagsForResource <arn> failed: …`)
+ * @example
+ * ```ts
+ * await readProfileTags(bedrock, profile.arn); // [{ Key: "LineOfBusiness", Value: "retail" }]
+ * ```
+ */
+export async function readProfileTags(client: BedrockClient, resourceARN: string): Promise<Tag[]> {
   try {
     const out = await client.send(new ListTagsForResourceCommand({ resourceARN }));
     return fromBedrockTags(out.tags);
@@ -112,7 +122,7 @@ export async function listApplicationProfiles(
   const summaries = await listApplicationProfileSummaries(client, opts.pageSize);
   return mapWithConcurrency(
     summaries,
-    async (s) => toProfile(s, await readTags(client, s.inferenceProfileArn ?? "")),
+    async (s) => toProfile(s, await readProfileTags(client, s.inferenceProfileArn ?? "")),
     opts.concurrency,
   );
 }
@@ -175,7 +185,7 @@ async function existingTwin(
     (s) => s.inferenceProfileName === name,
   );
   if (!summary) throw toAwsError("CreateInferenceProfile", conflict);
-  const profile = toProfile(summary, await readTags(client, summary.inferenceProfileArn ?? ""));
+  const profile = toProfile(summary, await readProfileTags(client, summary.inferenceProfileArn ?? ""));
   const existingLob = findLobTag(policy, profile.tags);
   if (existingLob !== lob || !sameSet(profile.modelArns, source.modelArns)) {
     throw new UsageError(

@@ -8,7 +8,7 @@ import {
   auditTags,
   type Coverage,
   parseDuration,
-} from "../../core/audit/index.js";
+} from "../../audit/index.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
 import { DEFAULT_TAG_KEY } from "../../core/tags.js";
 import type { CommandRegistrar } from "../cli.js";

@@ -2,7 +2,7 @@
  * `smcb audit tags` against moto_server with a seeded account: coverage figures, `--fix` changes, idempotence.
  * moto accepts the system tag `sagemaker:pipeline-execution-arn` on CreateTrainingJob / CreateProcessingJob /
  * CreateHyperParameterTuningJob, so the derivation runs end to end here. It does not emulate inference components
- * nor Bedrock inference profiles: those are covered by test/unit/core/audit.test.ts.
+ * nor Bedrock inference profiles: those are covered by test/unit/audit/audit.test.ts.
  */
 import {
   CreateEndpointCommand,
@@ -19,7 +19,7 @@ import {
   type Tag,
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { AuditReport } from "../../core/audit/index.js";
+import type { AuditReport } from "../../audit/index.js";
 import { runCli } from "../support/cli.js";
 import { freePort, MOTO_ENV, type Moto, motoClientConfig, startMoto } from "../support/moto.js";
 

@@ -21,7 +21,7 @@ import {
   classifyLobTag,
   parseDuration,
   type TagChange,
-} from "../../../core/audit/index.js";
+} from "../../../audit/index.js";
 import { AwsError, ExitCode, UsageError } from "../../../core/errors.js";
 
 const POLICY = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth"] };
@@ -206,6 +206,30 @@ describe("auditTags: Bedrock application inference profiles (not emulated by mot
     expect(report.resources[2]?.createdAt).toEqual(SINCE);
     expect(sm.calls()).toHaveLength(0);
     expect(br.commandCalls(ListTagsForResourceCommand)).toHaveLength(3);
+  });
+
+  it("a failing profile tag read is an AWS error naming ListTagsForResource and the profile", async () => {
+    const arn = "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/p1";
+    br.on(ListInferenceProfilesCommand).resolves({
+      inferenceProfileSummaries: [
+        {
+          inferenceProfileName: "p1",
+          inferenceProfileArn: arn,
+          inferenceProfileId: "p1",
+          models: [],
+          status: "ACTIVE",
+          type: "APPLICATION",
+        },
+      ],
+    });
+    br.on(ListTagsForResourceCommand).rejects(
+      Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }),
+    );
+    const err = await run(["bedrock-profile"]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AwsError);
+    expect((err as AwsError).message).toBe(
+      `ListTagsForResource ${arn} failed: ThrottlingException: Rate exceeded`,
+    );
   });
 });
 

@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { BedrockClient } from "@aws-sdk/client-bedrock";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditTags } from "../../../core/audit/index.js";
+import { auditTags } from "../../../audit/index.js";
 import { type ApiModel, checkWireRequest, loadApiModel, type WireRequest } from "../../support/api-model.js";
 
 const ACCOUNT = "111122223333";

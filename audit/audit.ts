@@ -2,11 +2,11 @@
  * The tag audit: lists every resource of the chosen types, classifies its LOB tag, derives what can be derived and,
  * with `fix`, adds it.
  */
-import { mapWithConcurrency } from "../concurrency.js";
-import { AwsError, type SmcbError, toAwsError } from "../errors.js";
-import type { TagPolicy } from "../tags.js";
+import { mapWithConcurrency } from "../core/concurrency.js";
+import { AwsError, type SmcbError, toAwsError } from "../core/errors.js";
+import type { TagPolicy } from "../core/tags.js";
 import { classifyLobTag } from "./classify.js";
-import { type AuditClients, LISTERS, readTags, tagAction } from "./collect.js";
+import { type AuditClients, LISTERS, readTags } from "./collect.js";
 import { addLobTag, deriveJobLob, makeLobDeriver } from "./fix.js";
 import {
   AUDIT_RESOURCE_TYPES,
@@ -116,12 +116,7 @@ export async function auditTags(options: AuditTagsOptions): Promise<AuditReport>
   const changes: TagChange[] = [];
 
   const audit = async (r: ListedResource): Promise<AuditedResource> => {
-    let tags: Awaited<ReturnType<typeof readTags>>;
-    try {
-      tags = await readTags(clients, r);
-    } catch (e) {
-      throw toAwsError(`${tagAction(r.type)} ${r.arn}`, e);
-    }
+    const tags = await readTags(clients, r);
     const state = classifyLobTag(policy, tags);
     if (state.status !== "missing" || !JOB_RESOURCE_TYPES.includes(r.type)) return { ...r, ...state };
     const derivation = await deriveJobLob(tags, derive);

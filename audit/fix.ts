@@ -6,8 +6,8 @@ import {
   paginateListPipelineParametersForExecution,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import { toAwsError } from "../errors.js";
-import { lobProblem, MAX_TAGS_PER_RESOURCE, type Tag, type TagPolicy } from "../tags.js";
+import { toAwsError } from "../core/errors.js";
+import { lobProblem, MAX_TAGS_PER_RESOURCE, type Tag, type TagPolicy } from "../core/tags.js";
 import { type LobDerivation, PIPELINE_EXECUTION_TAG_KEY } from "./types.js";
 
 /** Errors meaning the execution is gone: AWS answers `ResourceNotFound`, moto `ValidationException`. */

@@ -1,11 +1,8 @@
 /**
- * Listing the audited resources (every list paginated) and reading their tags.
+ * Listing the audited resources (every list paginated) and reading their tags. Bedrock application inference
+ * profiles are listed and their tags read by `inference/bedrock`, the same code `smcb profiles list` uses.
  */
-import {
-  type BedrockClient,
-  ListTagsForResourceCommand,
-  paginateListInferenceProfiles,
-} from "@aws-sdk/client-bedrock";
+import type { BedrockClient } from "@aws-sdk/client-bedrock";
 import {
   paginateListEndpointConfigs,
   paginateListEndpoints,
@@ -19,7 +16,9 @@ import {
   paginateListTransformJobs,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import type { Tag } from "../tags.js";
+import { toAwsError } from "../core/errors.js";
+import type { Tag } from "../core/tags.js";
+import { listApplicationProfileSummaries, readProfileTags } from "../inference/bedrock/profiles.js";
 import type { AuditResourceType, ListedResource } from "./types.js";
 
 /** The clients the audit reads (and, with `fix`, writes) through. */
@@ -39,18 +38,27 @@ interface Lister {
   readonly list: (clients: AuditClients, since: Date) => Promise<ListedResource[]>;
 }
 
+/** A listed item's name, ARN and creation time. */
+type Fields<I> = (
+  item: I,
+) => [name: string | undefined, arn: string | undefined, createdAt: Date | undefined];
+
+/** The items that have a name and an ARN, as listed resources of `type`. */
+function toListed<I>(type: AuditResourceType, items: readonly I[], fields: Fields<I>): ListedResource[] {
+  return items.flatMap((item) => {
+    const [name, arn, createdAt] = fields(item);
+    return name && arn ? [{ type, name, arn, ...(createdAt ? { createdAt } : {}) }] : [];
+  });
+}
+
 async function drain<P, I>(
   type: AuditResourceType,
   pages: AsyncIterable<P>,
   items: (page: P) => readonly I[] | undefined,
-  fields: (item: I) => [name: string | undefined, arn: string | undefined, createdAt: Date | undefined],
+  fields: Fields<I>,
 ): Promise<ListedResource[]> {
   const out: ListedResource[] = [];
-  for await (const page of pages)
-    for (const item of items(page) ?? []) {
-      const [name, arn, createdAt] = fields(item);
-      if (name && arn) out.push({ type, name, arn, ...(createdAt ? { createdAt } : {}) });
-    }
+  for await (const page of pages) out.push(...toListed(type, items(page) ?? [], fields));
   return out;
 }
 
@@ -151,35 +159,30 @@ export const LISTERS: Readonly<Record<AuditResourceType, Lister>> = {
   },
   "bedrock-profile": {
     action: "ListInferenceProfiles",
-    list: ({ bedrock }) =>
-      drain(
-        "bedrock-profile",
-        paginateListInferenceProfiles(
-          { client: bedrock, pageSize: PAGE_SIZE },
-          { typeEquals: "APPLICATION" },
-        ),
-        (p) => p.inferenceProfileSummaries,
-        (s) => [s.inferenceProfileName, s.inferenceProfileArn, s.createdAt],
-      ),
+    list: async ({ bedrock }) =>
+      toListed("bedrock-profile", await listApplicationProfileSummaries(bedrock, PAGE_SIZE), (s) => [
+        s.inferenceProfileName,
+        s.inferenceProfileArn,
+        s.createdAt,
+      ]),
   },
 };
 
-/** The API action that reads a resource's tags, named in errors. */
-export function tagAction(type: AuditResourceType): string {
-  return type === "bedrock-profile" ? "ListTagsForResource" : "ListTags";
-}
-
-/** Reads every tag of a resource: SageMaker `ListTags` (paginated), or Bedrock `ListTagsForResource`. */
+/**
+ * Reads every tag of a resource: SageMaker `ListTags` (paginated), or Bedrock `ListTagsForResource`.
+ * Throws an {@link AwsError} naming the action and the resource (`ListTags <arn> failed: …`).
+ */
 export async function readTags(clients: AuditClients, resource: ListedResource): Promise<Tag[]> {
-  if (resource.type === "bedrock-profile") {
-    const out = await clients.bedrock.send(new ListTagsForResourceCommand({ resourceARN: resource.arn }));
-    return (out.tags ?? []).map((t) => ({ Key: t.key ?? "", Value: t.value ?? "" }));
-  }
+  if (resource.type === "bedrock-profile") return readProfileTags(clients.bedrock, resource.arn);
   const tags: Tag[] = [];
-  for await (const page of paginateListTags(
-    { client: clients.sagemaker, pageSize: PAGE_SIZE },
-    { ResourceArn: resource.arn },
-  ))
-    for (const t of page.Tags ?? []) tags.push({ Key: t.Key ?? "", Value: t.Value ?? "" });
+  try {
+    for await (const page of paginateListTags(
+      { client: clients.sagemaker, pageSize: PAGE_SIZE },
+      { ResourceArn: resource.arn },
+    ))
+      for (const t of page.Tags ?? []) tags.push({ Key: t.Key ?? "", Value: t.Value ?? "" });
+  } catch (e) {
+    throw toAwsError(`ListTags ${resource.arn}`, e);
+  }
   return tags;
 }
