@@ -44,6 +44,13 @@ export {
   parseDefinition,
   walkSteps,
 } from "./definition.js";
+export {
+  EMRStep,
+  type EMRStepProperties,
+  type EMRStepProps,
+  type EmrClusterConfig,
+  type HadoopJarStep,
+} from "./emr-step.js";
 export { PipelineBuildError, type PipelineBuildProblem } from "./errors.js";
 export {
   EXECUTION_VARIABLE_NAMES,

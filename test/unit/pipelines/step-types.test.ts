@@ -1,5 +1,5 @@
 /**
- * The AutoML, QualityCheck, ClarifyCheck, Lambda and Callback steps: the JSON each emits (shapes from the
+ * The AutoML, QualityCheck, ClarifyCheck, Lambda, Callback and EMR steps: the JSON each emits (shapes from the
  * SageMaker Python SDK's step classes and the pipeline definition JSON schema), request Arguments checked against
  * botocore's SageMaker model, LOB tagging (cost-bearing ones tagged, the others untouched), lint, idempotent tag,
  * and graph validation.
@@ -10,6 +10,7 @@ import {
   CallbackStep,
   ClarifyCheckStep,
   ConditionStep,
+  EMRStep,
   equalTo,
   LambdaStep,
   lintDefinition,
@@ -25,6 +26,7 @@ import {
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 
 const sagemakerModel = loadApiModel("sagemaker");
+const emrModel = loadApiModel("emr");
 const POLICY = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth"] };
 const ROLE = "arn:aws:iam::111122223333:role/PipelineRole";
 const LOB_TAG = { Key: "LineOfBusiness", Value: { Get: "Parameters.LineOfBusiness" } };
@@ -100,6 +102,26 @@ const clarifyJob: ProcessingRequest = {
     ImageUri: "205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0",
   },
   Environment: {},
+};
+const sparkStep = {
+  HadoopJarStep: {
+    Jar: "command-runner.jar",
+    Args: ["spark-submit", "s3://bucket/code/features.py"],
+    Properties: [{ Key: "spark.executor.memory", Value: "4g" }],
+  },
+};
+const emrCluster = {
+  ReleaseLabel: "emr-7.1.0",
+  Applications: [{ Name: "Spark" }],
+  Instances: {
+    InstanceGroups: [
+      { InstanceRole: "MASTER", InstanceType: "m5.xlarge", InstanceCount: 1 },
+      { InstanceRole: "CORE", InstanceType: "m5.xlarge", InstanceCount: 2 },
+    ],
+  },
+  JobFlowRole: "EMR_EC2_DefaultRole",
+  ServiceRole: "EMR_DefaultRole",
+  Tags: [{ Key: "Team", Value: "ds" }],
 };
 const training = (name: string, hyper: object = {}) =>
   new TrainingStep(name, {
@@ -322,6 +344,79 @@ describe("LambdaStep and CallbackStep", () => {
   });
 });
 
+describe("EMRStep", () => {
+  it("emits ClusterId (with ExecutionRoleArn) or ClusterConfig, and StepConfig, as the SDK does", () => {
+    const onCluster = new EMRStep("Features", {
+      clusterId: "j-1ABCDEFGHIJKL",
+      executionRoleArn: "arn:aws:iam::111122223333:role/EmrRuntime",
+      stepConfig: sparkStep,
+      cacheConfig: { expireAfter: "P1D" },
+    });
+    const req = json(onCluster.toRequest());
+    expect(req).toEqual({
+      Name: "Features",
+      Type: "EMR",
+      Arguments: {
+        ClusterId: "j-1ABCDEFGHIJKL",
+        ExecutionRoleArn: "arn:aws:iam::111122223333:role/EmrRuntime",
+        StepConfig: sparkStep,
+      },
+      CacheConfig: { Enabled: true, ExpireAfter: "P1D" },
+    });
+    // what SageMaker sends EMR: AddJobFlowSteps on the cluster, the step named at run time
+    expect(
+      shapeProblems(emrModel, "AddJobFlowSteps", "input", {
+        JobFlowId: req.Arguments.ClusterId,
+        ExecutionRoleArn: req.Arguments.ExecutionRoleArn,
+        Steps: [{ ...req.Arguments.StepConfig, Name: "x" }],
+      }),
+    ).toEqual([]);
+    const newCluster = new EMRStep("Batch", { clusterConfig: emrCluster, stepConfig: sparkStep });
+    const args = json(newCluster.toRequest()).Arguments;
+    expect(args).toEqual({ ClusterConfig: emrCluster, StepConfig: sparkStep });
+    // RunJobFlow with the name SageMaker gives
+    expect(shapeProblems(emrModel, "RunJobFlow", "input", { ...args.ClusterConfig, Name: "x" })).toEqual([]);
+  });
+
+  it("properties are EMR's Step", () => {
+    const s = new EMRStep("Features", { clusterId: "j-1ABCDEFGHIJKL", stepConfig: sparkStep });
+    expect(json(s.properties.Status.State)).toEqual({ Get: "Steps.Features.Status.State" });
+    const shapes = emrModel.shapes;
+    const memberShape = (shape: string, member: string) => shapes[shape]?.members?.[member]?.shape;
+    for (const path of ["Id", "Name", "ActionOnFailure", "Status.State"]) {
+      let shape: string | undefined = "Step";
+      for (const part of path.split(".")) shape = shape ? memberShape(shape, part) : undefined;
+      expect(shape, `Step.${path} in botocore's EMR model`).toBeDefined();
+    }
+  });
+
+  it("refuses what the SDK refuses: both or neither target, a role without a cluster id, cluster members SageMaker sets", () => {
+    const bad = (props: object) => () => new EMRStep("E", { stepConfig: sparkStep, ...props } as never);
+    expect(bad({})).toThrow(/exactly one of clusterId or clusterConfig/);
+    expect(bad({ clusterId: "j-1", clusterConfig: emrCluster })).toThrow(/exactly one/);
+    expect(bad({ clusterConfig: emrCluster, executionRoleArn: "arn:aws:iam::111122223333:role/r" })).toThrow(
+      /executionRoleArn needs clusterId/,
+    );
+    const e = buildError(
+      bad({
+        clusterConfig: {
+          ...emrCluster,
+          Name: "n",
+          Steps: [],
+          Instances: { ...emrCluster.Instances, InstanceFleets: [], TerminationProtected: true },
+        },
+      }),
+    );
+    expect(e.details).toEqual([
+      "EMR step E: clusterConfig cannot have Name",
+      "EMR step E: clusterConfig cannot have Steps",
+      "EMR step E: clusterConfig.Instances cannot have TerminationProtected",
+      "EMR step E: clusterConfig.Instances needs exactly one of InstanceGroups or InstanceFleets",
+    ]);
+    expect(bad({ clusterConfig: { ReleaseLabel: "emr-7.1.0" } })).toThrow(/needs Instances/);
+  });
+});
+
 describe("a pipeline with every new step", () => {
   const build = (tagPolicy?: typeof POLICY) => {
     const skip = new ParameterBoolean("SkipChecks", { defaultValue: false });
@@ -350,6 +445,7 @@ describe("a pipeline with every new step", () => {
       checkType: "MODEL_QUALITY",
       request: monitorJob,
     });
+    const features = new EMRStep("Features", { clusterConfig: emrCluster, stepConfig: sparkStep });
     const check = new ConditionStep("Approved", {
       conditions: [equalTo(gate.output("approved"), true)],
       ifSteps: [notify, modelQuality],
@@ -357,17 +453,17 @@ describe("a pipeline with every new step", () => {
     return new Pipeline({
       name: "automl-churn",
       parameters: [skip],
-      steps: [dq, auto, explain, gate, check],
+      steps: [features, dq, auto, explain, gate, check],
       ...(tagPolicy ? { tagPolicy } : {}),
       tags: [{ Key: "Project", Value: "churn" }],
     });
   };
 
-  it("tags the cost-bearing ones (nested too) and leaves Lambda and Callback untouched", () => {
+  it("tags the cost-bearing ones (nested too) and leaves Lambda, Callback and EMR untouched", () => {
     const d = json(build(POLICY).definition());
     const byName = new Map<string, { Type: string; Arguments: { Tags?: unknown } }>();
     for (const s of d.Steps) byName.set(s.Name, s);
-    for (const s of d.Steps[4].Arguments.IfSteps) byName.set(s.Name, s);
+    for (const s of d.Steps[5].Arguments.IfSteps) byName.set(s.Name, s);
     const project = { Key: "Project", Value: "churn" };
     expect(byName.get("AutoPilot")?.Arguments.Tags).toEqual([project, LOB_TAG]);
     expect(byName.get("DataQuality")?.Arguments.Tags).toEqual([project, LOB_TAG]);
@@ -377,6 +473,7 @@ describe("a pipeline with every new step", () => {
       LOB_TAG,
     ]);
     expect(byName.get("ModelQuality")?.Arguments.Tags).toEqual([project, LOB_TAG]);
+    expect(byName.get("Features")?.Arguments).toEqual({ ClusterConfig: emrCluster, StepConfig: sparkStep });
     expect(byName.get("Gate")?.Arguments).toEqual({
       report: { Get: "Steps.Explainability.CalculatedBaselineConstraints" },
     });
@@ -384,7 +481,7 @@ describe("a pipeline with every new step", () => {
       model: { Get: "Steps.AutoPilot.BestCandidate.InferenceContainers[0].ModelDataUrl" },
     });
     const lint = lintDefinition(d, POLICY);
-    expect(lint).toMatchObject({ ok: true, steps: 7, costBearingSteps: 4 });
+    expect(lint).toMatchObject({ ok: true, steps: 8, costBearingSteps: 4 });
     const again = tagDefinition(d, POLICY);
     expect(again.changes).toEqual([]);
     expect(again.parameterAdded).toBe(false);
