@@ -4,7 +4,21 @@
  * @module
  */
 
+export {
+  type AutoMLRequest,
+  AutoMLStep,
+  type AutoMLStepProperties,
+  type AutoMLStepProps,
+} from "./automl-step.js";
 export { MAX_INLINE_DEFINITION_LENGTH } from "./aws-names.js";
+export { CallbackStep, type CallbackStepProps } from "./callback-step.js";
+export { CheckStep, type CheckStepProps } from "./check-step.js";
+export {
+  ClarifyCheckStep,
+  type ClarifyCheckStepProperties,
+  type ClarifyCheckStepProps,
+  type ClarifyCheckType,
+} from "./clarify-check-step.js";
 export { ConditionStep, type ConditionStepProps } from "./condition-step.js";
 export {
   type Condition,
@@ -30,6 +44,13 @@ export {
   parseDefinition,
   walkSteps,
 } from "./definition.js";
+export {
+  EMRStep,
+  type EMRStepProperties,
+  type EMRStepProps,
+  type EmrClusterConfig,
+  type HadoopJarStep,
+} from "./emr-step.js";
 export { PipelineBuildError, type PipelineBuildProblem } from "./errors.js";
 export {
   EXECUTION_VARIABLE_NAMES,
@@ -41,6 +62,7 @@ export {
   propertyFile,
 } from "./expressions.js";
 export { FailStep, type FailStepProps } from "./fail-step.js";
+export { LambdaStep, type LambdaStepProps } from "./lambda-step.js";
 export {
   type LintFinding,
   type LintProblem,
@@ -50,6 +72,13 @@ export {
 } from "./lint.js";
 export { loadPipelineModule, type PipelineLike } from "./load-module.js";
 export { type ModelRequest, ModelStep, type ModelStepProps } from "./model-step.js";
+export {
+  type OutputParameter,
+  OutputParameterStep,
+  type OutputParameterStepProps,
+  type OutputParameterType,
+  type StepInput,
+} from "./output-parameter-step.js";
 export { Parameter } from "./parameter.js";
 export { ParameterBoolean } from "./parameter-boolean.js";
 export { ParameterFloat } from "./parameter-float.js";
@@ -58,6 +87,12 @@ export { ParameterString, type ParameterStringOptions } from "./parameter-string
 export { PIPELINE_NAME_PATTERN, Pipeline, type PipelineProps, type StepTag } from "./pipeline.js";
 export { type ProcessingRequest, ProcessingStep, type ProcessingStepProps } from "./processing-step.js";
 export { type PropertyList, type PropertyTree, stepProperties } from "./properties.js";
+export {
+  QualityCheckStep,
+  type QualityCheckStepProperties,
+  type QualityCheckStepProps,
+  type QualityCheckType,
+} from "./quality-check-step.js";
 export {
   type RegisterModelRequest,
   RegisterModelStep,
@@ -81,6 +116,7 @@ export {
 } from "./status.js";
 export {
   type CacheConfig,
+  type CachedStepOptions,
   type JobStepOptions,
   type RetryExceptionType,
   type RetryPolicy,

@@ -11,7 +11,13 @@ export type StepType =
   | "Model"
   | "RegisterModel"
   | "Condition"
-  | "Fail";
+  | "Fail"
+  | "AutoML"
+  | "QualityCheck"
+  | "ClarifyCheck"
+  | "Lambda"
+  | "Callback"
+  | "EMR";
 
 /** Failures a retry policy reacts to (`Step.*` for any step, `SageMaker.*` for job steps). */
 export type RetryExceptionType =
@@ -53,10 +59,14 @@ export interface StepOptions {
   readonly description?: string;
 }
 
-/** Options of steps that run a SageMaker job or call (Processing, Training, Tuning, Transform, Model…). */
-export interface JobStepOptions extends StepOptions {
+/** Options of steps SageMaker can cache but not retry (QualityCheck, ClarifyCheck, EMR). */
+export interface CachedStepOptions extends StepOptions {
   /** Reuse a previous successful run with the same arguments. */
   readonly cacheConfig?: CacheConfig;
+}
+
+/** Options of steps that run a SageMaker job or call (Processing, Training, Tuning, Transform, AutoML, Model…). */
+export interface JobStepOptions extends CachedStepOptions {
   /** Retries on the listed failures. */
   readonly retryPolicies?: readonly RetryPolicy[];
 }

@@ -133,7 +133,7 @@ def walk(shape, seen):
             kinds.setdefault(k, set()).add(s[v["shape"]]["type"]); walk(v["shape"], seen)
     elif x["type"] == "list": walk(x["member"]["shape"], seen)
     elif x["type"] == "map": walk(x["value"]["shape"], seen)
-for op in ["DescribeProcessingJob","DescribeTrainingJob","DescribeHyperParameterTuningJob","DescribeTransformJob","DescribeModel","DescribeModelPackage","ListTrainingJobsForHyperParameterTuningJob"]:
+for op in ["DescribeProcessingJob","DescribeTrainingJob","DescribeHyperParameterTuningJob","DescribeTransformJob","DescribeModel","DescribeModelPackage","ListTrainingJobsForHyperParameterTuningJob","DescribeAutoMLJob"]:
     walk(m["operations"][op]["output"]["shape"], set())
 print(json.dumps({k: sorted(v) for k, v in kinds.items()}))`;
     const kinds = JSON.parse(execFileSync("python3", ["-c", script], { encoding: "utf8" })) as Record<
