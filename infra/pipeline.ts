@@ -51,10 +51,20 @@ interface StepPermissions {
   readonly costBearing: boolean;
 }
 
+const PROCESSING: StepPermissions = {
+  resource: "processing-job",
+  actions: ["CreateProcessingJob", "DescribeProcessingJob", "StopProcessingJob"],
+  costBearing: true,
+};
+
+/** The SageMaker permissions per step type; the check steps run processing jobs. */
 const STEP_PERMISSIONS: Readonly<Record<string, StepPermissions>> = {
-  Processing: {
-    resource: "processing-job",
-    actions: ["CreateProcessingJob", "DescribeProcessingJob", "StopProcessingJob"],
+  Processing: PROCESSING,
+  QualityCheck: PROCESSING,
+  ClarifyCheck: PROCESSING,
+  AutoML: {
+    resource: "automl-job",
+    actions: ["CreateAutoMLJob", "DescribeAutoMLJob", "StopAutoMLJob"],
     costBearing: true,
   },
   Training: {
@@ -85,6 +95,21 @@ const STEP_PERMISSIONS: Readonly<Record<string, StepPermissions>> = {
   },
 };
 const NO_PERMISSIONS = new Set(["Condition", "Fail"]);
+/** Step types whose permissions are on another service's resource named by a literal member of the step. */
+const NON_SAGEMAKER_STEPS: Readonly<
+  Record<string, { member: string; action: string; arn: (v: string) => string }>
+> = {
+  Lambda: { member: "FunctionArn", action: "lambda:InvokeFunction", arn: (v) => v },
+  Callback: { member: "SqsQueueUrl", action: "sqs:SendMessage", arn: queueArnOfUrl },
+};
+
+/** `https://sqs.<region>.amazonaws.com/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`. */
+function queueArnOfUrl(url: string): string {
+  const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([\w-]+(?:\.fifo)?)$/.exec(url);
+  if (!m) throw new UsageError(`TaggedPipeline: ${url} is not an SQS queue URL.`);
+  const partition = url.includes(".amazonaws.com.cn/") ? "aws-cn" : "aws";
+  return `arn:${partition}:sqs:${m[1]}:${m[2]}:${m[3]}`;
+}
 const EXPERIMENT_RESOURCES = ["experiment", "experiment-trial", "experiment-trial-component"];
 const EXPERIMENT_ACTIONS = [
   "CreateExperiment",
@@ -186,16 +211,32 @@ export class TaggedPipeline extends Construct {
     const arn = (resource: string) =>
       `arn:${Aws.PARTITION}:sagemaker:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/*`;
     const acknowledged: string[] = [];
-    const types = new Set([...walkSteps(definition.Steps as unknown as JsonValue[])].map((s) => s.type));
+    const steps = [...walkSteps(definition.Steps as unknown as JsonValue[])];
     const policy = props.tagPolicy;
-    for (const type of [...types].sort()) {
+    const granted = new Set<StepPermissions>();
+    const other = new Map<string, Set<string>>();
+    for (const { type, step, path } of steps) {
       if (NO_PERMISSIONS.has(type)) continue;
+      const o = NON_SAGEMAKER_STEPS[type];
       const p = STEP_PERMISSIONS[type];
-      if (!p)
-        throw new UsageError(
-          `TaggedPipeline ${this.pipelineName}: no generated permissions for ${type} steps.`,
-          { hint: "Pass the execution role yourself (role)." },
+      const unsupported = (why: string) =>
+        new UsageError(`TaggedPipeline ${this.pipelineName}: ${why}.`, {
+          hint: "Pass the execution role yourself (role).",
+        });
+      if (o) {
+        const v = step[o.member];
+        if (typeof v !== "string") throw unsupported(`${path}.${o.member} is an expression`);
+        other.set(o.action, (other.get(o.action) ?? new Set()).add(o.arn(v)));
+      } else if (!p) throw unsupported(`no generated permissions for ${type} steps`);
+      else if (step.ModelPackageGroupName !== undefined)
+        throw unsupported(
+          `${path} reads its baselines from a model package group, whose permissions are not generated`,
         );
+      else granted.add(p);
+    }
+    for (const [action, arns] of [...other].sort(([a], [b]) => a.localeCompare(b)))
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [action], resources: [...arns].sort() }));
+    for (const p of [...granted].sort((a, b) => a.resource.localeCompare(b.resource))) {
       const resource = arn(p.resource);
       acknowledged.push(`${p.resource}/*`);
       const [create, ...rest] = p.actions;

@@ -148,3 +148,94 @@ describe("TaggedPipeline inputs", () => {
     ).toThrow(/reads property files/);
   });
 });
+
+describe("TaggedPipeline's generated role for AutoML, check, Lambda and Callback steps", () => {
+  const tags = [{ Key: "LineOfBusiness", Value: { Get: "Parameters.LineOfBusiness" } }];
+  const job = { RoleArn: JOB_ROLE, Tags: tags };
+  const definition = (extra: Record<string, unknown>[] = []) =>
+    ({
+      Version: "2020-12-01",
+      Parameters: [{ Name: "LineOfBusiness", Type: "String", EnumValues: POLICY.lobs }],
+      Steps: [
+        { Name: "Auto", Type: "AutoML", Arguments: { ...job, AutoMLJobConfig: { Mode: "ENSEMBLING" } } },
+        { Name: "DataQuality", Type: "QualityCheck", CheckType: "DATA_QUALITY", Arguments: job },
+        { Name: "Bias", Type: "ClarifyCheck", CheckType: "DATA_BIAS", Arguments: job },
+        {
+          Name: "Gate",
+          Type: "Lambda",
+          FunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:gate",
+          Arguments: {},
+        },
+        {
+          Name: "Export",
+          Type: "Callback",
+          SqsQueueUrl: "https://sqs.us-east-1.amazonaws.com/111122223333/exports",
+          Arguments: {},
+        },
+        ...extra,
+      ],
+    }) as unknown as PipelineDefinition;
+  const statementsOf = (t: Template) =>
+    Object.values(t.findResources("AWS::IAM::Policy")).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
+
+  it("grants each job type once, tag-conditioned, plus InvokeFunction and SendMessage on the named resources; cdk-nag clean", () => {
+    const app = new App();
+    const stack = new Stack(app, "S");
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    new TaggedPipeline(stack, "P", { pipeline: definition(), pipelineName: "p", tagPolicy: POLICY });
+    const statements = statementsOf(Template.fromStack(stack));
+    const creates = statements.filter((s) => JSON.stringify(s.Action).match(/sagemaker:Create/));
+    expect(creates.map((s) => (s.Action as string[])[0]).sort()).toEqual([
+      "sagemaker:CreateAutoMLJob",
+      "sagemaker:CreateProcessingJob",
+    ]);
+    for (const s of creates)
+      expect(s.Condition).toEqual({ StringEquals: { "aws:RequestTag/LineOfBusiness": POLICY.lobs } });
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: "lambda:InvokeFunction",
+        Resource: "arn:aws:lambda:us-east-1:111122223333:function:gate",
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: "sqs:SendMessage",
+        Resource: "arn:aws:sqs:us-east-1:111122223333:exports",
+      }),
+    );
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it("asks for a role when permissions cannot be derived: EMR, a Lambda ARN from a parameter, a model package group's baselines", () => {
+    const stack = new Stack(new App(), "S");
+    const make = (id: string, extra: Record<string, unknown>) => () =>
+      new TaggedPipeline(stack, id, { pipeline: definition([extra]), pipelineName: id, tagPolicy: POLICY });
+    expect(
+      make("emr", { Name: "Spark", Type: "EMR", Arguments: { ClusterId: "j-1", StepConfig: {} } }),
+    ).toThrow(/no generated permissions for EMR steps/);
+    expect(
+      make("fn", {
+        Name: "Gate2",
+        Type: "Lambda",
+        FunctionArn: { Get: "Parameters.Fn" },
+        Arguments: {},
+      }),
+    ).toThrow(/FunctionArn is an expression/);
+    expect(
+      make("group", {
+        Name: "ModelQuality",
+        Type: "QualityCheck",
+        CheckType: "MODEL_QUALITY",
+        ModelPackageGroupName: "churn",
+        Arguments: job,
+      }),
+    ).toThrow(/model package group/);
+    expect(make("queue", { Name: "E2", Type: "Callback", SqsQueueUrl: "not-a-url", Arguments: {} })).toThrow(
+      /not an SQS queue URL/,
+    );
+  });
+});
