@@ -14,8 +14,6 @@ import {
   DescribeEndpointConfigCommand,
   DescribeInferenceComponentCommand,
   DescribeModelCommand,
-  type InferenceComponentStatus,
-  type InferenceComponentSummary,
   ListInferenceComponentsCommand,
   SageMakerClient,
   UpdateEndpointCommand,
@@ -30,22 +28,17 @@ import {
   deployEndpoint,
   findStrayComponents,
 } from "../../../inference/endpoint-deploy.js";
-import { type EndpointPlan, planEndpoint } from "../../../inference/endpoint-plan.js";
+import { planEndpoint } from "../../../inference/endpoint-plan.js";
 import { type EndpointSpecInput, parseEndpointSpec } from "../../../inference/endpoint-spec.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { ROOT } from "../../support/cli.js";
+import { componentSummary, mockDeployedShared, notFound } from "../../support/endpoint-fixtures.js";
 
 const sagemakerModel = loadApiModel("sagemaker");
 const sm = mockClient(SageMakerClient);
 afterEach(() => sm.reset());
 const client = () => new SageMakerClient({ region: "us-east-1" });
 const policy = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth", "platform"] };
-const notFound = (what: string) =>
-  Object.assign(new Error(`Could not find ${what}`), {
-    name: "ValidationException",
-    $metadata: { httpStatusCode: 400 },
-  });
-
 const fixture = (name: string) =>
   JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/endpoints", name), "utf8")) as EndpointSpecInput & {
     components: { model?: { image: string }; container?: { image: string }; copyCount?: number }[];
@@ -53,76 +46,12 @@ const fixture = (name: string) =>
 const sharedSpec = fixture("shared-llm.json");
 const dedicatedSpec = fixture("retail-llm.json");
 
-/** A ListInferenceComponents entry as SageMaker answers it (every required member). */
-function summary(
-  name: string,
-  status: InferenceComponentStatus = "InService",
-  endpoint = "shared-llm",
-): InferenceComponentSummary {
-  const arn = "arn:aws:sagemaker:us-east-1:123456789012";
-  return {
-    CreationTime: new Date("2026-11-01T00:00:00Z"),
-    LastModifiedTime: new Date("2026-11-01T00:00:00Z"),
-    InferenceComponentArn: `${arn}:inference-component/${name}`,
-    InferenceComponentName: name,
-    EndpointArn: `${arn}:endpoint/${endpoint}`,
-    EndpointName: endpoint,
-    VariantName: "AllTraffic",
-    InferenceComponentStatus: status,
-  };
-}
-
 /** Every request sent, checked against botocore's SageMaker model. */
 function sentRequestProblems(): string[] {
   return sm.calls().flatMap((c) => {
     const cmd = c.args[0] as { constructor: { name: string }; input: unknown };
     return shapeProblems(sagemakerModel, cmd.constructor.name.replace(/Command$/, ""), "input", cmd.input);
   });
-}
-
-/**
- * The shared endpoint as deployed from sharedSpec: in service, its model, and the `deployed` components as the plan
- * says (the others are left unmocked).
- */
-function mockDeployedShared(
-  plan: EndpointPlan,
-  deployed: readonly string[] = ["shared-llm-retail", "shared-llm-wealth"],
-): void {
-  sm.on(DescribeEndpointCommand).resolves({
-    EndpointName: "shared-llm",
-    EndpointArn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/shared-llm",
-    EndpointStatus: "InService",
-    EndpointConfigName: plan.endpointConfig.EndpointConfigName,
-  });
-  sm.on(DescribeModelCommand).resolves({ ModelName: plan.models[0]?.ModelName });
-  const desc = (copies: number) => ({
-    InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/x",
-    InferenceComponentStatus: "InService" as const,
-    RuntimeConfig: { DesiredCopyCount: copies, CurrentCopyCount: copies },
-  });
-  if (deployed.includes("shared-llm-retail"))
-    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-retail" }).resolves({
-      ...desc(2),
-      Specification: {
-        ModelName: plan.models[0]?.ModelName,
-        ComputeResourceRequirements: {
-          MinMemoryRequiredInMb: 8192,
-          NumberOfAcceleratorDevicesRequired: 1,
-          NumberOfCpuCoresRequired: 2,
-        },
-      },
-    });
-  if (deployed.includes("shared-llm-wealth"))
-    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-wealth" }).resolves({
-      ...desc(1),
-      Specification: {
-        Container: {
-          DeployedImage: { SpecifiedImage: sharedSpec.components[1]?.container?.image },
-          Environment: { HF_MODEL_ID: "m" },
-        },
-        ComputeResourceRequirements: { MinMemoryRequiredInMb: 4096, NumberOfAcceleratorDevicesRequired: 1 },
-      },
-    });
 }
 
 describe("planEndpoint", () => {
@@ -180,7 +109,7 @@ describe("deployEndpoint (SDK renderer)", () => {
     sm.on(CreateEndpointCommand).resolves({ EndpointArn: "arn:e" });
     sm.on(CreateInferenceComponentCommand).resolves({ InferenceComponentArn: "arn:ic" });
     sm.on(ListInferenceComponentsCommand).resolves({
-      InferenceComponents: [summary("shared-llm-retail"), summary("shared-llm-wealth")],
+      InferenceComponents: [componentSummary("shared-llm-retail"), componentSummary("shared-llm-wealth")],
     });
     const describedIc = { rejects: 0 };
     sm.on(DescribeInferenceComponentCommand).callsFake(() => {
@@ -225,9 +154,9 @@ describe("deployEndpoint (SDK renderer)", () => {
 
   it("an unchanged shared endpoint and components change nothing; a changed component is updated", async () => {
     const plan = planEndpoint(parseEndpointSpec(sharedSpec), policy);
-    mockDeployedShared(plan);
+    mockDeployedShared(sm, plan);
     sm.on(ListInferenceComponentsCommand).resolves({
-      InferenceComponents: [summary("shared-llm-retail"), summary("shared-llm-wealth")],
+      InferenceComponents: [componentSummary("shared-llm-retail"), componentSummary("shared-llm-wealth")],
     });
     const same = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
     expect(same.action).toBe("unchanged");
@@ -294,13 +223,13 @@ describe("stray inference components (on the endpoint, not in the spec)", () => 
 
   it("are listed and reported; without prune nothing is deleted, and other endpoints' components are ignored", async () => {
     const plan = shared();
-    mockDeployedShared(plan);
+    mockDeployedShared(sm, plan);
     sm.on(ListInferenceComponentsCommand).resolves({
       InferenceComponents: [
-        summary("shared-llm-retail"),
-        summary("shared-llm-mortgage"),
-        summary("shared-llm-wealth"),
-        summary("other-llm-insurance", "InService", "other-llm"),
+        componentSummary("shared-llm-retail"),
+        componentSummary("shared-llm-mortgage"),
+        componentSummary("shared-llm-wealth"),
+        componentSummary("other-llm-insurance", "InService", "other-llm"),
       ],
     });
     const r = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
@@ -318,7 +247,7 @@ describe("stray inference components (on the endpoint, not in the spec)", () => 
 
   it("prune deletes only the strays, after the spec's components are in service, and waits until they are gone", async () => {
     const plan = shared();
-    mockDeployedShared(plan, ["shared-llm-retail"]);
+    mockDeployedShared(sm, plan, ["shared-llm-retail"]);
     let wealthPolls = 0;
     sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-wealth" }).callsFake(
       () => {
@@ -337,12 +266,12 @@ describe("stray inference components (on the endpoint, not in the spec)", () => 
     );
     sm.on(ListInferenceComponentsCommand).resolves({
       InferenceComponents: [
-        summary("shared-llm-retail"),
-        summary("shared-llm-wealth"),
-        summary("shared-llm-mortgage"),
+        componentSummary("shared-llm-retail"),
+        componentSummary("shared-llm-wealth"),
+        componentSummary("shared-llm-mortgage"),
         // Already being deleted: waited for, not deleted again.
-        summary("shared-llm-insurance", "Deleting"),
-        summary("other-llm-insurance", "InService", "other-llm"),
+        componentSummary("shared-llm-insurance", "Deleting"),
+        componentSummary("other-llm-insurance", "InService", "other-llm"),
       ],
     });
     const progress: DeployProgress[] = [];
@@ -380,16 +309,22 @@ describe("stray inference components (on the endpoint, not in the spec)", () => 
 
   it("every page of the endpoint's components is listed", async () => {
     const plan = shared();
-    mockDeployedShared(plan);
+    mockDeployedShared(sm, plan);
     // The paginator reuses its input object: record each request as it is sent.
     const sent: { NextToken?: string; EndpointNameEquals?: string }[] = [];
     sm.on(ListInferenceComponentsCommand).callsFake((input: { NextToken?: string }) => {
       sent.push({ ...input });
       if (input.NextToken === undefined)
-        return { InferenceComponents: [summary("shared-llm-retail"), summary("a-1")], NextToken: "page-2" };
+        return {
+          InferenceComponents: [componentSummary("shared-llm-retail"), componentSummary("a-1")],
+          NextToken: "page-2",
+        };
       if (input.NextToken === "page-2")
-        return { InferenceComponents: [summary("shared-llm-wealth"), summary("b-2")], NextToken: "page-3" };
-      return { InferenceComponents: [summary("c-3", "Failed")] };
+        return {
+          InferenceComponents: [componentSummary("shared-llm-wealth"), componentSummary("b-2")],
+          NextToken: "page-3",
+        };
+      return { InferenceComponents: [componentSummary("c-3", "Failed")] };
     });
     const r = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
     expect(r.strays).toEqual([
@@ -408,7 +343,7 @@ describe("stray inference components (on the endpoint, not in the spec)", () => 
   it("failures are AwsErrors (exit 3) naming the action; a deletion that does not finish times out", async () => {
     const plan = shared();
     const deps = { sagemaker: client(), pollSeconds: 0.01, maxWaitSeconds: 0.05 };
-    mockDeployedShared(plan);
+    mockDeployedShared(sm, plan);
     sm.on(ListInferenceComponentsCommand).rejects(denied);
     const listing = await deployEndpoint(plan, deps, { prune: true }).catch((e: unknown) => e);
     expect(listing).toBeInstanceOf(AwsError);
@@ -418,8 +353,10 @@ describe("stray inference components (on the endpoint, not in the spec)", () => 
     });
 
     sm.reset();
-    mockDeployedShared(plan);
-    sm.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [summary("shared-llm-mortgage")] });
+    mockDeployedShared(sm, plan);
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [componentSummary("shared-llm-mortgage")],
+    });
     sm.on(DeleteInferenceComponentCommand).rejects(denied);
     const deleting = await deployEndpoint(plan, deps, { prune: true }).catch((e: unknown) => e);
     expect(deleting).toBeInstanceOf(AwsError);
@@ -431,8 +368,10 @@ describe("stray inference components (on the endpoint, not in the spec)", () => 
     });
 
     sm.reset();
-    mockDeployedShared(plan);
-    sm.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [summary("shared-llm-mortgage")] });
+    mockDeployedShared(sm, plan);
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [componentSummary("shared-llm-mortgage")],
+    });
     sm.on(DeleteInferenceComponentCommand).resolves({});
     sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-mortgage" }).resolves({
       InferenceComponentStatus: "Deleting",
@@ -453,7 +392,10 @@ describe("stray inference components (on the endpoint, not in the spec)", () => 
   it("findStrayComponents shows what prune would delete, without deploying", async () => {
     const plan = shared();
     sm.on(ListInferenceComponentsCommand).resolves({
-      InferenceComponents: [summary("shared-llm-retail"), summary("shared-llm-mortgage", "Updating")],
+      InferenceComponents: [
+        componentSummary("shared-llm-retail"),
+        componentSummary("shared-llm-mortgage", "Updating"),
+      ],
     });
     expect(await findStrayComponents(plan, client())).toEqual([
       { name: "shared-llm-mortgage", status: "Updating" },
@@ -485,7 +427,9 @@ describe("deleteEndpoint", () => {
       })
       .rejects(notFound("endpoint"));
     sm.on(DescribeEndpointConfigCommand).resolves({ ProductionVariants: [{ VariantName: "AllTraffic" }] });
-    sm.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [summary("shared-llm-retail")] });
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [componentSummary("shared-llm-retail")],
+    });
     sm.on(DescribeInferenceComponentCommand)
       .resolvesOnce({ Specification: { ModelName: "shared-llm-retail-abc" } })
       .rejects(notFound("inference component"));
