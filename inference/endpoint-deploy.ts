@@ -1,6 +1,7 @@
 /**
  * The SDK renderer of an endpoint plan: idempotent deploy (unchanged spec → no change; changed spec → new endpoint
- * config and UpdateEndpoint), and delete. Waits with the SDK's waiters, reporting each status they observe.
+ * config and UpdateEndpoint; inference components on the endpoint that the spec no longer names are reported as
+ * strays and, with `prune`, deleted), and delete. Waits with the SDK's waiters, reporting each status they observe.
  */
 import {
   type ApplicationAutoScalingClient,
@@ -24,6 +25,7 @@ import {
   DescribeInferenceComponentCommand,
   type DescribeInferenceComponentCommandOutput,
   DescribeModelCommand,
+  type InferenceComponentSummary,
   paginateListInferenceComponents,
   type SageMakerClient,
   UpdateEndpointCommand,
@@ -57,13 +59,35 @@ export interface EndpointDeps {
   readonly pollSeconds?: number;
 }
 
+/** How to deploy. */
+export interface DeployOptions {
+  /**
+   * Delete the stray inference components (on the endpoint, not in the spec) once the spec's components are in
+   * service, and wait until they are gone.
+   * @default false
+   */
+  readonly prune?: boolean;
+}
+
+/** An inference component on a shared endpoint whose spec does not name it. */
+export interface StrayComponent {
+  readonly name: string;
+  /** Its status when listed. */
+  readonly status: string;
+}
+
 /** What a deploy did. */
 export interface DeployResult {
   readonly endpointName: string;
+  /** `updated` also when only components changed or strays were pruned. */
   readonly action: "created" | "updated" | "unchanged";
   readonly endpointConfigName: string;
   readonly createdModels: string[];
   readonly components: { readonly name: string; readonly action: "created" | "updated" | "unchanged" }[];
+  /** The endpoint's inference components that the spec does not name (empty for a dedicated endpoint). */
+  readonly strays: StrayComponent[];
+  /** The strays deleted (only with `prune`). */
+  readonly pruned: string[];
   readonly autoscaling: boolean;
 }
 
@@ -136,6 +160,81 @@ async function waitComponent(deps: EndpointDeps, name: string): Promise<void> {
   }
 }
 
+/**
+ * Waits until DescribeInferenceComponent answers "not found" (there is no SDK waiter for inference components),
+ * at most `maxWaitSeconds`.
+ */
+async function waitComponentDeleted(deps: EndpointDeps, name: string): Promise<void> {
+  const started = Date.now();
+  const maxWait = deps.maxWaitSeconds ?? 3600;
+  for (;;) {
+    const out = await orUndefined(
+      deps.sagemaker.send(new DescribeInferenceComponentCommand({ InferenceComponentName: name })),
+    );
+    const status = out ? (out.InferenceComponentStatus ?? "unknown") : "Deleted";
+    const elapsedSeconds = Math.round((Date.now() - started) / 1000);
+    deps.onProgress?.({ resource: "component", name, status, elapsedSeconds });
+    if (!out) return;
+    if (Date.now() - started > maxWait * 1000)
+      throw new AwsError(
+        `Inference component ${name} is still ${status} ${elapsedSeconds}s after DeleteInferenceComponent.`,
+        {
+          hint: `Check it with \`aws sagemaker describe-inference-component --inference-component-name ${name}\`; run the command again to wait longer.`,
+        },
+      );
+    await new Promise((r) => setTimeout(r, (deps.pollSeconds ?? 30) * 1000));
+  }
+}
+
+/** Every inference component SageMaker lists for the endpoint (all pages); none when there is no such endpoint. */
+async function componentsOf(sm: SageMakerClient, endpointName: string): Promise<InferenceComponentSummary[]> {
+  const out: InferenceComponentSummary[] = [];
+  try {
+    for await (const page of paginateListInferenceComponents(
+      { client: sm },
+      { EndpointNameEquals: endpointName },
+    ))
+      out.push(...(page.InferenceComponents ?? []));
+  } catch (error) {
+    if (isNotFound(error)) return [];
+    throw error;
+  }
+  // Only ever the components of this endpoint, whatever the filter let through.
+  return out.filter((ic) => ic.EndpointName === endpointName && ic.InferenceComponentName);
+}
+
+function straysOf(plan: EndpointPlan, listed: InferenceComponentSummary[]): StrayComponent[] {
+  const wanted = new Set(plan.components.map((c) => c.InferenceComponentName));
+  return listed
+    .filter((ic) => !wanted.has(ic.InferenceComponentName))
+    .map((ic) => ({
+      name: ic.InferenceComponentName as string,
+      status: ic.InferenceComponentStatus ?? "unknown",
+    }));
+}
+
+/**
+ * The inference components on a shared plan's endpoint that the plan does not name: what `deployEndpoint` with
+ * `prune` would delete. Always empty for a dedicated plan (no call is made).
+ *
+ * @example
+ * ```ts
+ * const strays = await findStrayComponents(plan, new SageMakerClient({}));
+ * ```
+ * @throws {@link AwsError} naming ListInferenceComponents when listing fails
+ */
+export async function findStrayComponents(
+  plan: EndpointPlan,
+  sagemaker: SageMakerClient,
+): Promise<StrayComponent[]> {
+  if (plan.mode !== "shared") return [];
+  try {
+    return straysOf(plan, await componentsOf(sagemaker, plan.endpointName));
+  } catch (error) {
+    throw toAwsError(`ListInferenceComponents ${plan.endpointName}`, error);
+  }
+}
+
 function sameComponent(
   want: CreateInferenceComponentInput,
   have: DescribeInferenceComponentCommandOutput,
@@ -157,16 +256,23 @@ function sameComponent(
 }
 
 /**
- * Deploys a plan. Running it twice with the same plan changes nothing the second time.
+ * Deploys a plan. Running it twice with the same plan changes nothing the second time. For a shared endpoint it
+ * then lists the endpoint's inference components and reports those the plan does not name (`strays`); with
+ * `prune` it deletes them, only after the plan's components are in service, and waits until they are gone.
+ * Deploy registers no component-level autoscaling, so pruning has no scalable target of its own to deregister.
  *
  * @example
  * ```ts
  * const plan = planEndpoint(parseEndpointSpec(raw), { tagKey: cfg.tagKey, lobs: cfg.lobs });
- * const result = await deployEndpoint(plan, { sagemaker: new SageMakerClient({}) });
+ * const result = await deployEndpoint(plan, { sagemaker: new SageMakerClient({}) }, { prune: true });
  * ```
- * @throws {@link AwsError} when a call fails or a resource does not come into service
+ * @throws {@link AwsError} naming the action when a call fails or a resource does not come into service or go
  */
-export async function deployEndpoint(plan: EndpointPlan, deps: EndpointDeps): Promise<DeployResult> {
+export async function deployEndpoint(
+  plan: EndpointPlan,
+  deps: EndpointDeps,
+  options: DeployOptions = {},
+): Promise<DeployResult> {
   const sm = deps.sagemaker;
   const name = plan.endpointName;
   const configName = plan.endpointConfig.EndpointConfigName as string;
@@ -239,6 +345,21 @@ export async function deployEndpoint(plan: EndpointPlan, deps: EndpointDeps): Pr
       await waitComponent(deps, icName);
     }
 
+    step = `ListInferenceComponents ${name}`;
+    const strays = plan.mode === "shared" ? straysOf(plan, await componentsOf(sm, name)) : [];
+    const pruned: string[] = [];
+    if (options.prune) {
+      for (const s of strays.filter((s) => s.status !== "Deleting")) {
+        step = `DeleteInferenceComponent ${s.name}`;
+        await orUndefined(sm.send(new DeleteInferenceComponentCommand({ InferenceComponentName: s.name })));
+      }
+      for (const s of strays) {
+        step = `waiting for ${s.name} to be deleted`;
+        await waitComponentDeleted(deps, s.name);
+        pruned.push(s.name);
+      }
+    }
+
     if (plan.scaling) {
       if (!deps.autoscaling)
         throw new AwsError("This endpoint has autoscaling: pass an Application Auto Scaling client.");
@@ -270,10 +391,15 @@ export async function deployEndpoint(plan: EndpointPlan, deps: EndpointDeps): Pr
     }
     return {
       endpointName: name,
-      action: action === "unchanged" && components.some((c) => c.action !== "unchanged") ? "updated" : action,
+      action:
+        action === "unchanged" && (components.some((c) => c.action !== "unchanged") || pruned.length > 0)
+          ? "updated"
+          : action,
       endpointConfigName: configName,
       createdModels,
       components,
+      strays,
+      pruned,
       autoscaling: plan.scaling !== undefined,
     };
   } catch (error) {
@@ -313,12 +439,8 @@ export async function deleteEndpoint(endpointName: string, deps: EndpointDeps): 
     const components: string[] = [];
     if (shared) {
       step = `ListInferenceComponents ${endpointName}`;
-      for await (const page of paginateListInferenceComponents(
-        { client: sm },
-        { EndpointNameEquals: endpointName },
-      ))
-        for (const ic of page.InferenceComponents ?? [])
-          if (ic.InferenceComponentName) components.push(ic.InferenceComponentName);
+      for (const ic of await componentsOf(sm, endpointName))
+        components.push(ic.InferenceComponentName as string);
       for (const ic of components) {
         step = `DeleteInferenceComponent ${ic}`;
         const d = await orUndefined(
@@ -329,10 +451,7 @@ export async function deleteEndpoint(endpointName: string, deps: EndpointDeps): 
       }
       for (const ic of components) {
         step = `waiting for ${ic} to be deleted`;
-        while (
-          await orUndefined(sm.send(new DescribeInferenceComponentCommand({ InferenceComponentName: ic })))
-        )
-          await new Promise((r) => setTimeout(r, (deps.pollSeconds ?? 30) * 1000));
+        await waitComponentDeleted(deps, ic);
       }
     }
     step = `DeleteEndpoint ${endpointName}`;

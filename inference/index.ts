@@ -33,12 +33,15 @@ export { createUsageRecorder, type RecorderClients } from "./create-usage-record
 export { MAX_CUSTOM_ATTRIBUTES_LENGTH, mergeCustomAttributes } from "./custom-attributes.js";
 export {
   type DeleteResult,
+  type DeployOptions,
   type DeployProgress,
   type DeployResult,
   deleteEndpoint,
   deployEndpoint,
   type EndpointDeps,
+  findStrayComponents,
   isNotFound,
+  type StrayComponent,
 } from "./endpoint-deploy.js";
 export { type ListedComponent, type ListedEndpoint, listEndpoints } from "./endpoint-list.js";
 export { type EndpointPlan, planEndpoint, type ScalingPlan, VARIANT_NAME } from "./endpoint-plan.js";

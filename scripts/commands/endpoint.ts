@@ -4,7 +4,12 @@ import path from "node:path";
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { DataSourceError, UsageError } from "../../core/errors.js";
-import { deleteEndpoint, deployEndpoint } from "../../inference/endpoint-deploy.js";
+import {
+  type DeployResult,
+  deleteEndpoint,
+  deployEndpoint,
+  findStrayComponents,
+} from "../../inference/endpoint-deploy.js";
 import { listEndpoints } from "../../inference/endpoint-list.js";
 import { planEndpoint } from "../../inference/endpoint-plan.js";
 import { parseEndpointSpec } from "../../inference/endpoint-spec.js";
@@ -27,6 +32,30 @@ async function readSpec(ctx: CommandContext, file: string) {
   return parseEndpointSpec(raw, `endpoint spec ${abs}`);
 }
 
+/** What to do about the strays a deploy kept; undefined when it kept none. */
+function strayHint(result: DeployResult): string | undefined {
+  const kept = result.strays.filter((s) => !result.pruned.includes(s.name));
+  if (kept.length === 0) return undefined;
+  return (
+    `${kept.length} inference component(s) on ${result.endpointName} are not in the spec and keep running, ` +
+    `billing and carrying their LOB tag: ${kept.map((s) => s.name).join(", ")}. ` +
+    "Deploy with --prune to delete them (--plan --prune lists them without deploying)."
+  );
+}
+
+function deployText(result: DeployResult, hint: string | undefined): string {
+  return [
+    `${result.endpointName}: ${result.action} (config ${result.endpointConfigName})`,
+    ...result.components.map((c) => `  component ${c.name}: ${c.action}`),
+    ...result.strays.map((s) =>
+      result.pruned.includes(s.name)
+        ? `  component ${s.name}: deleted (not in the spec)`
+        : `  component ${s.name}: stray (${s.status}, not in the spec; kept)`,
+    ),
+    ...(hint ? [`hint: ${hint}`] : []),
+  ].join("\n");
+}
+
 export const registerEndpoint: CommandRegistrar = (y, run) =>
   y.command("endpoint", "Deploy, list and delete dedicated and shared SageMaker endpoints", (t) =>
     t
@@ -38,33 +67,50 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
             .positional("spec", { type: "string", demandOption: true, describe: "Endpoint spec (JSON file)" })
             .option("plan", {
               type: "boolean",
-              describe: "Print the resources the spec renders to; deploy nothing",
+              describe:
+                "Print the resources the spec renders to; deploy nothing (with --prune, also the stray components it would delete)",
+            })
+            .option("prune", {
+              type: "boolean",
+              describe:
+                "Delete the endpoint's inference components that the spec does not name, after the spec's components are in service",
             })
             .option("poll-seconds", { type: "number", default: 30, describe: "Seconds between status polls" })
             .example(
               "smcb endpoint deploy endpoints/retail-llm.json",
               "dedicated endpoint tagged LineOfBusiness=retail",
             )
-            .example("smcb endpoint deploy endpoints/shared-llm.json --plan --json", "what would be created"),
-        run<{ spec: string; plan?: boolean; "poll-seconds": number }>(async (ctx, argv) => {
+            .example("smcb endpoint deploy endpoints/shared-llm.json --plan --json", "what would be created")
+            .example(
+              "smcb endpoint deploy endpoints/shared-llm.json --prune",
+              "also delete the components of LOBs dropped from the spec",
+            )
+            .example(
+              "smcb endpoint deploy endpoints/shared-llm.json --plan --prune --json",
+              "what would be created, and the stray components --prune would delete",
+            ),
+        run<{ spec: string; plan?: boolean; prune?: boolean; "poll-seconds": number }>(async (ctx, argv) => {
           const cfg = await ctx.config();
           const plan = planEndpoint(await readSpec(ctx, argv.spec), { tagKey: cfg.tagKey, lobs: cfg.lobs });
           if (argv.plan) {
-            ctx.print(plan, () => JSON.stringify(plan, null, 2));
+            const out = argv.prune
+              ? { ...plan, strays: await findStrayComponents(plan, await ctx.client(SageMakerClient)) }
+              : plan;
+            ctx.print(out, () => JSON.stringify(out, null, 2));
             return undefined;
           }
-          const result = await deployEndpoint(plan, {
-            sagemaker: await ctx.client(SageMakerClient),
-            ...(plan.scaling ? { autoscaling: await ctx.client(ApplicationAutoScalingClient) } : {}),
-            onProgress: progress(ctx),
-            pollSeconds: argv["poll-seconds"],
-          });
-          ctx.print(result, () =>
-            [
-              `${result.endpointName}: ${result.action} (config ${result.endpointConfigName})`,
-              ...result.components.map((c) => `  component ${c.name}: ${c.action}`),
-            ].join("\n"),
+          const result = await deployEndpoint(
+            plan,
+            {
+              sagemaker: await ctx.client(SageMakerClient),
+              ...(plan.scaling ? { autoscaling: await ctx.client(ApplicationAutoScalingClient) } : {}),
+              onProgress: progress(ctx),
+              pollSeconds: argv["poll-seconds"],
+            },
+            { prune: argv.prune === true },
           );
+          const hint = strayHint(result);
+          ctx.print(hint ? { ...result, hint } : result, () => deployText(result, hint));
           return undefined;
         }),
       )

@@ -21,24 +21,24 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { TagPolicyError, UsageError } from "../../../core/errors.js";
-import { deleteEndpoint, deployEndpoint } from "../../../inference/endpoint-deploy.js";
+import { AwsError, TagPolicyError, UsageError } from "../../../core/errors.js";
+import {
+  type DeployProgress,
+  deleteEndpoint,
+  deployEndpoint,
+  findStrayComponents,
+} from "../../../inference/endpoint-deploy.js";
 import { planEndpoint } from "../../../inference/endpoint-plan.js";
 import { type EndpointSpecInput, parseEndpointSpec } from "../../../inference/endpoint-spec.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { ROOT } from "../../support/cli.js";
+import { componentSummary, mockDeployedShared, notFound } from "../../support/endpoint-fixtures.js";
 
 const sagemakerModel = loadApiModel("sagemaker");
 const sm = mockClient(SageMakerClient);
 afterEach(() => sm.reset());
 const client = () => new SageMakerClient({ region: "us-east-1" });
 const policy = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth", "platform"] };
-const notFound = (what: string) =>
-  Object.assign(new Error(`Could not find ${what}`), {
-    name: "ValidationException",
-    $metadata: { httpStatusCode: 400 },
-  });
-
 const fixture = (name: string) =>
   JSON.parse(readFileSync(path.join(ROOT, "test/fixtures/endpoints", name), "utf8")) as EndpointSpecInput & {
     components: { model?: { image: string }; container?: { image: string }; copyCount?: number }[];
@@ -108,6 +108,9 @@ describe("deployEndpoint (SDK renderer)", () => {
     sm.on(CreateEndpointConfigCommand).resolves({ EndpointConfigArn: "arn:c" });
     sm.on(CreateEndpointCommand).resolves({ EndpointArn: "arn:e" });
     sm.on(CreateInferenceComponentCommand).resolves({ InferenceComponentArn: "arn:ic" });
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [componentSummary("shared-llm-retail"), componentSummary("shared-llm-wealth")],
+    });
     const describedIc = { rejects: 0 };
     sm.on(DescribeInferenceComponentCommand).callsFake(() => {
       if (describedIc.rejects++ % 2 === 0) throw notFound("inference component");
@@ -121,6 +124,8 @@ describe("deployEndpoint (SDK renderer)", () => {
         { name: "shared-llm-retail", action: "created" },
         { name: "shared-llm-wealth", action: "created" },
       ],
+      strays: [],
+      pruned: [],
     });
     const ics = sm.commandCalls(CreateInferenceComponentCommand).map((c) => c.args[0].input);
     expect(ics[0]).toMatchObject({
@@ -149,38 +154,9 @@ describe("deployEndpoint (SDK renderer)", () => {
 
   it("an unchanged shared endpoint and components change nothing; a changed component is updated", async () => {
     const plan = planEndpoint(parseEndpointSpec(sharedSpec), policy);
-    sm.on(DescribeEndpointCommand).resolves({
-      EndpointName: "shared-llm",
-      EndpointArn: "arn:aws:sagemaker:us-east-1:123456789012:endpoint/shared-llm",
-      EndpointStatus: "InService",
-      EndpointConfigName: plan.endpointConfig.EndpointConfigName,
-    });
-    sm.on(DescribeModelCommand).resolves({ ModelName: plan.models[0]?.ModelName });
-    const desc = (copies: number) => ({
-      InferenceComponentArn: "arn:aws:sagemaker:us-east-1:123456789012:inference-component/x",
-      InferenceComponentStatus: "InService" as const,
-      RuntimeConfig: { DesiredCopyCount: copies, CurrentCopyCount: copies },
-    });
-    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-retail" }).resolves({
-      ...desc(2),
-      Specification: {
-        ModelName: plan.models[0]?.ModelName,
-        ComputeResourceRequirements: {
-          MinMemoryRequiredInMb: 8192,
-          NumberOfAcceleratorDevicesRequired: 1,
-          NumberOfCpuCoresRequired: 2,
-        },
-      },
-    });
-    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-wealth" }).resolves({
-      ...desc(1),
-      Specification: {
-        Container: {
-          DeployedImage: { SpecifiedImage: sharedSpec.components[1]?.container?.image },
-          Environment: { HF_MODEL_ID: "m" },
-        },
-        ComputeResourceRequirements: { MinMemoryRequiredInMb: 4096, NumberOfAcceleratorDevicesRequired: 1 },
-      },
+    mockDeployedShared(sm, plan);
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [componentSummary("shared-llm-retail"), componentSummary("shared-llm-wealth")],
     });
     const same = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
     expect(same.action).toBe("unchanged");
@@ -232,6 +208,215 @@ describe("deployEndpoint (SDK renderer)", () => {
   });
 });
 
+describe("stray inference components (on the endpoint, not in the spec)", () => {
+  const shared = () => planEndpoint(parseEndpointSpec(sharedSpec), policy);
+  const denied = Object.assign(new Error("User is not authorized to perform this action"), {
+    name: "AccessDeniedException",
+    $metadata: { httpStatusCode: 400 },
+  });
+  /** `Operation component` for every call sent, in order. */
+  const sequence = () =>
+    sm.calls().map((c) => {
+      const cmd = c.args[0] as { constructor: { name: string }; input: { InferenceComponentName?: string } };
+      return `${cmd.constructor.name.replace(/Command$/, "")} ${cmd.input.InferenceComponentName ?? ""}`.trim();
+    });
+
+  it("are listed and reported; without prune nothing is deleted, and other endpoints' components are ignored", async () => {
+    const plan = shared();
+    mockDeployedShared(sm, plan);
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [
+        componentSummary("shared-llm-retail"),
+        componentSummary("shared-llm-mortgage"),
+        componentSummary("shared-llm-wealth"),
+        componentSummary("other-llm-insurance", "InService", "other-llm"),
+      ],
+    });
+    const r = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
+    expect(r).toMatchObject({
+      action: "unchanged",
+      strays: [{ name: "shared-llm-mortgage", status: "InService" }],
+      pruned: [],
+    });
+    expect(sm.commandCalls(DeleteInferenceComponentCommand)).toHaveLength(0);
+    expect(sm.commandCalls(ListInferenceComponentsCommand)[0]?.args[0].input).toEqual({
+      EndpointNameEquals: "shared-llm",
+    });
+    expect(sentRequestProblems()).toEqual([]);
+  });
+
+  it("prune deletes only the strays, after the spec's components are in service, and waits until they are gone", async () => {
+    const plan = shared();
+    mockDeployedShared(sm, plan, ["shared-llm-retail"]);
+    let wealthPolls = 0;
+    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-wealth" }).callsFake(
+      () => {
+        wealthPolls++;
+        if (wealthPolls === 1) throw notFound("inference component");
+        return { InferenceComponentStatus: wealthPolls === 2 ? "Creating" : "InService" };
+      },
+    );
+    sm.on(CreateInferenceComponentCommand).resolves({ InferenceComponentArn: "arn:ic" });
+    sm.on(DeleteInferenceComponentCommand).resolves({});
+    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-mortgage" })
+      .resolvesOnce({ InferenceComponentName: "shared-llm-mortgage", InferenceComponentStatus: "Deleting" })
+      .rejects(notFound("inference component"));
+    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-insurance" }).rejects(
+      notFound("inference component"),
+    );
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [
+        componentSummary("shared-llm-retail"),
+        componentSummary("shared-llm-wealth"),
+        componentSummary("shared-llm-mortgage"),
+        // Already being deleted: waited for, not deleted again.
+        componentSummary("shared-llm-insurance", "Deleting"),
+        componentSummary("other-llm-insurance", "InService", "other-llm"),
+      ],
+    });
+    const progress: DeployProgress[] = [];
+    const r = await deployEndpoint(
+      plan,
+      { sagemaker: client(), pollSeconds: 0.01, onProgress: (p) => progress.push(p) },
+      { prune: true },
+    );
+    expect(r).toMatchObject({
+      action: "updated",
+      components: [
+        { name: "shared-llm-retail", action: "unchanged" },
+        { name: "shared-llm-wealth", action: "created" },
+      ],
+      strays: [
+        { name: "shared-llm-mortgage", status: "InService" },
+        { name: "shared-llm-insurance", status: "Deleting" },
+      ],
+      pruned: ["shared-llm-mortgage", "shared-llm-insurance"],
+    });
+    const seq = sequence();
+    expect(seq.filter((s) => s.startsWith("DeleteInferenceComponent"))).toEqual([
+      "DeleteInferenceComponent shared-llm-mortgage",
+    ]);
+    const deleted = seq.indexOf("DeleteInferenceComponent shared-llm-mortgage");
+    expect(deleted).toBeGreaterThan(seq.indexOf("CreateInferenceComponent shared-llm-wealth"));
+    expect(deleted).toBeGreaterThan(seq.lastIndexOf("DescribeInferenceComponent shared-llm-wealth"));
+    expect(progress.filter((p) => p.name === "shared-llm-mortgage").map((p) => p.status)).toEqual([
+      "Deleting",
+      "Deleted",
+    ]);
+    expect(progress.at(-1)).toMatchObject({ name: "shared-llm-insurance", status: "Deleted" });
+    expect(sentRequestProblems()).toEqual([]);
+  });
+
+  it("every page of the endpoint's components is listed", async () => {
+    const plan = shared();
+    mockDeployedShared(sm, plan);
+    // The paginator reuses its input object: record each request as it is sent.
+    const sent: { NextToken?: string; EndpointNameEquals?: string }[] = [];
+    sm.on(ListInferenceComponentsCommand).callsFake((input: { NextToken?: string }) => {
+      sent.push({ ...input });
+      if (input.NextToken === undefined)
+        return {
+          InferenceComponents: [componentSummary("shared-llm-retail"), componentSummary("a-1")],
+          NextToken: "page-2",
+        };
+      if (input.NextToken === "page-2")
+        return {
+          InferenceComponents: [componentSummary("shared-llm-wealth"), componentSummary("b-2")],
+          NextToken: "page-3",
+        };
+      return { InferenceComponents: [componentSummary("c-3", "Failed")] };
+    });
+    const r = await deployEndpoint(plan, { sagemaker: client(), pollSeconds: 0.01 });
+    expect(r.strays).toEqual([
+      { name: "a-1", status: "InService" },
+      { name: "b-2", status: "InService" },
+      { name: "c-3", status: "Failed" },
+    ]);
+    expect(sent.map((i) => i.NextToken)).toEqual([undefined, "page-2", "page-3"]);
+    expect(sent.every((i) => i.EndpointNameEquals === "shared-llm")).toBe(true);
+    expect(sent.flatMap((i) => shapeProblems(sagemakerModel, "ListInferenceComponents", "input", i))).toEqual(
+      [],
+    );
+    expect(sentRequestProblems()).toEqual([]);
+  });
+
+  it("failures are AwsErrors (exit 3) naming the action; a deletion that does not finish times out", async () => {
+    const plan = shared();
+    const deps = { sagemaker: client(), pollSeconds: 0.01, maxWaitSeconds: 0.05 };
+    mockDeployedShared(sm, plan);
+    sm.on(ListInferenceComponentsCommand).rejects(denied);
+    const listing = await deployEndpoint(plan, deps, { prune: true }).catch((e: unknown) => e);
+    expect(listing).toBeInstanceOf(AwsError);
+    expect(listing).toMatchObject({
+      exitCode: 3,
+      message: expect.stringContaining("ListInferenceComponents shared-llm failed: AccessDeniedException"),
+    });
+
+    sm.reset();
+    mockDeployedShared(sm, plan);
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [componentSummary("shared-llm-mortgage")],
+    });
+    sm.on(DeleteInferenceComponentCommand).rejects(denied);
+    const deleting = await deployEndpoint(plan, deps, { prune: true }).catch((e: unknown) => e);
+    expect(deleting).toBeInstanceOf(AwsError);
+    expect(deleting).toMatchObject({
+      exitCode: 3,
+      message: expect.stringContaining(
+        "DeleteInferenceComponent shared-llm-mortgage failed: AccessDeniedException",
+      ),
+    });
+
+    sm.reset();
+    mockDeployedShared(sm, plan);
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [componentSummary("shared-llm-mortgage")],
+    });
+    sm.on(DeleteInferenceComponentCommand).resolves({});
+    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: "shared-llm-mortgage" }).resolves({
+      InferenceComponentStatus: "Deleting",
+    });
+    const stuck = await deployEndpoint(plan, deps, { prune: true }).catch((e: unknown) => e);
+    expect(stuck).toBeInstanceOf(AwsError);
+    expect(stuck).toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(
+        /shared-llm-mortgage is still Deleting \d+s after DeleteInferenceComponent/,
+      ),
+      hint: expect.stringContaining(
+        "describe-inference-component --inference-component-name shared-llm-mortgage",
+      ),
+    });
+  });
+
+  it("findStrayComponents shows what prune would delete, without deploying", async () => {
+    const plan = shared();
+    sm.on(ListInferenceComponentsCommand).resolves({
+      InferenceComponents: [
+        componentSummary("shared-llm-retail"),
+        componentSummary("shared-llm-mortgage", "Updating"),
+      ],
+    });
+    expect(await findStrayComponents(plan, client())).toEqual([
+      { name: "shared-llm-mortgage", status: "Updating" },
+    ]);
+    expect(
+      await findStrayComponents(planEndpoint(parseEndpointSpec(dedicatedSpec), policy), client()),
+    ).toEqual([]);
+    expect(sm.calls().map((c) => c.args[0].constructor.name)).toEqual(["ListInferenceComponentsCommand"]);
+
+    sm.reset();
+    sm.on(ListInferenceComponentsCommand).rejects(notFound("endpoint shared-llm"));
+    expect(await findStrayComponents(plan, client())).toEqual([]);
+
+    sm.reset();
+    sm.on(ListInferenceComponentsCommand).rejects(denied);
+    await expect(findStrayComponents(plan, client())).rejects.toThrow(
+      /ListInferenceComponents shared-llm failed: AccessDeniedException/,
+    );
+  });
+});
+
 describe("deleteEndpoint", () => {
   it("deletes a shared endpoint's components, then the endpoint, config and models", async () => {
     sm.on(DescribeEndpointCommand)
@@ -243,7 +428,7 @@ describe("deleteEndpoint", () => {
       .rejects(notFound("endpoint"));
     sm.on(DescribeEndpointConfigCommand).resolves({ ProductionVariants: [{ VariantName: "AllTraffic" }] });
     sm.on(ListInferenceComponentsCommand).resolves({
-      InferenceComponents: [{ InferenceComponentName: "shared-llm-retail" }] as never,
+      InferenceComponents: [componentSummary("shared-llm-retail")],
     });
     sm.on(DescribeInferenceComponentCommand)
       .resolvesOnce({ Specification: { ModelName: "shared-llm-retail-abc" } })
