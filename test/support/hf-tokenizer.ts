@@ -5,8 +5,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-/** GPT-2's byte → printable character table used by byte-level BPE vocabularies. */
-function byteLevelAlphabet(): string[] {
+/** GPT-2's byte → printable character table of byte-level BPE vocabularies (index: the byte). */
+export function byteLevelAlphabet(): string[] {
   const printable: number[] = [];
   for (let b = 33; b <= 126; b++) printable.push(b);
   for (let b = 161; b <= 172; b++) printable.push(b);
