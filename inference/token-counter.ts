@@ -86,6 +86,7 @@ async function loadHf(location: string): Promise<TokenCounter> {
   let tokenizer: InstanceType<typeof Tokenizer>;
   try {
     tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+    // One encoding now, so that a tokenizer that cannot encode fails here (naming the file), not on an answer.
     tokenizer.encode("a", { add_special_tokens: false });
   } catch (cause) {
     throw new ConfigError(
@@ -122,7 +123,10 @@ export function loadHfTokenCounter(location: string): Promise<TokenCounter> {
   if (counter === undefined) {
     counter = loadHf(key);
     hfCounters.set(key, counter);
-    counter.catch(() => hfCounters.delete(key));
+    const loading = counter;
+    loading.catch(() => {
+      if (hfCounters.get(key) === loading) hfCounters.delete(key);
+    });
   }
   return counter;
 }

@@ -273,6 +273,32 @@ describe("SharedEndpointClient with a tokenizer.json", () => {
     expect(rec.events).toEqual([]);
   });
 
+  it("loads the tokenizer in the background when the client is made, unless preloadTokenizer is false", async () => {
+    rt.on(InvokeEndpointCommand).resolves({ Body: bytes(JSON.stringify({ generated_text: "hello" })) });
+    const preloaded = await writeTokenizer(path.join(dir, "preloaded"), byteLevelBpe(LLAMA_MERGES));
+    const lazy = await writeTokenizer(path.join(dir, "lazy"), byteLevelBpe(LLAMA_MERGES));
+    const rec = new MemoryRecorder();
+    const eager = client(rec, preloaded);
+    const late = new SharedEndpointClient({
+      endpointName: "shared-llm",
+      lob: "retail",
+      recorder: rec,
+      client: new SageMakerRuntimeClient({ region: "us-east-1" }),
+      tokenizer: lazy,
+      preloadTokenizer: false,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a small file: loaded well within that
+    await rm(path.dirname(preloaded), { recursive: true });
+    await rm(path.dirname(lazy), { recursive: true });
+    expect((await eager.invoke({ body: { inputs: "hello world" } })).usage).toMatchObject({
+      input_tokens: 2,
+      output_tokens: 1,
+    });
+    await expect(late.invoke({ body: { inputs: "hello world" } })).rejects.toThrow(
+      `Cannot read tokenizer file ${lazy}`,
+    );
+  });
+
   it("takes countTokens or tokenizer, not both", () => {
     expect(
       () =>
