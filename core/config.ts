@@ -79,6 +79,11 @@ const sharedEndpointSchema = z.strictObject({
   capacityTokensPerInstanceHour: z.number().positive().optional(),
   reservations: z.record(z.string(), fraction).default({}),
   idle: z.enum(["proportional", "even", "owner", "separate"]).default("proportional"),
+  /**
+   * The model's Hugging Face `tokenizer.json` (or the folder holding it), relative to the config file: counts the
+   * tokens its answers do not report (instead of js-tiktoken's `o200k_base`).
+   */
+  tokenizer: z.string().min(1).optional(),
 });
 
 const profileArn = z
@@ -213,7 +218,10 @@ export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONF
     cfg.costs?.type === "cur" && cfg.costs.path !== undefined
       ? { ...cfg.costs, path: path.resolve(configDir, cfg.costs.path) }
       : cfg.costs;
-  return { ...cfg, usage, costs, configFile: path.resolve(configFile), configDir };
+  const sharedEndpoints = cfg.sharedEndpoints.map((e) =>
+    e.tokenizer === undefined ? e : { ...e, tokenizer: path.resolve(configDir, e.tokenizer) },
+  );
+  return { ...cfg, usage, costs, sharedEndpoints, configFile: path.resolve(configFile), configDir };
 }
 
 /**

@@ -67,7 +67,7 @@ export {
 } from "./shared-endpoint-client.js";
 export type { SpoolingRecorderOptions } from "./spooling-recorder.js";
 export { type StreamEvent, StreamLineDecoder } from "./stream-lines.js";
-export { loadDefaultTokenCounter, type TokenCounter } from "./token-counter.js";
+export { loadDefaultTokenCounter, loadHfTokenCounter, type TokenCounter } from "./token-counter.js";
 export { extractTokenUsage, type TokenCounts, type TokenUsage, type TokenUsageInput } from "./token-usage.js";
 export {
   USAGE_EVENT_VERSION,

@@ -13,7 +13,7 @@ import { toAwsError, UsageError } from "../core/errors.js";
 import { lobProblem, tagValueProblem } from "../core/tags.js";
 import { mergeCustomAttributes } from "./custom-attributes.js";
 import { type StreamEvent, StreamLineDecoder } from "./stream-lines.js";
-import { loadDefaultTokenCounter, type TokenCounter } from "./token-counter.js";
+import { loadDefaultTokenCounter, loadHfTokenCounter, type TokenCounter } from "./token-counter.js";
 import { extractTokenUsage, type TokenUsage } from "./token-usage.js";
 import { USAGE_EVENT_VERSION, type UsageEvent, type UsageRecorder } from "./usage-event.js";
 
@@ -35,11 +35,20 @@ export interface SharedEndpointClientOptions {
   readonly client?: SageMakerRuntimeClient;
   /** Counts tokens the answer does not report. @default js-tiktoken `o200k_base` */
   readonly countTokens?: TokenCounter;
+  /**
+   * Count the tokens the answer does not report with this Hugging Face `tokenizer.json` (or the model folder
+   * holding it), the model's own tokenizer; see {@link loadHfTokenCounter}. Not with `countTokens`. Each call
+   * waits for its load (once per path), so a missing or invalid file fails the call with a ConfigError before
+   * anything is sent. @default js-tiktoken `o200k_base`
+   * @example "models/llama-3.1-8b-instruct/tokenizer.json"
+   */
+  readonly tokenizer?: string;
   /** Called when the recorder throws; the call itself is never affected. @default ignore */
   readonly onRecordError?: (error: unknown) => void;
   /**
-   * Load the default tokenizer in the background at construction, so that the first answer without usage is not
-   * slowed by its one-time load (about a second of CPU). Short-lived processes may turn it off. @default true
+   * Load the tokenizer (the default one, or `tokenizer`) in the background at construction, so that the first
+   * call is not slowed by its one-time load (about a second of CPU for the default). Short-lived processes may
+   * turn it off. @default true
    */
   readonly preloadTokenizer?: boolean;
   /** Environment to read `SMCB_LOB` from. @default `process.env` */
@@ -130,6 +139,7 @@ export class SharedEndpointClient {
   private readonly client: SageMakerRuntimeClient;
   private readonly recorder: UsageRecorder;
   private readonly countTokens: TokenCounter | undefined;
+  private readonly tokenizer: string | undefined;
   private readonly onRecordError: (error: unknown) => void;
 
   constructor(options: SharedEndpointClientOptions) {
@@ -146,16 +156,29 @@ export class SharedEndpointClient {
     this.targetVariant = options.targetVariant;
     this.client = options.client ?? new SageMakerRuntimeClient({});
     this.recorder = options.recorder;
+    if (options.countTokens !== undefined && options.tokenizer !== undefined)
+      throw new UsageError("Pass `countTokens` or `tokenizer`, not both.");
     this.countTokens = options.countTokens;
+    this.tokenizer = options.tokenizer;
     this.onRecordError = options.onRecordError ?? (() => undefined);
     // Warm the tokenizer in the background so an answer without usage is not slowed by its first load.
-    if (this.countTokens === undefined)
-      setImmediate(() => void loadDefaultTokenCounter().catch(() => undefined));
+    if (this.countTokens === undefined && options.preloadTokenizer !== false)
+      setImmediate(() => void (this.counter() ?? loadDefaultTokenCounter()).catch(() => undefined));
   }
 
-  /** One call (InvokeEndpoint). Throws the invocation's error (an AwsError) after recording it. */
+  /** The configured counter (loaded once per process); `undefined` for the default, loaded only when needed. */
+  private counter(): Promise<TokenCounter> | undefined {
+    if (this.countTokens !== undefined) return Promise.resolve(this.countTokens);
+    return this.tokenizer === undefined ? undefined : loadHfTokenCounter(this.tokenizer);
+  }
+
+  /**
+   * One call (InvokeEndpoint). Throws the invocation's error (an AwsError) after recording it, or a ConfigError
+   * before sending when the `tokenizer` file cannot be loaded.
+   */
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
     const prepared = this.prepare(request);
+    if (this.tokenizer !== undefined) await this.counter();
     const started = performance.now();
     try {
       const out = await this.client.send(new InvokeEndpointCommand(prepared.input));
@@ -187,10 +210,11 @@ export class SharedEndpointClient {
 
   /**
    * One streamed call (InvokeEndpointWithResponseStream). The usage is recorded when `events` ends; a stream
-   * broken off early is recorded with the tokens seen so far.
+   * broken off early is recorded with the tokens seen so far. Throws like {@link SharedEndpointClient.invoke}.
    */
   async invokeStream(request: InvokeRequest): Promise<InvokeStreamResult> {
     const prepared = this.prepare(request);
+    if (this.tokenizer !== undefined) await this.counter();
     const started = performance.now();
     let out: InvokeEndpointWithResponseStreamCommandOutput;
     try {
@@ -267,10 +291,7 @@ export class SharedEndpointClient {
 
   private async tokens(input: { request: unknown; response?: unknown; events?: StreamEvent[] }) {
     try {
-      return await extractTokenUsage({
-        ...input,
-        ...(this.countTokens ? { countTokens: this.countTokens } : {}),
-      });
+      return await extractTokenUsage({ ...input, countTokens: await this.counter() });
     } catch (error) {
       this.onRecordError(error);
       return undefined;

@@ -21,6 +21,7 @@ interface InvokeArgs {
   "content-type"?: string;
   "custom-attributes"?: string;
   "inference-id"?: string;
+  tokenizer?: string;
 }
 
 function usageLine(u: UsageEvent): string {
@@ -47,6 +48,12 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
           describe: "Your CustomAttributes (lob=<LOB> is merged in)",
         })
         .option("inference-id", { type: "string", describe: "Invocation id (default: a new UUID)" })
+        .option("tokenizer", {
+          type: "string",
+          describe:
+            "The model's Hugging Face tokenizer.json (or its folder) to count what the answer does not report " +
+            "(default: the config's sharedEndpoints[].tokenizer for this endpoint, else js-tiktoken o200k_base)",
+        })
         .example(
           `smcb invoke --endpoint-name shared-llm --lob retail --component shared-llm-retail --body '{"inputs":"Hi"}'`,
           "one call charged to retail",
@@ -54,6 +61,10 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
         .example(
           "smcb invoke --endpoint-name shared-llm --lob wealth --body @prompt.json --stream",
           "streamed",
+        )
+        .example(
+          `smcb invoke --endpoint-name shared-llm --lob retail --body '{"inputs":"Hi"}' --tokenizer models/llama/tokenizer.json`,
+          "tokens the server does not report are counted with the model's own tokenizer",
         ),
     run<InvokeArgs>(async (ctx, argv) => {
       const cfg = await ctx.config();
@@ -66,6 +77,10 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
           throw new DataSourceError(`Cannot read body file ${file}: ${(cause as Error).message}`, { cause });
         }
       }
+      const tokenizer = argv.tokenizer
+        ? path.resolve(ctx.io.cwd, argv.tokenizer)
+        : cfg.sharedEndpoints.find((e) => e.name.toLowerCase() === argv["endpoint-name"].toLowerCase())
+            ?.tokenizer;
       const aws = await ctx.awsOptions();
       const recorder = createUsageRecorder(cfg.usage, {
         cloudWatch: () => makeClient(CloudWatchClient, aws),
@@ -80,6 +95,7 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
           client: await ctx.client(SageMakerRuntimeClient),
           preloadTokenizer: false,
           ...(argv.component ? { inferenceComponentName: argv.component } : {}),
+          ...(tokenizer ? { tokenizer } : {}),
           onRecordError: (e) => ctx.log(`usage not recorded: ${(e as Error).message}`),
         });
         const request = {

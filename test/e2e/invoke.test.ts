@@ -3,17 +3,19 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnCli } from "../support/cli.js";
+import { byteLevelBpe, writeTokenizer } from "../support/hf-tokenizer.js";
 import { MOTO_ENV } from "../support/moto.js";
 import { type RuntimeServer, startRuntimeServer } from "../support/runtime-server.js";
 
 let server: RuntimeServer;
 let dir: string;
 beforeAll(async () => {
-  server = await startRuntimeServer(() => ({
-    body: JSON.stringify({
-      generated_text: "Hello there",
-      details: { generated_tokens: 2, prefill: [{}, {}, {}] },
-    }),
+  server = await startRuntimeServer((req) => ({
+    body: JSON.stringify(
+      req.endpoint === "plain"
+        ? { generated_text: "Hello, world!" } // nothing reported
+        : { generated_text: "Hello there", details: { generated_tokens: 2, prefill: [{}, {}, {}] } },
+    ),
   }));
   dir = await mkdtemp(path.join(tmpdir(), "smcb-e2e-invoke-"));
   await writeFile(
@@ -59,5 +61,29 @@ describe("smcb invoke (built CLI, real process)", () => {
       output_tokens: 2,
       status: "ok",
     });
+  });
+
+  it("--tokenizer counts what is not reported with a Hugging Face tokenizer.json", async () => {
+    await writeTokenizer(
+      path.join(dir, "llama"),
+      byteLevelBpe(["h e", "l l", "he ll", "hell o", "Ġ w", "o r", "Ġw or", "Ġwor l", "Ġworl d"]),
+    );
+    const args = [
+      "invoke",
+      "--endpoint-name",
+      "plain",
+      "--lob",
+      "retail",
+      "--body",
+      '{"inputs":"hello world"}',
+    ];
+    const r = await spawnCli([...args, "--tokenizer", "llama", "--endpoint-url", server.endpoint], {
+      cwd: dir,
+      env: { ...MOTO_ENV },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    // hello|Ġworld in, H|e|ll|o|,|Ġworld|! out.
+    expect(r.stdout).toMatch(/recorded \S+: lob=retail input=2 output=7 \(estimated\) status=ok/);
   });
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usageEventSchema } from "../../../inference/usage-event.js";
 import { runCli } from "../../support/cli.js";
+import { byteLevelBpe, writeTokenizer } from "../../support/hf-tokenizer.js";
 import { MOTO_ENV } from "../../support/moto.js";
 import { type RuntimeServer, startRuntimeServer } from "../../support/runtime-server.js";
 
@@ -15,6 +16,9 @@ beforeAll(async () => {
   Object.assign(process.env, MOTO_ENV);
   server = await startRuntimeServer((req) => {
     if (req.endpoint === "broken") return { status: 424, body: JSON.stringify({ message: "model crashed" }) };
+    // TGI without `details`: nothing reported.
+    if (req.endpoint.startsWith("plain-tgi"))
+      return { body: JSON.stringify([{ generated_text: "Hello, world!" }]) };
     if (req.stream) {
       const text = [
         { choices: [{ delta: { content: "Hel" } }] },
@@ -38,7 +42,16 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "smcb-invoke-"));
   await writeFile(
     path.join(dir, "smcb.config.json"),
-    JSON.stringify({ lobs: ["retail", "wealth"], usage: { type: "file", path: "usage" } }),
+    JSON.stringify({
+      lobs: ["retail", "wealth"],
+      usage: { type: "file", path: "usage" },
+      sharedEndpoints: [{ name: "plain-tgi", owner: "retail", tokenizer: "models/llama" }],
+    }),
+  );
+  // Byte-level BPE that knows "hello" and " world" only (Llama 3 style), where the config says.
+  await writeTokenizer(
+    path.join(dir, "models", "llama"),
+    byteLevelBpe(["h e", "l l", "he ll", "hell o", "Ġ w", "o r", "Ġw or", "Ġwor l", "Ġworl d"]),
   );
 });
 afterAll(async () => {
@@ -172,6 +185,86 @@ describe("smcb invoke against a loopback SageMaker runtime", () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('did you mean "retail"');
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("counts what the server does not report with the endpoint's tokenizer.json from the config, or --tokenizer", async () => {
+    const args = ["invoke", "--lob", "retail", "--body", '{"inputs":"tokenization matters"}'];
+    const fromConfig = await runCli(
+      [
+        ...args,
+        "--endpoint-name",
+        "plain-tgi",
+        "--inference-id",
+        "cli-hf-1",
+        "--endpoint-url",
+        server.endpoint,
+      ],
+      { cwd: dir, env },
+    );
+    expect(fromConfig.stderr).toBe("");
+    expect(fromConfig.code).toBe(0);
+    // One token per byte of "tokenization matters"; "H|e|ll|o|,|Ġworld|!" out (o200k_base: 3 and 4).
+    expect(fromConfig.stdout).toContain("recorded cli-hf-1: lob=retail input=20 output=7 (estimated)");
+    const e = (await ledger()).find((x) => (x as { id: string }).id === "cli-hf-1");
+    expect(e).toMatchObject({
+      endpoint: "plain-tgi",
+      input_tokens: 20,
+      output_tokens: 7,
+      token_source: "estimated",
+    });
+    // An endpoint the config does not name, the tokenizer given on the command line (relative to the working
+    // directory); without it, o200k_base counts.
+    const fromFlag = await runCli(
+      [
+        ...args,
+        "--endpoint-name",
+        "plain-tgi-2",
+        "--inference-id",
+        "cli-hf-2",
+        "--tokenizer",
+        "models/llama/tokenizer.json",
+        "--endpoint-url",
+        server.endpoint,
+      ],
+      { cwd: dir, env },
+    );
+    expect(fromFlag.stdout).toContain("recorded cli-hf-2: lob=retail input=20 output=7 (estimated)");
+    const tiktoken = await runCli(
+      [
+        ...args,
+        "--endpoint-name",
+        "plain-tgi-2",
+        "--inference-id",
+        "cli-hf-3",
+        "--endpoint-url",
+        server.endpoint,
+      ],
+      { cwd: dir, env },
+    );
+    expect(tiktoken.stdout).toContain("recorded cli-hf-3: lob=retail input=3 output=4 (estimated)");
+  });
+
+  it("a missing --tokenizer file exits 2 naming it, and calls nothing", async () => {
+    const before = server.requests.length;
+    const r = await runCli(
+      [
+        "invoke",
+        "--endpoint-name",
+        "plain-tgi",
+        "--lob",
+        "retail",
+        "--body",
+        '{"inputs":"x"}',
+        "--tokenizer",
+        "models/none/tokenizer.json",
+        "--endpoint-url",
+        server.endpoint,
+      ],
+      { cwd: dir, env },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Cannot read tokenizer file ${path.join(dir, "models/none/tokenizer.json")}`);
     expect(server.requests.length).toBe(before);
   });
 });

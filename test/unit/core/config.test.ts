@@ -29,6 +29,25 @@ describe("config", () => {
       sharedEndpoints: [{ tokenWeights: { input: 1, output: 1 }, reservations: {}, idle: "proportional" }],
     });
   });
+  it("resolves a shared endpoint's tokenizer against the file's folder", () => {
+    const cfg = parseConfig(
+      {
+        lobs: ["a"],
+        sharedEndpoints: [
+          { name: "llama", owner: "a", tokenizer: "models/llama/tokenizer.json" },
+          { name: "other", owner: "a" },
+        ],
+      },
+      "/x/smcb.config.json",
+    );
+    expect(cfg.sharedEndpoints.map((e) => e.tokenizer)).toEqual([
+      "/x/models/llama/tokenizer.json",
+      undefined,
+    ]);
+    expect(() =>
+      parseConfig({ lobs: ["a"], sharedEndpoints: [{ name: "e", owner: "a", tokenizer: "" }] }),
+    ).toThrow(/sharedEndpoints\[0\]\.tokenizer: /);
+  });
   it("lists every problem at once as path: message", () => {
     const bad = {
       tagKey: "aws:lob",
