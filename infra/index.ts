@@ -4,5 +4,13 @@
  */
 export { DedicatedEndpoint, type DedicatedEndpointProps } from "./dedicated-endpoint.js";
 export { type EndpointResources, renderEndpointPlan } from "./endpoint-resources.js";
+export {
+  type BudgetAlert,
+  DEFAULT_BUDGET_ALERTS,
+  LobBudgets,
+  type LobBudgetsProps,
+  MAX_BUDGET_ALERTS,
+  MAX_BUDGET_EMAILS,
+} from "./lob-budgets.js";
 export { MAX_TEMPLATE_DEFINITION_BYTES, TaggedPipeline, type TaggedPipelineProps } from "./pipeline.js";
 export { SharedEndpoint, type SharedEndpointProps } from "./shared-endpoint.js";
