@@ -12,5 +12,12 @@ export {
   MAX_BUDGET_ALERTS,
   MAX_BUDGET_EMAILS,
 } from "./lob-budgets.js";
+export {
+  type AnomalyAlertFrequency,
+  LobCostAnomalyDetection,
+  type LobCostAnomalyDetectionProps,
+  type LobMonitorType,
+  MAX_ANOMALY_THRESHOLD,
+} from "./lob-cost-anomaly-detection.js";
 export { MAX_TEMPLATE_DEFINITION_BYTES, TaggedPipeline, type TaggedPipelineProps } from "./pipeline.js";
 export { SharedEndpoint, type SharedEndpointProps } from "./shared-endpoint.js";
