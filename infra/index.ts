@@ -2,6 +2,7 @@
  * `sagemaker-chargeback/infra`: CDK constructs rendering the same specs as the SDK (DESIGN §2).
  * @module
  */
+export { ChargebackDashboard, type ChargebackDashboardProps } from "./chargeback-dashboard.js";
 export { DedicatedEndpoint, type DedicatedEndpointProps } from "./dedicated-endpoint.js";
 export { type EndpointResources, renderEndpointPlan } from "./endpoint-resources.js";
 export {
