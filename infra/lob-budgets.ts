@@ -4,8 +4,8 @@ import { CfnBudget } from "aws-cdk-lib/aws-budgets";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import { TagPolicyError, UsageError } from "../core/errors.js";
-import { assertLob, type TagPolicy, tagKeyProblem } from "../core/tags.js";
+import { UsageError } from "../core/errors.js";
+import { assertLob, assertTagKey, type TagPolicy } from "../core/tags.js";
 import { createAlertTopic } from "./alert-topic.js";
 
 /** One graduated alert of a budget: notify when actual or forecasted spend exceeds a percentage of the limit. */
@@ -124,11 +124,7 @@ export class LobBudgets extends Construct {
   constructor(scope: Construct, id: string, props: LobBudgetsProps) {
     super(scope, id);
     const { policy } = props;
-    const keyProblem = tagKeyProblem(policy.tagKey);
-    if (keyProblem)
-      throw new TagPolicyError(
-        `LobBudgets: invalid tag key ${JSON.stringify(policy.tagKey)}: ${keyProblem}.`,
-      );
+    assertTagKey(policy.tagKey);
     const limits = new Map<string, number>();
     for (const [lob, limit] of Object.entries(props.monthlyLimits ?? {}))
       limits.set(assertLob(policy, lob), checkedLimit(lob, limit));

@@ -3,8 +3,8 @@ import { CfnAnomalyMonitor, CfnAnomalySubscription } from "aws-cdk-lib/aws-ce";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import { TagPolicyError, UsageError } from "../core/errors.js";
-import { assertLob, type TagPolicy, tagKeyProblem } from "../core/tags.js";
+import { UsageError } from "../core/errors.js";
+import { assertLob, assertTagKey, type TagPolicy } from "../core/tags.js";
 import { createAlertTopic } from "./alert-topic.js";
 
 /**
@@ -88,11 +88,7 @@ export class LobCostAnomalyDetection extends Construct {
   constructor(scope: Construct, id: string, props: LobCostAnomalyDetectionProps) {
     super(scope, id);
     const { policy } = props;
-    const keyProblem = tagKeyProblem(policy.tagKey);
-    if (keyProblem)
-      throw new TagPolicyError(
-        `LobCostAnomalyDetection: invalid tag key ${JSON.stringify(policy.tagKey)}: ${keyProblem}.`,
-      );
+    assertTagKey(policy.tagKey);
     const type = props.monitorType ?? "CUSTOM";
     if (type !== "CUSTOM" && type !== "DIMENSIONAL")
       throw new UsageError(

@@ -5,6 +5,7 @@ import path from "node:path";
 import { App, Stack, Validations } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { type CfnLintFinding, cfnLint } from "./cfn-lint.js";
 
 /** What {@link stackWith} synthesized. */
 export interface NaggedStack {
@@ -49,4 +50,9 @@ export function stackWith(build: (s: Stack) => void): NaggedStack {
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** What checks a synthesized stack: cdk-nag's findings and cfn-lint's (none of either when it is clean). */
+export function problemsOf(stack: NaggedStack): { nag: unknown[]; cfnLint: CfnLintFinding[] } {
+  return { nag: stack.findings, cfnLint: stack.json ? cfnLint(stack.json) : [] };
 }

@@ -3,8 +3,7 @@ import type { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { TagPolicyError, UsageError } from "../../../core/errors.js";
 import { ChargebackDashboard, type ChargebackDashboardProps } from "../../../infra/index.js";
-import { stackWith } from "../../support/cdk-nag.js";
-import { cfnLint } from "../../support/cfn-lint.js";
+import { problemsOf, stackWith } from "../../support/cdk-nag.js";
 
 const lobs = ["retail", "wealth", "platform"];
 
@@ -33,7 +32,7 @@ const expressions = (w: Widget | undefined) =>
 
 describe("ChargebackDashboard", () => {
   it("charts tokens and invocations per LOB (stacked) and instance utilization, per shared endpoint", () => {
-    const { template, findings, json } = stackWith(
+    const stack = stackWith(
       (s) =>
         new ChargebackDashboard(s, "Usage", {
           endpoints: ["shared-llm", "shared-embed"],
@@ -41,9 +40,8 @@ describe("ChargebackDashboard", () => {
           dashboardName: "lob-usage",
         }),
     );
-    expect(findings).toEqual([]);
-    expect(cfnLint(json as Record<string, unknown>)).toEqual([]);
-    const t = template as Template;
+    expect(problemsOf(stack)).toEqual({ nag: [], cfnLint: [] });
+    const t = stack.template as Template;
     t.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
     t.hasResourceProperties("AWS::CloudWatch::Dashboard", { DashboardName: "lob-usage" });
     const { widgets } = body(t);

@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { TagPolicyError, UsageError } from "../../../core/errors.js";
 import { LobBudgets, type LobBudgetsProps } from "../../../infra/index.js";
 import { type ApiModel, loadApiModel, shapeProblems } from "../../support/api-model.js";
-import { stackWith } from "../../support/cdk-nag.js";
-import { cfnLint } from "../../support/cfn-lint.js";
+import { type NaggedStack, problemsOf, stackWith } from "../../support/cdk-nag.js";
 
 const policy = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth", "platform"] };
 const TOPIC_ARN = "arn:aws:sns:us-east-1:123456789012:alerts";
@@ -39,12 +38,11 @@ function budgetsModel(): ApiModel {
 }
 
 describe("LobBudgets", () => {
+  let stack: NaggedStack;
   let template: Template;
-  let json: Record<string, unknown>;
-  let findings: unknown[];
 
   beforeAll(() => {
-    const r = stackWith(
+    stack = stackWith(
       (s) =>
         new LobBudgets(s, "Budgets", {
           policy,
@@ -53,14 +51,11 @@ describe("LobBudgets", () => {
           emails: ["finops@example.com"],
         }),
     );
-    findings = r.findings;
-    template = r.template as Template;
-    json = r.json as Record<string, unknown>;
+    template = stack.template as Template;
   }, 60_000);
 
   it("synthesizes with zero cdk-nag AwsSolutions findings and a clean cfn-lint", () => {
-    expect(findings).toEqual([]);
-    expect(cfnLint(json)).toEqual([]);
+    expect(problemsOf(stack)).toEqual({ nag: [], cfnLint: [] });
   });
 
   it("creates one monthly USD cost budget per LOB, filtered by the LOB cost allocation tag", () => {
@@ -172,7 +167,7 @@ describe("LobBudgets", () => {
 
 describe("LobBudgets options", () => {
   it("emails only (no topic), custom alerts, only the LOBs given limits", () => {
-    const { template, findings } = stackWith(
+    const stack = stackWith(
       (s) =>
         new LobBudgets(s, "Budgets", {
           policy,
@@ -186,8 +181,8 @@ describe("LobBudgets options", () => {
           budgetNamePrefix: "team-",
         }),
     );
-    expect(findings).toEqual([]);
-    const t = template as Template;
+    expect(problemsOf(stack)).toEqual({ nag: [], cfnLint: [] });
+    const t = stack.template as Template;
     t.resourceCountIs("AWS::Budgets::Budget", 1);
     t.resourceCountIs("AWS::SNS::Topic", 0);
     t.resourceCountIs("AWS::KMS::Key", 0);

@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { TagPolicyError, UsageError } from "../../../core/errors.js";
 import { LobCostAnomalyDetection, type LobCostAnomalyDetectionProps } from "../../../infra/index.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
-import { stackWith } from "../../support/cdk-nag.js";
-import { cfnLint } from "../../support/cfn-lint.js";
+import { type NaggedStack, problemsOf, stackWith } from "../../support/cdk-nag.js";
 
 const policy = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth", "platform"] };
 const ce = loadApiModel("ce");
@@ -61,20 +60,16 @@ const percent = (v: string) => ({
 });
 
 describe("LobCostAnomalyDetection (defaults: a CUSTOM monitor per LOB, IMMEDIATE alerts to SNS)", () => {
+  let stack: NaggedStack;
   let template: Template;
-  let json: Record<string, unknown>;
-  let findings: unknown[];
 
   beforeAll(() => {
-    const r = stackWith((s) => new LobCostAnomalyDetection(s, "Anomalies", { policy }));
-    findings = r.findings;
-    template = r.template as Template;
-    json = r.json as Record<string, unknown>;
+    stack = stackWith((s) => new LobCostAnomalyDetection(s, "Anomalies", { policy }));
+    template = stack.template as Template;
   }, 60_000);
 
   it("synthesizes with zero cdk-nag AwsSolutions findings and a clean cfn-lint", () => {
-    expect(findings).toEqual([]);
-    expect(cfnLint(json)).toEqual([]);
+    expect(problemsOf(stack)).toEqual({ nag: [], cfnLint: [] });
   });
 
   it("monitors each LOB's tagged spend on its own", () => {
@@ -146,7 +141,7 @@ describe("LobCostAnomalyDetection (defaults: a CUSTOM monitor per LOB, IMMEDIATE
 
 describe("LobCostAnomalyDetection options", () => {
   it("one DIMENSIONAL monitor on the tag key, DAILY email summaries, either threshold", () => {
-    const { template, findings, json } = stackWith(
+    const stack = stackWith(
       (s) =>
         new LobCostAnomalyDetection(s, "Anomalies", {
           policy,
@@ -158,9 +153,8 @@ describe("LobCostAnomalyDetection options", () => {
           emails: ["finops@example.com"],
         }),
     );
-    expect(findings).toEqual([]);
-    expect(cfnLint(json as Record<string, unknown>)).toEqual([]);
-    const t = template as Template;
+    expect(problemsOf(stack)).toEqual({ nag: [], cfnLint: [] });
+    const t = stack.template as Template;
     t.resourceCountIs("AWS::CE::AnomalyMonitor", 1);
     t.hasResourceProperties("AWS::CE::AnomalyMonitor", {
       MonitorName: "smcb-LineOfBusiness",
@@ -227,5 +221,11 @@ describe("LobCostAnomalyDetection refuses bad props", () => {
           }),
       ),
     ).toThrow(error);
+  });
+
+  it("a tag key AWS reserves", () => {
+    expect(() =>
+      stackWith((s) => new LobCostAnomalyDetection(s, "A", { policy: { ...policy, tagKey: "aws:lob" } })),
+    ).toThrow(TagPolicyError);
   });
 });
