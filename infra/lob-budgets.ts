@@ -12,7 +12,7 @@ import { createAlertTopic } from "./alert-topic.js";
 export interface BudgetAlert {
   /** `ACTUAL` (spend so far this month) or `FORECASTED` (AWS's forecast for the month). */
   readonly type: "ACTUAL" | "FORECASTED";
-  /** The percentage of the monthly limit, in (0, 1000]. */
+  /** The percentage of the monthly limit, in [0.1, 1000] (CloudFormation's minimum is 0.1). */
   readonly thresholdPercent: number;
 }
 
@@ -51,6 +51,10 @@ export interface LobBudgetsProps {
 }
 
 const BUDGET_NAME_MAX = 100;
+// The CloudFormation schema of AWS::Budgets::Budget Notification.Threshold has minimum 0.1; above 1000 % is refused
+// here as a likely typo.
+const MIN_THRESHOLD_PERCENT = 0.1;
+const MAX_THRESHOLD_PERCENT = 1000;
 
 function checkedLimit(lob: string, limit: number): number {
   if (!Number.isFinite(limit) || limit <= 0)
@@ -67,9 +71,13 @@ function checkedAlerts(alerts: readonly BudgetAlert[]): readonly BudgetAlert[] {
   for (const a of alerts) {
     if (a.type !== "ACTUAL" && a.type !== "FORECASTED")
       throw new UsageError(`LobBudgets: alert type must be ACTUAL or FORECASTED, got ${String(a.type)}.`);
-    if (!Number.isFinite(a.thresholdPercent) || a.thresholdPercent <= 0 || a.thresholdPercent > 1000)
+    if (
+      !Number.isFinite(a.thresholdPercent) ||
+      a.thresholdPercent < MIN_THRESHOLD_PERCENT ||
+      a.thresholdPercent > MAX_THRESHOLD_PERCENT
+    )
       throw new UsageError(
-        `LobBudgets: alert threshold must be a percentage in (0, 1000], got ${a.thresholdPercent}.`,
+        `LobBudgets: alert threshold must be a percentage in [${MIN_THRESHOLD_PERCENT}, ${MAX_THRESHOLD_PERCENT}], got ${a.thresholdPercent}.`,
       );
     const k = `${a.type} ${a.thresholdPercent}`;
     if (seen.has(k)) throw new UsageError(`LobBudgets: the alert ${k} % is given twice.`);

@@ -226,6 +226,11 @@ describe("LobBudgets refuses bad props", () => {
     ["a NaN default limit", { defaultMonthlyLimit: Number.NaN }, UsageError],
     ["no limit at all", { defaultMonthlyLimit: undefined }, UsageError],
     ["a 0 % threshold", { alerts: [{ type: "ACTUAL", thresholdPercent: 0 }] }, UsageError],
+    [
+      "a threshold under CloudFormation's 0.1 %",
+      { alerts: [{ type: "ACTUAL", thresholdPercent: 0.05 }] },
+      UsageError,
+    ],
     ["a 1001 % threshold", { alerts: [{ type: "ACTUAL", thresholdPercent: 1001 }] }, UsageError],
     ["no alerts", { alerts: [] }, UsageError],
     [
