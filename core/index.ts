@@ -46,6 +46,7 @@ export {
 } from "./money.js";
 export {
   assertLob,
+  assertTagKey,
   assertTagSet,
   checkLob,
   DEFAULT_TAG_KEY,

@@ -86,6 +86,13 @@ export function checkLob(policy: TagPolicy, value: string): TagCheck {
   return reason === undefined ? { value, valid: true } : { value, valid: false, reason };
 }
 
+/** Returns `key` when it is a valid AWS tag key, or throws a {@link TagPolicyError} saying why not. */
+export function assertTagKey(key: string): string {
+  const reason = tagKeyProblem(key);
+  if (reason !== undefined) throw new TagPolicyError(`Invalid tag key ${JSON.stringify(key)}: ${reason}.`);
+  return key;
+}
+
 /** Returns `lob` when valid, or throws a {@link TagPolicyError} saying why not. */
 export function assertLob(policy: TagPolicy, lob: string): string {
   const reason = lobProblem(policy, lob);

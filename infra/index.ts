@@ -2,7 +2,23 @@
  * `sagemaker-chargeback/infra`: CDK constructs rendering the same specs as the SDK (DESIGN §2).
  * @module
  */
+export { ChargebackDashboard, type ChargebackDashboardProps } from "./chargeback-dashboard.js";
 export { DedicatedEndpoint, type DedicatedEndpointProps } from "./dedicated-endpoint.js";
 export { type EndpointResources, renderEndpointPlan } from "./endpoint-resources.js";
+export {
+  type BudgetAlert,
+  DEFAULT_BUDGET_ALERTS,
+  LobBudgets,
+  type LobBudgetsProps,
+  MAX_BUDGET_ALERTS,
+  MAX_BUDGET_EMAILS,
+} from "./lob-budgets.js";
+export {
+  type AnomalyAlertFrequency,
+  LobCostAnomalyDetection,
+  type LobCostAnomalyDetectionProps,
+  type LobMonitorType,
+  MAX_ANOMALY_THRESHOLD,
+} from "./lob-cost-anomaly-detection.js";
 export { MAX_TEMPLATE_DEFINITION_BYTES, TaggedPipeline, type TaggedPipelineProps } from "./pipeline.js";
 export { SharedEndpoint, type SharedEndpointProps } from "./shared-endpoint.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TagPolicyError } from "../../../core/errors.js";
 import {
+  assertTagKey,
   checkLob,
   findLobTag,
   lobTags,
@@ -32,6 +33,14 @@ describe("tag key and value rules", () => {
     expect(tagKeyProblem("AWS:x")).toMatch(/aws:/);
     expect(tagKeyProblem("a*b")).toMatch(/characters/);
     expect(tagValueProblem("retail;drop")).toMatch(/characters/);
+  });
+});
+
+describe("assertTagKey", () => {
+  it("returns a valid key and throws TagPolicyError with the reason otherwise", () => {
+    expect(assertTagKey("LineOfBusiness")).toBe("LineOfBusiness");
+    expect(() => assertTagKey("aws:lob")).toThrow(TagPolicyError);
+    expect(() => assertTagKey("")).toThrow(/tag key is empty/);
   });
 });
 

@@ -1,15 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { App, Stack, Validations } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match, type Template } from "aws-cdk-lib/assertions";
 import { Bucket } from "aws-cdk-lib/aws-s3";
-import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { TagPolicyError } from "../../../core/errors.js";
 import { planEndpoint } from "../../../inference/endpoint-plan.js";
 import { parseEndpointSpec } from "../../../inference/endpoint-spec.js";
 import { DedicatedEndpoint, SharedEndpoint } from "../../../infra/index.js";
+import { stackWith } from "../../support/cdk-nag.js";
 import { ROOT } from "../../support/cli.js";
 
 const policy = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth", "platform"] };
@@ -20,33 +18,6 @@ const dedicatedSpec = {
   ...fixture("retail-llm.json"),
   autoscaling: { minInstances: 1, maxInstances: 4, targetInvocationsPerInstance: 100 },
 };
-
-/** Synthesizes a stack with cdk-nag's AwsSolutions pack; returns the stack and every unacknowledged finding. */
-function stackWith(build: (s: Stack) => void) {
-  const outdir = mkdtempSync(path.join(tmpdir(), "smcb-cdk-"));
-  try {
-    const app = new App({ outdir });
-    const stack = new Stack(app, "Endpoints", { env: { account: "123456789012", region: "us-east-1" } });
-    build(stack);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    let findings: unknown[] = [];
-    try {
-      app.synth();
-    } catch (e) {
-      findings = [(e as Error).message];
-    }
-    const report = path.join(outdir, "policy-validation-report.json");
-    if (existsSync(report)) {
-      const r = JSON.parse(readFileSync(report, "utf8")) as {
-        pluginReports?: { violations?: { ruleName: string; violatingResources: unknown[] }[] }[];
-      };
-      findings = [...findings, ...(r.pluginReports ?? []).flatMap((p) => p.violations ?? [])];
-    }
-    return { template: findings.length === 0 ? Template.fromStack(stack) : undefined, findings };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
 
 describe("the cdk-nag harness", () => {
   it("does report findings (an unencrypted, unlogged bucket)", () => {

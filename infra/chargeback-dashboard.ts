@@ -1,0 +1,149 @@
+/** The `ChargebackDashboard` construct: a CloudWatch dashboard of shared-endpoint usage per LOB. */
+import { Duration } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import { Construct } from "constructs";
+import { TagPolicyError, UsageError } from "../core/errors.js";
+import { tagValueProblem } from "../core/tags.js";
+import { DEFAULT_METRIC_NAMESPACE } from "../inference/cloudwatch-usage-recorder.js";
+
+/** Props of {@link ChargebackDashboard}. */
+export interface ChargebackDashboardProps {
+  /** The shared endpoints to chart (names, as in `sharedEndpoints[].name`). */
+  readonly endpoints: readonly string[];
+  /** The LOBs to chart (e.g. the config's `lobs`). */
+  readonly lobs: readonly string[];
+  /** The namespace the `cloudwatch` usage recorder publishes to. @default "SMChargeback" */
+  readonly namespace?: string;
+  /** The dashboard's name. @default a name CloudFormation generates */
+  readonly dashboardName?: string;
+  /** The aggregation period of every graph (a whole number of minutes). @default Duration.hours(1) */
+  readonly period?: Duration;
+  /**
+   * Also chart each endpoint's instance utilization (`/aws/sagemaker/Endpoints`: CPU, GPU and GPU memory) for
+   * this production variant; `false` leaves it out.
+   * @default "AllTraffic"
+   */
+  readonly utilizationVariant?: string | false;
+}
+
+// Metric names and dimension names of the `cloudwatch` usage recorder (DESIGN §3.3).
+const ENDPOINT_DIMENSION = "EndpointName";
+const LOB_DIMENSION = "LineOfBusiness";
+const TOKEN_METRICS = ["InputTokens", "OutputTokens"] as const;
+const INVOCATIONS = "Invocations";
+const ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints";
+const UTILIZATION_METRICS = ["CPUUtilization", "GPUUtilization", "GPUMemoryUtilization"] as const;
+
+/** A value safe to put between double quotes inside a single-quoted SEARCH term. */
+function searchable(what: string, value: string): string {
+  if (value.length === 0 || /["'\\]/.test(value))
+    throw new UsageError(
+      `ChargebackDashboard: ${what} ${JSON.stringify(value)} is empty or has quotes or backslashes.`,
+    );
+  return value;
+}
+
+/**
+ * A CloudWatch dashboard over the usage the `cloudwatch` recorder publishes: for each shared endpoint, the tokens
+ * (input + output) of each LOB stacked, the invocations of each LOB stacked, and the endpoint's instance
+ * utilization. Each LOB line is `SUM(SEARCH(…))` over the endpoint's and LOB's series, so calls recorded with an
+ * `InferenceComponentName` dimension count as well as calls without one.
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfig("smcb.config.json");
+ * new ChargebackDashboard(stack, "Usage", {
+ *   endpoints: config.sharedEndpoints.map((e) => e.name),
+ *   lobs: config.lobs,
+ * });
+ * ```
+ */
+export class ChargebackDashboard extends Construct {
+  /** The dashboard. */
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: ChargebackDashboardProps) {
+    super(scope, id);
+    const namespace = searchable("namespace", props.namespace ?? DEFAULT_METRIC_NAMESPACE);
+    if (namespace.startsWith(":") || namespace.length > 255)
+      throw new UsageError(
+        `ChargebackDashboard: ${JSON.stringify(namespace)} is not a CloudWatch namespace.`,
+      );
+    const endpoints = [...new Set(props.endpoints.map((e) => searchable("endpoint name", e)))];
+    if (endpoints.length === 0) throw new UsageError("ChargebackDashboard: give at least one endpoint.");
+    const lobs = [...new Set(props.lobs)];
+    for (const lob of lobs) {
+      const problem = lob.length === 0 ? "LOB is empty" : tagValueProblem(lob);
+      if (problem)
+        throw new TagPolicyError(`ChargebackDashboard: invalid LOB ${JSON.stringify(lob)}: ${problem}.`);
+      searchable("LOB", lob);
+    }
+    if (lobs.length === 0) throw new UsageError("ChargebackDashboard: give at least one LOB.");
+    const period = props.period ?? Duration.hours(1);
+    const seconds = period.toSeconds();
+    if (seconds <= 0 || seconds % 60 !== 0)
+      throw new UsageError(
+        `ChargebackDashboard: period must be a whole number of minutes, got ${seconds} s.`,
+      );
+    const variant = props.utilizationVariant ?? "AllTraffic";
+
+    const perLob = (endpoint: string, metricTerm: string) =>
+      lobs.map(
+        (lob) =>
+          new cloudwatch.MathExpression({
+            expression: `SUM(SEARCH('Namespace="${namespace}" ${metricTerm} ${ENDPOINT_DIMENSION}="${endpoint}" ${LOB_DIMENSION}="${lob}"', 'Sum', ${seconds}))`,
+            usingMetrics: {},
+            label: lob,
+            period,
+          }),
+      );
+    const widgets: cloudwatch.IWidget[][] = [
+      [
+        new cloudwatch.TextWidget({
+          markdown: `# LOB usage of shared endpoints\nFrom the \`${namespace}\` metrics of the usage recorder, summed per ${period.toHumanString()}.`,
+          width: 24,
+          height: 2,
+        }),
+      ],
+    ];
+    for (const endpoint of endpoints) {
+      const row: cloudwatch.IWidget[] = [
+        new cloudwatch.GraphWidget({
+          title: `${endpoint}: tokens (input + output) per LOB`,
+          left: perLob(endpoint, `(${TOKEN_METRICS.map((m) => `MetricName="${m}"`).join(" OR ")})`),
+          stacked: true,
+          width: variant === false ? 12 : 8,
+        }),
+        new cloudwatch.GraphWidget({
+          title: `${endpoint}: invocations per LOB`,
+          left: perLob(endpoint, `MetricName="${INVOCATIONS}"`),
+          stacked: true,
+          width: variant === false ? 12 : 8,
+        }),
+      ];
+      if (variant !== false)
+        row.push(
+          new cloudwatch.GraphWidget({
+            title: `${endpoint}: instance utilization (${variant})`,
+            left: UTILIZATION_METRICS.map(
+              (metricName) =>
+                new cloudwatch.Metric({
+                  namespace: ENDPOINT_INSTANCE_NAMESPACE,
+                  metricName,
+                  dimensionsMap: { [ENDPOINT_DIMENSION]: endpoint, VariantName: variant },
+                  statistic: "Average",
+                  period,
+                }),
+            ),
+            leftYAxis: { label: "%", showUnits: false, min: 0 },
+            width: 8,
+          }),
+        );
+      widgets.push(row);
+    }
+    this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
+      ...(props.dashboardName !== undefined ? { dashboardName: props.dashboardName } : {}),
+      widgets,
+    });
+  }
+}

@@ -1,0 +1,172 @@
+/** The `LobCostAnomalyDetection` construct: Cost Anomaly Detection monitors on the LOB tag, and one alert subscription. */
+import { CfnAnomalyMonitor, CfnAnomalySubscription } from "aws-cdk-lib/aws-ce";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as sns from "aws-cdk-lib/aws-sns";
+import { Construct } from "constructs";
+import { UsageError } from "../core/errors.js";
+import { assertLob, assertTagKey, type TagPolicy } from "../core/tags.js";
+import { createAlertTopic } from "./alert-topic.js";
+
+/**
+ * How the LOB tag is monitored.
+ * - `CUSTOM`: one customer managed monitor per LOB (`{"Tags": {"Key": tagKey, "Values": [lob]}}`), so each
+ *   LOB's spend is evaluated on its own and every alert names its LOB's monitor.
+ * - `DIMENSIONAL`: one AWS managed monitor on the tag key (`MonitorDimension: TAG`, `{"Tags": {"Key": tagKey}}`),
+ *   which evaluates every value of the tag independently, including values outside the allowlist.
+ */
+export type LobMonitorType = "CUSTOM" | "DIMENSIONAL";
+
+/**
+ * How often alerts are sent. Cost Anomaly Detection sends `IMMEDIATE` alerts only to an SNS topic and
+ * `DAILY`/`WEEKLY` summaries only to email addresses.
+ */
+export type AnomalyAlertFrequency = "IMMEDIATE" | "DAILY" | "WEEKLY";
+
+/** The largest threshold value Cost Anomaly Detection accepts. */
+export const MAX_ANOMALY_THRESHOLD = 10_000_000_000;
+
+/** Props of {@link LobCostAnomalyDetection}. */
+export interface LobCostAnomalyDetectionProps {
+  /** The tag key and allowed LOBs: a `TagPolicy`, or the loaded `smcb.config.json`. */
+  readonly policy: TagPolicy;
+  /** How the tag is monitored. @default "CUSTOM" */
+  readonly monitorType?: LobMonitorType;
+  /** The LOBs that get a monitor when `monitorType` is `CUSTOM`. @default every LOB of `policy` */
+  readonly lobs?: readonly string[];
+  /**
+   * Alert when an anomaly's total impact is at least this many USD (`ANOMALY_TOTAL_IMPACT_ABSOLUTE`).
+   * @default 100 when `thresholdPercent` is not given either
+   */
+  readonly thresholdUsd?: number;
+  /** Alert when an anomaly's total impact is at least this percentage of the expected spend (`ANOMALY_TOTAL_IMPACT_PERCENTAGE`). */
+  readonly thresholdPercent?: number;
+  /** With both thresholds: alert when `ALL` are reached (`And`) or when `ANY` is (`Or`). @default "ALL" */
+  readonly thresholdMatch?: "ALL" | "ANY";
+  /** How often alerts are sent. @default "IMMEDIATE" */
+  readonly frequency?: AnomalyAlertFrequency;
+  /** The email addresses of `DAILY` or `WEEKLY` alerts (required for those, refused with `IMMEDIATE`). */
+  readonly emails?: readonly string[];
+  /** Prefix of the monitor and subscription names. @default "smcb-" */
+  readonly namePrefix?: string;
+}
+
+// The address pattern of the Cost Explorer API's SubscriberAddress (email form).
+const EMAIL = /^[a-zA-Z0-9.!#$%&'*+=?^_‘{|}~-]+@[a-zA-Z0-9_-]+(\.[a-zA-Z0-9_-]+)+$/;
+
+function threshold(key: string, value: number, name: string): Record<string, unknown> {
+  if (!Number.isFinite(value) || value < 0 || value > MAX_ANOMALY_THRESHOLD)
+    throw new UsageError(
+      `LobCostAnomalyDetection: ${name} must be a number in [0, ${MAX_ANOMALY_THRESHOLD}], got ${value}.`,
+    );
+  return { Dimensions: { Key: key, MatchOptions: ["GREATER_THAN_OR_EQUAL"], Values: [String(value)] } };
+}
+
+/**
+ * Cost Anomaly Detection for LOB spend: monitors on the LOB cost allocation tag (see {@link LobMonitorType}) and
+ * one subscription with a threshold on the anomaly's total impact, sent `IMMEDIATE`ly to an encrypted SNS topic
+ * this construct creates, or as `DAILY`/`WEEKLY` summaries to email addresses.
+ *
+ * @example
+ * ```ts
+ * new LobCostAnomalyDetection(stack, "Anomalies", {
+ *   policy: { tagKey: "LineOfBusiness", lobs: ["retail", "wealth"] },
+ *   thresholdUsd: 200,
+ *   thresholdPercent: 20,
+ * });
+ * ```
+ */
+export class LobCostAnomalyDetection extends Construct {
+  /** The monitors: one per LOB (`CUSTOM`, keyed by LOB) or one on the tag key (`DIMENSIONAL`, keyed by the tag key). */
+  readonly monitors: Readonly<Record<string, CfnAnomalyMonitor>>;
+  /** The alert subscription. */
+  readonly subscription: CfnAnomalySubscription;
+  /** The topic `IMMEDIATE` alerts go to. */
+  readonly topic: sns.Topic | undefined;
+  /** The key encrypting {@link topic}. */
+  readonly key: kms.Key | undefined;
+
+  constructor(scope: Construct, id: string, props: LobCostAnomalyDetectionProps) {
+    super(scope, id);
+    const { policy } = props;
+    assertTagKey(policy.tagKey);
+    const type = props.monitorType ?? "CUSTOM";
+    if (type !== "CUSTOM" && type !== "DIMENSIONAL")
+      throw new UsageError(
+        `LobCostAnomalyDetection: monitorType must be CUSTOM or DIMENSIONAL, got ${String(type)}.`,
+      );
+    if (type === "DIMENSIONAL" && props.lobs !== undefined)
+      throw new UsageError("LobCostAnomalyDetection: lobs applies to CUSTOM monitors only.", {
+        hint: "A DIMENSIONAL monitor covers every value of the tag.",
+      });
+    const lobs = [...new Set((props.lobs ?? policy.lobs).map((l) => assertLob(policy, l)))].sort();
+    if (type === "CUSTOM" && lobs.length === 0)
+      throw new UsageError("LobCostAnomalyDetection: no LOB to monitor.");
+
+    const conditions = [
+      ...(props.thresholdUsd !== undefined
+        ? [threshold("ANOMALY_TOTAL_IMPACT_ABSOLUTE", props.thresholdUsd, "thresholdUsd")]
+        : []),
+      ...(props.thresholdPercent !== undefined
+        ? [threshold("ANOMALY_TOTAL_IMPACT_PERCENTAGE", props.thresholdPercent, "thresholdPercent")]
+        : []),
+    ];
+    const expression =
+      conditions.length > 1
+        ? { [(props.thresholdMatch ?? "ALL") === "ALL" ? "And" : "Or"]: conditions }
+        : (conditions[0] ?? threshold("ANOMALY_TOTAL_IMPACT_ABSOLUTE", 100, "thresholdUsd"));
+
+    const frequency = props.frequency ?? "IMMEDIATE";
+    if (frequency !== "IMMEDIATE" && frequency !== "DAILY" && frequency !== "WEEKLY")
+      throw new UsageError(
+        `LobCostAnomalyDetection: frequency must be IMMEDIATE, DAILY or WEEKLY, got ${String(frequency)}.`,
+      );
+    const emails = props.emails ?? [];
+    for (const e of emails)
+      if (!EMAIL.test(e))
+        throw new UsageError(`LobCostAnomalyDetection: ${JSON.stringify(e)} is not an email address.`);
+    if (frequency === "IMMEDIATE" && emails.length > 0)
+      throw new UsageError("LobCostAnomalyDetection: IMMEDIATE alerts go to SNS only, not to email.", {
+        hint: "Subscribe the addresses to the construct's topic, or use frequency DAILY or WEEKLY.",
+      });
+    if (frequency !== "IMMEDIATE" && emails.length === 0)
+      throw new UsageError(`LobCostAnomalyDetection: ${frequency} alerts go to email only; give emails.`);
+
+    const prefix = props.namePrefix ?? "smcb-";
+    const monitors: Record<string, CfnAnomalyMonitor> = {};
+    if (type === "CUSTOM")
+      for (const lob of lobs)
+        monitors[lob] = new CfnAnomalyMonitor(this, `Monitor-${lob}`, {
+          monitorName: `${prefix}${lob}`,
+          monitorType: "CUSTOM",
+          monitorSpecification: JSON.stringify({ Tags: { Key: policy.tagKey, Values: [lob] } }),
+        });
+    else
+      monitors[policy.tagKey] = new CfnAnomalyMonitor(this, "Monitor", {
+        monitorName: `${prefix}${policy.tagKey}`,
+        monitorType: "DIMENSIONAL",
+        monitorDimension: "TAG",
+        monitorSpecification: JSON.stringify({ Tags: { Key: policy.tagKey } }),
+      });
+    this.monitors = monitors;
+
+    const alert =
+      frequency === "IMMEDIATE"
+        ? createAlertTopic(this, "Alerts", {
+            description: "LOB cost anomaly alerts",
+            service: "costalerts.amazonaws.com",
+          })
+        : undefined;
+    this.topic = alert?.topic;
+    this.key = alert?.key;
+    this.subscription = new CfnAnomalySubscription(this, "Subscription", {
+      subscriptionName: `${prefix}lob-cost-anomalies`,
+      frequency,
+      monitorArnList: Object.values(monitors).map((m) => m.attrMonitorArn),
+      subscribers: alert
+        ? [{ type: "SNS", address: alert.topic.topicArn }]
+        : emails.map((address) => ({ type: "EMAIL", address })),
+      thresholdExpression: JSON.stringify(expression),
+    });
+    if (alert) this.subscription.node.addDependency(...alert.ready);
+  }
+}
