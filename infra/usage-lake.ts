@@ -241,7 +241,7 @@ export class UsageLake extends Construct {
     const logStream = new logs.LogStream(this, "DeliveryLogStream", { logGroup, removalPolicy });
     this.deliveryRole = new iam.Role(this, "DeliveryRole", {
       assumedBy: new iam.ServicePrincipal("firehose.amazonaws.com", {
-        conditions: { StringEquals: { "aws:SourceAccount": Aws.ACCOUNT_ID } },
+        conditions: { StringEquals: { "sts:ExternalId": Aws.ACCOUNT_ID } },
       }),
       description: "Firehose delivery of usage events to the usage lake bucket",
     });
@@ -262,11 +262,10 @@ export class UsageLake extends Construct {
         new iam.PolicyStatement({
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],
           resources: [this.key.keyArn],
+          // The S3 encryption context is the object's ARN, or the bucket's ARN when the bucket key is used.
           conditions: {
-            StringEquals: {
-              "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com`,
-              "kms:EncryptionContext:aws:s3:arn": this.bucket.bucketArn,
-            },
+            StringEquals: { "kms:ViaService": `s3.${Aws.REGION}.amazonaws.com` },
+            StringLike: { "kms:EncryptionContext:aws:s3:arn": [this.bucket.bucketArn, ...objectArns] },
           },
         }),
         new iam.PolicyStatement({

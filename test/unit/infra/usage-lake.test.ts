@@ -131,8 +131,28 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
       expect.stringMatching(/UsageLakeEvents.*"\/errors\/\*"/),
     ]);
     const key = ss.find((s) => actions([s]).includes("kms:Decrypt")) as Statement;
-    expect(JSON.stringify(key.Condition)).toContain("kms:ViaService");
-    expect(JSON.stringify(key.Condition)).toContain("kms:EncryptionContext:aws:s3:arn");
+    const condition = key.Condition as {
+      StringEquals: Record<string, unknown>;
+      StringLike: Record<string, unknown[]>;
+    };
+    expect(JSON.stringify(condition.StringEquals["kms:ViaService"])).toContain('"s3."');
+    expect(condition.StringLike["kms:EncryptionContext:aws:s3:arn"]?.map((a) => JSON.stringify(a))).toEqual([
+      expect.stringMatching(/^\{"Fn::GetAtt":\["UsageLakeEvents[0-9A-F]+","Arn"\]\}$/),
+      expect.stringMatching(/UsageLakeEvents.*"\/usage\/\*"/),
+      expect.stringMatching(/UsageLakeEvents.*"\/errors\/\*"/),
+    ]);
+    template.hasResourceProperties("AWS::IAM::Role", {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: "sts:AssumeRole",
+            Effect: "Allow",
+            Principal: { Service: "firehose.amazonaws.com" },
+            Condition: { StringEquals: { "sts:ExternalId": { Ref: "AWS::AccountId" } } },
+          },
+        ],
+      },
+    });
     for (const s of ss) expect(resources(s)).not.toContain("*");
   });
 
