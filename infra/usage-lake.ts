@@ -100,6 +100,12 @@ export interface UsageLakeProps {
   readonly resultsExpiration?: Duration;
 }
 
+/** Checks a name against `pattern`; returns it. */
+function named(what: string, value: string, pattern: RegExp, rule: string): string {
+  if (!pattern.test(value)) throw new UsageError(`UsageLake: ${what} "${value}" must be ${rule}.`);
+  return value;
+}
+
 function slashPrefix(name: string, value: string): string {
   if (!/^[A-Za-z0-9_.=-]+(\/[A-Za-z0-9_.=-]+)*\/$/.test(value))
     throw new UsageError(`UsageLake: ${name} "${value}" must be a relative key prefix ending with "/".`);
@@ -292,7 +298,15 @@ export class UsageLake extends Construct {
     );
 
     this.deliveryStream = new firehose.CfnDeliveryStream(this, "DeliveryStream", {
-      deliveryStreamName: props.deliveryStreamName,
+      deliveryStreamName:
+        props.deliveryStreamName === undefined
+          ? undefined
+          : named(
+              "deliveryStreamName",
+              props.deliveryStreamName,
+              /^[a-zA-Z0-9_.-]{1,64}$/,
+              "1–64 letters, digits, '.', '_' or '-'",
+            ),
       deliveryStreamType: "DirectPut",
       deliveryStreamEncryptionConfigurationInput: {
         keyType: "CUSTOMER_MANAGED_CMK",
@@ -318,8 +332,11 @@ export class UsageLake extends Construct {
     this.deliveryStreamArn = this.deliveryStream.attrArn;
 
     // The Glue table over the events prefix.
-    this.databaseName = props.databaseName ?? "smcb";
-    this.tableName = props.tableName ?? "usage_events";
+    // Athena reads Glue names in lower case: letters, digits and underscores only.
+    const athenaName = /^[a-z0-9_]{1,255}$/;
+    const athenaRule = "lower-case letters, digits and underscores";
+    this.databaseName = named("databaseName", props.databaseName ?? "smcb", athenaName, athenaRule);
+    this.tableName = named("tableName", props.tableName ?? "usage_events", athenaName, athenaRule);
     this.database = new glue.CfnDatabase(this, "Database", {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: { name: this.databaseName, description: "sagemaker-chargeback usage lake" },
@@ -367,7 +384,12 @@ export class UsageLake extends Construct {
     this.table.addResourceDependency(this.database);
 
     // The Athena workgroup: its settings override the client's (output location, encryption, cutoff).
-    this.workgroupName = props.workgroupName ?? "smcb-usage";
+    this.workgroupName = named(
+      "workgroupName",
+      props.workgroupName ?? "smcb-usage",
+      /^[a-zA-Z0-9._-]{1,128}$/,
+      "1–128 letters, digits, '.', '_' or '-'",
+    );
     this.workgroup = new athena.CfnWorkGroup(this, "WorkGroup", {
       name: this.workgroupName,
       description: "sagemaker-chargeback usage lake queries",

@@ -158,6 +158,10 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
 
   it("defines the §3.3 columns, the OpenX JSON SerDe and year/month/day partition projection", () => {
     expect(USAGE_EVENT_COLUMNS.map((c) => c.name)).toEqual(Object.keys(usageEventSchema.shape));
+    // The columns the chargeback's usage query reads (chargeback/run.ts, usage-sql.ts): text and bigint counts.
+    const typeOf = Object.fromEntries(USAGE_EVENT_COLUMNS.map((c) => [c.name, c.type]));
+    for (const c of ["id", "ts", "lob", "kind", "endpoint"]) expect(typeOf[c]).toBe("string");
+    for (const c of ["input_tokens", "output_tokens"]) expect(typeOf[c]).toBe("bigint");
     template.hasResourceProperties("AWS::Glue::Database", { DatabaseInput: { Name: "smcb" } });
     template.hasResourceProperties("AWS::Glue::Table", {
       DatabaseName: "smcb",
@@ -415,6 +419,10 @@ describe("UsageLake props", () => {
     [{ prefix: "data/", errorOutputPrefix: "data/errors/" }, /outside prefix/],
     [{ bytesScannedCutoffPerQuery: Size.mebibytes(1) }, /at least 10 MB/],
     [{ projectionYears: { first: 2030, last: 2025 } }, /projectionYears/],
+    [{ databaseName: "FinOps" }, /databaseName "FinOps" must be lower-case/],
+    [{ tableName: "usage-events" }, /tableName/],
+    [{ workgroupName: "finops usage" }, /workgroupName/],
+    [{ deliveryStreamName: "x".repeat(65) }, /deliveryStreamName/],
   ])("refuses %o", (props, message) => {
     expect(() => synthWithNag((stack) => new UsageLake(stack, "UsageLake", props))).toThrow(UsageError);
     expect(() => synthWithNag((stack) => new UsageLake(stack, "UsageLake", props))).toThrow(message);
