@@ -460,6 +460,16 @@ export class UsageLake extends Construct {
         ],
       },
       {
+        // Athena reads the catalog, the `default` database and the query's database before the table.
+        grantee,
+        actions: ["glue:GetDatabase"],
+        resourceArns: [
+          stack.formatArn({ service: "glue", resource: "catalog" }),
+          stack.formatArn({ service: "glue", resource: "database", resourceName: "default" }),
+          stack.formatArn({ service: "glue", resource: "database", resourceName: this.databaseName }),
+        ],
+      },
+      {
         grantee,
         actions: ["glue:GetTable", "glue:GetPartitions"],
         resourceArns: [

@@ -264,6 +264,7 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
         "athena:GetQueryExecution",
         "athena:GetQueryResults",
         "athena:StartQueryExecution",
+        "glue:GetDatabase",
         "glue:GetPartitions",
         "glue:GetTable",
         "kms:Decrypt",
@@ -283,6 +284,8 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
     for (const s of ss) expect(resources(s)).not.toContain("*");
     expect(text).toContain(":athena:us-east-1:123456789012:workgroup/smcb-usage");
     expect(text).toContain(":glue:us-east-1:123456789012:table/smcb/usage_events");
+    const getDatabase = ss.find((s) => actions([s]).join() === "glue:GetDatabase") as Statement;
+    expect(JSON.stringify(getDatabase.Resource)).toMatch(/:catalog".*:database\/default".*:database\/smcb"/);
     const writes = ss.find((s) => actions([s]).includes("s3:PutObject")) as Statement;
     expect(JSON.stringify(writes.Resource)).toMatch(/UsageLakeResults.*\/athena-results\/\*/);
     const lakeRead = ss.find((s) => actions([s]).join() === "s3:GetObject") as Statement;
