@@ -8,6 +8,7 @@ import { parseConfig } from "../../../core/config.js";
 import { UsageError } from "../../../core/errors.js";
 import { usageEventSchema } from "../../../inference/usage-event.js";
 import { USAGE_EVENT_COLUMNS, UsageLake } from "../../../infra/index.js";
+import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { type NagFinding, synthWithNag } from "../../support/nag.js";
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
@@ -339,6 +340,75 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
       },
     };
     expect(parseConfig({ lobs: ["retail"], usage: deployed }).usage).toEqual(deployed);
+  });
+});
+
+/**
+ * Replaces the template's intrinsics with deploy-time-like values (pseudo parameters, bucket names, ARNs by
+ * resource type), so the properties can be checked against the service APIs' request shapes.
+ */
+function deployed(t: Template, value: unknown): unknown {
+  const resources = t.toJSON().Resources as Record<string, { Type: string }>;
+  const pseudo: Record<string, string> = {
+    "AWS::Partition": "aws",
+    "AWS::Region": "us-east-1",
+    "AWS::AccountId": "123456789012",
+  };
+  const ref = (id: string) => pseudo[id] ?? id.toLowerCase();
+  const arn = (id: string) => {
+    const type = resources[id]?.Type;
+    if (type === "AWS::S3::Bucket") return `arn:aws:s3:::${ref(id)}`;
+    if (type === "AWS::KMS::Key")
+      return "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    if (type === "AWS::IAM::Role") return `arn:aws:iam::123456789012:role/${id}`;
+    throw new Error(`no ARN for ${id} (${type})`);
+  };
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v !== "object" || v === null) return v;
+    const o = v as Record<string, unknown>;
+    if (typeof o.Ref === "string") return ref(o.Ref);
+    const att = o["Fn::GetAtt"] as [string, string] | undefined;
+    if (att) return arn(att[0]);
+    const join = o["Fn::Join"] as [string, unknown[]] | undefined;
+    if (join) return join[1].map(walk).join(join[0]);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x)]));
+  };
+  return walk(value);
+}
+
+describe("UsageLake's resources as API requests (botocore models)", () => {
+  let template: Template;
+  beforeAll(() => {
+    const result = synthWithNag(
+      (stack) => new UsageLake(stack, "UsageLake", { deliveryStreamName: "smcb-usage" }),
+    );
+    if (!result.template) throw new Error(JSON.stringify(result.findings));
+    template = result.template;
+  }, 60_000);
+  const props = (type: string) =>
+    deployed(
+      template,
+      (Object.values(template.findResources(type))[0] as { Properties: unknown }).Properties,
+    ) as Record<string, unknown>;
+
+  it("Firehose CreateDeliveryStream accepts the stream's properties", () => {
+    const p = props("AWS::KinesisFirehose::DeliveryStream");
+    expect(shapeProblems(loadApiModel("firehose"), "CreateDeliveryStream", "input", p)).toEqual([]);
+  });
+
+  it("Glue CreateDatabase and CreateTable accept the database's and table's properties", () => {
+    const glue = loadApiModel("glue");
+    const db = props("AWS::Glue::Database");
+    expect(shapeProblems(glue, "CreateDatabase", "input", db)).toEqual([]);
+    const table = props("AWS::Glue::Table");
+    expect(shapeProblems(glue, "CreateTable", "input", table)).toEqual([]);
+  });
+
+  it("Athena CreateWorkGroup accepts the workgroup's configuration", () => {
+    const { Name, Description, WorkGroupConfiguration } = props("AWS::Athena::WorkGroup");
+    const request = { Name, Description, Configuration: WorkGroupConfiguration };
+    expect(shapeProblems(loadApiModel("athena"), "CreateWorkGroup", "input", request)).toEqual([]);
   });
 });
 
