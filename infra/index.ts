@@ -22,3 +22,9 @@ export {
 } from "./lob-cost-anomaly-detection.js";
 export { MAX_TEMPLATE_DEFINITION_BYTES, TaggedPipeline, type TaggedPipelineProps } from "./pipeline.js";
 export { SharedEndpoint, type SharedEndpointProps } from "./shared-endpoint.js";
+export {
+  type FirehoseUsageConfig,
+  USAGE_EVENT_COLUMNS,
+  UsageLake,
+  type UsageLakeProps,
+} from "./usage-lake.js";
