@@ -11,6 +11,7 @@ import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from "aws-cdk-lib/cx-api";
 import { Construct } from "constructs";
 import type { UsageConfig } from "../core/config.js";
 import { UsageError } from "../core/errors.js";
@@ -187,15 +188,7 @@ export class UsageLake extends Construct {
         removalPolicy,
       });
 
-    this.accessLogsBucket =
-      props.accessLogsBucket ??
-      new s3.Bucket(this, "AccessLogs", {
-        encryption: s3.BucketEncryption.S3_MANAGED,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        versioned: true,
-        removalPolicy,
-      });
+    this.accessLogsBucket = props.accessLogsBucket ?? makeAccessLogsBucket(this, removalPolicy);
 
     this.bucket = new s3.Bucket(this, "Events", {
       encryption: s3.BucketEncryption.KMS,
@@ -552,4 +545,21 @@ function nagName(v: unknown): string | undefined {
     return parts.every((x) => x !== undefined) ? parts.join("") : undefined;
   }
   return undefined;
+}
+
+/**
+ * The server access logs bucket. S3 is let write into it by a bucket policy for `logging.s3.amazonaws.com` (what
+ * AWS recommends, and what CDK does under the `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` flag, set here for
+ * this bucket only) rather than the legacy `LogDeliveryWrite` ACL.
+ */
+function makeAccessLogsBucket(parent: Construct, removalPolicy: RemovalPolicy): s3.Bucket {
+  const scope = new Construct(parent, "Logs");
+  scope.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+  return new s3.Bucket(scope, "AccessLogs", {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    versioned: true,
+    removalPolicy,
+  });
 }

@@ -9,7 +9,7 @@ import { UsageError } from "../../../core/errors.js";
 import { usageEventSchema } from "../../../inference/usage-event.js";
 import { USAGE_EVENT_COLUMNS, UsageLake } from "../../../infra/index.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
-import { type NagFinding, synthWithNag } from "../../support/nag.js";
+import { problemsOf, stackWith } from "../../support/cdk-nag.js";
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
 
@@ -29,11 +29,12 @@ const getAtt = (prefix: string, attr = "Arn") => ({
 
 describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-nag AwsSolutions", () => {
   let template: Template;
-  let findings: NagFinding[];
+  let findings: unknown[];
+  let cfnLintFindings: unknown[];
   let config: ReturnType<UsageLake["usageConfig"]> | undefined;
 
   beforeAll(() => {
-    const result = synthWithNag((stack) => {
+    const result = stackWith((stack) => {
       const lake = new UsageLake(stack, "UsageLake");
       const writer = new iam.Role(stack, "Writer", { assumedBy: new iam.AccountRootPrincipal() });
       const finops = new iam.Role(stack, "Finops", { assumedBy: new iam.AccountRootPrincipal() });
@@ -42,12 +43,31 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
       config = stack.resolve(lake.usageConfig());
     });
     findings = result.findings;
+    cfnLintFindings = problemsOf(result).cfnLint;
     if (!result.template) throw new Error(`cdk-nag findings: ${JSON.stringify(findings)}`);
     template = result.template;
   }, 60_000);
 
-  it("has zero unacknowledged cdk-nag findings", () => {
+  it("has zero unacknowledged cdk-nag findings and no cfn-lint finding", () => {
     expect(findings).toEqual([]);
+    expect(cfnLintFindings).toEqual([]);
+  });
+
+  it("lets S3 write access logs through a bucket policy, not the legacy LogDeliveryWrite ACL", () => {
+    for (const bucket of Object.values(template.findResources("AWS::S3::Bucket")))
+      expect((bucket as { Properties: Record<string, unknown> }).Properties.AccessControl).toBeUndefined();
+    template.hasResourceProperties("AWS::S3::BucketPolicy", {
+      Bucket: { Ref: Match.stringLikeRegexp("^UsageLakeLogsAccessLogs") },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+          }),
+        ]),
+      },
+    });
   });
 
   it("keeps the events in a KMS-encrypted, versioned, private, TLS-only, access-logged bucket", () => {
@@ -71,7 +91,7 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
         RestrictPublicBuckets: true,
       },
       LoggingConfiguration: {
-        DestinationBucketName: { Ref: Match.stringLikeRegexp("^UsageLakeAccessLogs") },
+        DestinationBucketName: { Ref: Match.stringLikeRegexp("^UsageLakeLogsAccessLogs") },
         LogFilePrefix: "events/",
       },
       LifecycleConfiguration: {
@@ -380,7 +400,7 @@ function deployed(t: Template, value: unknown): unknown {
 describe("UsageLake's resources as API requests (botocore models)", () => {
   let template: Template;
   beforeAll(() => {
-    const result = synthWithNag(
+    const result = stackWith(
       (stack) => new UsageLake(stack, "UsageLake", { deliveryStreamName: "smcb-usage" }),
     );
     if (!result.template) throw new Error(JSON.stringify(result.findings));
@@ -414,7 +434,7 @@ describe("UsageLake's resources as API requests (botocore models)", () => {
 
 describe("UsageLake props", () => {
   it("takes the key, buckets, names, buffering, lifecycle, cutoff and SerDe setting you give, cdk-nag clean", () => {
-    const { template, findings } = synthWithNag((stack) => {
+    const { template, findings } = stackWith((stack) => {
       const key = new kms.Key(stack, "MyKey", { enableKeyRotation: true });
       const logs = s3.Bucket.fromBucketName(stack, "OrgLogs", "org-access-logs");
       const results = s3.Bucket.fromBucketName(stack, "OrgResults", "org-athena-results");
@@ -472,7 +492,7 @@ describe("UsageLake props", () => {
   });
 
   it("acknowledges only its own prefixes' wildcards on the grantee: another wildcard stays a finding", () => {
-    const { findings } = synthWithNag((stack) => {
+    const { findings } = stackWith((stack) => {
       const lake = new UsageLake(stack, "UsageLake");
       const role = new iam.Role(stack, "Finops", { assumedBy: new iam.AccountRootPrincipal() });
       lake.grantQuery(role);
@@ -497,7 +517,7 @@ describe("UsageLake props", () => {
     [{ workgroupName: "finops usage" }, /workgroupName/],
     [{ deliveryStreamName: "x".repeat(65) }, /deliveryStreamName/],
   ])("refuses %o", (props, message) => {
-    expect(() => synthWithNag((stack) => new UsageLake(stack, "UsageLake", props))).toThrow(UsageError);
-    expect(() => synthWithNag((stack) => new UsageLake(stack, "UsageLake", props))).toThrow(message);
+    expect(() => stackWith((stack) => new UsageLake(stack, "UsageLake", props))).toThrow(UsageError);
+    expect(() => stackWith((stack) => new UsageLake(stack, "UsageLake", props))).toThrow(message);
   });
 });
