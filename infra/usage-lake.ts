@@ -190,46 +190,28 @@ export class UsageLake extends Construct {
 
     this.accessLogsBucket = props.accessLogsBucket ?? makeAccessLogsBucket(this, removalPolicy);
 
-    this.bucket = new s3.Bucket(this, "Events", {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: "events/",
-      lifecycleRules: props.lifecycleRules ?? [
+    this.bucket = lakeBucket(
+      this,
+      "Events",
+      this.accessLogsBucket,
+      removalPolicy,
+      props.lifecycleRules ?? [
         {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
           noncurrentVersionExpiration: Duration.days(90),
         },
       ],
-      removalPolicy,
-    });
+    );
 
     this.resultsBucket =
       props.resultsBucket ??
-      new s3.Bucket(this, "Results", {
-        encryption: s3.BucketEncryption.KMS,
-        encryptionKey: this.key,
-        bucketKeyEnabled: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        enforceSSL: true,
-        versioned: true,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        serverAccessLogsBucket: this.accessLogsBucket,
-        serverAccessLogsPrefix: "athena-results/",
-        lifecycleRules: [
-          {
-            expiration: props.resultsExpiration ?? Duration.days(30),
-            noncurrentVersionExpiration: Duration.days(1),
-            abortIncompleteMultipartUploadAfter: Duration.days(1),
-          },
-        ],
-        removalPolicy,
-      });
+      lakeBucket(this, "Results", this.accessLogsBucket, removalPolicy, [
+        {
+          expiration: props.resultsExpiration ?? Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ]);
     this.outputLocation = this.resultsBucket.s3UrlForObject(this.resultsPrefix);
 
     // Firehose delivery: its role writes the two prefixes only, and uses the key only through S3 for this bucket.
@@ -560,6 +542,32 @@ function makeAccessLogsBucket(parent: Construct, removalPolicy: RemovalPolicy): 
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     versioned: true,
+    removalPolicy,
+  });
+}
+
+/**
+ * A bucket of the lake (events or query results): encrypted with the lake's key (S3 bucket key on), private,
+ * TLS only, versioned, bucket-owner-enforced, access-logged to `logs` under `<id in lower case>/`.
+ */
+function lakeBucket(
+  lake: UsageLake,
+  id: string,
+  logs: s3.IBucket,
+  removalPolicy: RemovalPolicy,
+  lifecycleRules: s3.LifecycleRule[],
+): s3.Bucket {
+  return new s3.Bucket(lake, id, {
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: lake.key,
+    bucketKeyEnabled: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    versioned: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    serverAccessLogsBucket: logs,
+    serverAccessLogsPrefix: `${id.toLowerCase()}/`,
+    lifecycleRules,
     removalPolicy,
   });
 }

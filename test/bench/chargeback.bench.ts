@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "csv-stringify/sync";
 import { generateLedger, prng, type TrafficSpec } from "../../examples/generate.js";
+import { median } from "./median.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -52,8 +53,6 @@ function measure(args: string[]): Measure {
   const last = r.stderr.trim().split("\n").at(-1) ?? "";
   return JSON.parse(last) as Measure;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), "smcb-bench-chargeback-"));

@@ -24,6 +24,7 @@ import { CloudWatchUsageRecorder } from "../../inference/cloudwatch-usage-record
 import { FileUsageRecorder } from "../../inference/file-usage-recorder.js";
 import { SharedEndpointClient } from "../../inference/shared-endpoint-client.js";
 import { usageEvent } from "../support/usage-events.js";
+import { median } from "./median.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -31,13 +32,6 @@ const CALLERS = 16;
 const CALLS_PER_ROUND = 2000;
 const ROUNDS = 5;
 const BLOCKS = 10;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2
-    ? (s[(s.length - 1) / 2] as number)
-    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 
 async function startServer(modelMs: number) {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(HERE, "serve-runtime.ts")], {

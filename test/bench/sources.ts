@@ -9,12 +9,9 @@ import { readCloudWatchUsage } from "../../chargeback/sources/cloudwatch-usage.j
 import { readCostExplorerCosts } from "../../chargeback/sources/cost-explorer.js";
 import { fakeCloudWatch } from "../support/cloudwatch-fake.js";
 import { fakeCostExplorer } from "../support/cost-explorer-fake.js";
+import { median } from "./median.js";
 
 const RUNS = 5;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
 
 async function timed(fn: () => Promise<number>): Promise<{ calls: number; ms: number }> {
   const times: number[] = [];

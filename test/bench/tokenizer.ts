@@ -22,6 +22,7 @@ import {
   type TokenCounter,
 } from "../../inference/token-counter.js";
 import { byteLevelAlphabet, byteLevelBpe } from "../support/hf-tokenizer.js";
+import { median } from "./median.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -30,13 +31,6 @@ const TEXTS = 200;
 const TEXT_CHARS = 600;
 const ROUNDS = 5;
 const BLOCKS = 10;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2
-    ? (s[(s.length - 1) / 2] as number)
-    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 
 /** Learns byte-level BPE merges from `corpus`: the most frequent adjacent pair, merged, `count` times. */
 function learnMerges(corpus: string, count: number): string[] {
