@@ -5,21 +5,29 @@
  */
 import { App } from "aws-cdk-lib";
 import { DEFAULT_CONFIG_FILE, loadConfig } from "../core/config.js";
+import { SmcbError } from "../core/errors.js";
 import { buildGovernanceApp } from "./governance-stack.js";
 
 // The app carries the CLI's context (`-c`, cdk.json, cdk.context.json): it names the configuration file.
 const app = new App();
 const fromContext: unknown = app.node.tryGetContext("config");
 const file =
-  (typeof fromContext === "string" && fromContext !== "" ? fromContext : undefined) ??
-  process.env.SMCB_CONFIG ??
-  DEFAULT_CONFIG_FILE;
-const config = await loadConfig(file);
-buildGovernanceApp(config, {
-  app,
-  ...(process.env.CDK_DEFAULT_ACCOUNT !== undefined ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
-  ...(config.region === undefined && process.env.CDK_DEFAULT_REGION !== undefined
-    ? { region: process.env.CDK_DEFAULT_REGION }
-    : {}),
-});
-app.synth();
+  [typeof fromContext === "string" ? fromContext : undefined, process.env.SMCB_CONFIG].find(
+    (f) => f !== undefined && f !== "",
+  ) ?? DEFAULT_CONFIG_FILE;
+try {
+  const config = await loadConfig(file);
+  buildGovernanceApp(config, {
+    app,
+    ...(process.env.CDK_DEFAULT_ACCOUNT !== undefined ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
+    ...(config.region === undefined && process.env.CDK_DEFAULT_REGION !== undefined
+      ? { region: process.env.CDK_DEFAULT_REGION }
+      : {}),
+  });
+  app.synth();
+} catch (e) {
+  // A configuration or synth-time problem: its message (every `path: message`) and hint, and its exit code (2).
+  if (!(e instanceof SmcbError)) throw e;
+  process.stderr.write(`${e.message}${e.hint ? `\n${e.hint}` : ""}\n`);
+  process.exitCode = e.exitCode;
+}
