@@ -122,6 +122,40 @@ describe("ChargebackGovernance: what the config leaves out is not made", () => {
     t.resourceCountIs("AWS::Budgets::Budget", LOBS.length);
   }, 60_000);
 
+  it("passes the dashboard, budget and anomaly settings of the block to the constructs", () => {
+    const result = stackWith((s) => {
+      new ChargebackGovernance(s, "Governance", {
+        config: configOf(
+          withInfra({
+            dashboard: { dashboardName: "lob-usage", periodMinutes: 5, utilizationVariant: false },
+            budgets: {
+              monthlyLimits: { wealth: 10 },
+              alerts: [{ type: "ACTUAL", thresholdPercent: 90 }],
+              budgetNamePrefix: "acme-",
+            },
+            anomaly: { monitorType: "DIMENSIONAL", frequency: "WEEKLY", emails: ["finops@example.com"] },
+          }),
+        ),
+      });
+    });
+    expect(problemsOf(result)).toEqual({ nag: [], cfnLint: [] });
+    const t = result.template as Template;
+    t.hasResourceProperties("AWS::CloudWatch::Dashboard", { DashboardName: "lob-usage" });
+    expect(JSON.stringify(t.findResources("AWS::CloudWatch::Dashboard"))).not.toContain("GPUUtilization");
+    expect(JSON.stringify(t.findResources("AWS::CloudWatch::Dashboard"))).toContain("'Sum', 300))");
+    t.resourceCountIs("AWS::Budgets::Budget", 1);
+    t.hasResourceProperties("AWS::Budgets::Budget", {
+      Budget: { BudgetName: "acme-wealth", BudgetLimit: { Amount: 10, Unit: "USD" } },
+      NotificationsWithSubscribers: [{ Notification: { NotificationType: "ACTUAL", Threshold: 90 } }],
+    });
+    t.resourceCountIs("AWS::CE::AnomalyMonitor", 1);
+    t.hasResourceProperties("AWS::CE::AnomalyMonitor", { MonitorType: "DIMENSIONAL" });
+    t.hasResourceProperties("AWS::CE::AnomalySubscription", {
+      Frequency: "WEEKLY",
+      Subscribers: [{ Type: "EMAIL", Address: "finops@example.com" }],
+    });
+  }, 60_000);
+
   it("refuses a configuration that asks for nothing to deploy (UsageError, exit 2)", () => {
     const config = configOf({ ...example, sharedEndpoints: [] });
     expect(() => stackWith((s) => new ChargebackGovernance(s, "G", { config }))).toThrow(UsageError);
@@ -193,6 +227,19 @@ describe("config: the infra block", () => {
     expect(problems).toEqual([
       'infra.budgets.monthlyLimits.cards: "cards" is not in lobs',
       'infra.anomaly.lobs[1]: "loans" is not in lobs',
+    ]);
+  });
+
+  it("refuses anomaly settings Cost Anomaly Detection would refuse", () => {
+    expect(
+      configProblems(() =>
+        configOf(
+          withInfra({ anomaly: { monitorType: "DIMENSIONAL", lobs: ["retail"], emails: ["a@example.com"] } }),
+        ),
+      ),
+    ).toEqual([
+      "infra.anomaly.lobs: applies to CUSTOM monitors only",
+      "infra.anomaly.emails: IMMEDIATE alerts go to the SNS topic only; use DAILY or WEEKLY for email",
     ]);
   });
 
