@@ -93,6 +93,111 @@ const profileArn = z
     "must be an application inference profile ARN",
   );
 
+const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an email address");
+const usd = z.number().positive("must be a positive number of USD");
+const keyPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_.=-]+(\/[A-Za-z0-9_.=-]+)*\/$/, 'must be a relative key prefix ending with "/"');
+
+/**
+ * The `infra` block: what the CDK app (`infra/app.ts`, the `ChargebackGovernance` construct) deploys besides the
+ * usage dashboard of the shared endpoints. Each field mirrors the props of one construct of `infra/`.
+ */
+const infraSchema = z.strictObject({
+  /** The CloudFormation stack's name. */
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "must be a stack name (a letter, then letters, digits, hyphens)")
+    .default("smcb-governance"),
+  /** The usage dashboard (`ChargebackDashboard`), made when there are shared endpoints. */
+  dashboard: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      dashboardName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,255}$/, "must be 1–255 letters, digits, '-' or '_'")
+        .optional(),
+      periodMinutes: z.number().int().positive().default(60),
+      utilizationVariant: z.union([z.string().min(1), z.literal(false)]).default("AllTraffic"),
+    })
+    .default({ enabled: true, periodMinutes: 60, utilizationVariant: "AllTraffic" }),
+  /** Per-LOB budgets (`LobBudgets`). */
+  budgets: z
+    .strictObject({
+      monthlyLimits: z.record(z.string(), usd).default({}),
+      defaultMonthlyLimit: usd.optional(),
+      alerts: z
+        .array(
+          z.strictObject({
+            type: z.enum(["ACTUAL", "FORECASTED"]),
+            thresholdPercent: z.number().min(0.1).max(1000),
+          }),
+        )
+        .min(1)
+        .max(10)
+        .optional(),
+      snsTopic: z.boolean().default(true),
+      emails: z.array(email).max(10).default([]),
+      budgetNamePrefix: z.string().min(1).default("smcb-"),
+    })
+    .refine((b) => Object.keys(b.monthlyLimits).length > 0 || b.defaultMonthlyLimit !== undefined, {
+      message: "give monthlyLimits and/or defaultMonthlyLimit",
+    })
+    .optional(),
+  /** Cost anomaly alerts on the LOB tag (`LobCostAnomalyDetection`). */
+  anomaly: z
+    .strictObject({
+      monitorType: z.enum(["CUSTOM", "DIMENSIONAL"]).default("CUSTOM"),
+      lobs: z.array(z.string()).min(1).optional(),
+      thresholdUsd: z.number().min(0).optional(),
+      thresholdPercent: z.number().min(0).optional(),
+      thresholdMatch: z.enum(["ALL", "ANY"]).default("ALL"),
+      frequency: z.enum(["IMMEDIATE", "DAILY", "WEEKLY"]).default("IMMEDIATE"),
+      emails: z.array(email).default([]),
+      namePrefix: z.string().min(1).default("smcb-"),
+    })
+    .superRefine((a, ctx) => {
+      if (a.monitorType === "DIMENSIONAL" && a.lobs !== undefined)
+        ctx.addIssue({ code: "custom", path: ["lobs"], message: "applies to CUSTOM monitors only" });
+      if (a.frequency === "IMMEDIATE" && a.emails.length > 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["emails"],
+          message: "IMMEDIATE alerts go to the SNS topic only; use DAILY or WEEKLY for email",
+        });
+      if (a.frequency !== "IMMEDIATE" && a.emails.length === 0)
+        ctx.addIssue({ code: "custom", path: ["emails"], message: `${a.frequency} alerts need emails` });
+    })
+    .optional(),
+  /** The Firehose usage lake (`UsageLake`). */
+  usageLake: z
+    .strictObject({
+      deliveryStreamName: z
+        .string()
+        .regex(/^[a-zA-Z0-9_.-]{1,64}$/, "must be 1–64 letters, digits, '.', '_' or '-'")
+        .optional(),
+      bufferingIntervalSeconds: z.number().int().min(0).max(900).default(300),
+      bufferingSizeMiB: z.number().int().min(1).max(128).default(5),
+      prefix: keyPrefix.default("usage/"),
+      databaseName: z
+        .string()
+        .regex(/^[a-z0-9_]{1,255}$/, "must be lower-case letters, digits and underscores")
+        .default("smcb"),
+      tableName: z
+        .string()
+        .regex(/^[a-z0-9_]{1,255}$/, "must be lower-case letters, digits and underscores")
+        .default("usage_events"),
+      workgroupName: z
+        .string()
+        .regex(/^[a-zA-Z0-9._-]{1,128}$/, "must be 1–128 letters, digits, '.', '_' or '-'")
+        .default("smcb-usage"),
+      bytesScannedCutoffGiB: z.number().positive().default(10),
+      resultsExpirationDays: z.number().int().positive().default(30),
+      removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
+    })
+    .optional(),
+});
+
 /** The zod schema of `smcb.config.json`. */
 export const configSchema = z
   .strictObject({
@@ -115,6 +220,7 @@ export const configSchema = z
     bedrock: z
       .strictObject({ profiles: z.record(z.string(), profileArn).default({}) })
       .default({ profiles: {} }),
+    infra: infraSchema.optional(),
   })
   .superRefine((c, ctx) => {
     const lobs = new Set(c.lobs);
@@ -159,6 +265,21 @@ export const configSchema = z
           message: `"${lob}" is not in lobs`,
         });
     }
+    for (const lob of Object.keys(c.infra?.budgets?.monthlyLimits ?? {}))
+      if (!lobs.has(lob))
+        ctx.addIssue({
+          code: "custom",
+          path: ["infra", "budgets", "monthlyLimits", lob],
+          message: `"${lob}" is not in lobs`,
+        });
+    c.infra?.anomaly?.lobs?.forEach((lob, i) => {
+      if (!lobs.has(lob))
+        ctx.addIssue({
+          code: "custom",
+          path: ["infra", "anomaly", "lobs", i],
+          message: `"${lob}" is not in lobs`,
+        });
+    });
   });
 
 /** The configuration as written in the file (defaults not yet applied). */
@@ -171,6 +292,8 @@ export type SharedEndpointConfig = Config["sharedEndpoints"][number];
 export type UsageConfig = Config["usage"];
 /** The cost source of the configuration. */
 export type CostsConfig = NonNullable<Config["costs"]>;
+/** The `infra` block of the configuration (what the CDK app deploys). */
+export type InfraConfig = NonNullable<Config["infra"]>;
 /** How a shared endpoint's idle capacity is charged. */
 export type IdlePolicy = SharedEndpointConfig["idle"];
 

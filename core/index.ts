@@ -14,6 +14,7 @@ export {
   DEFAULT_CONFIG_FILE,
   formatIssues,
   type IdlePolicy,
+  type InfraConfig,
   type LoadedConfig,
   loadConfig,
   parseConfig,

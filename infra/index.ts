@@ -3,8 +3,15 @@
  * @module
  */
 export { ChargebackDashboard, type ChargebackDashboardProps } from "./chargeback-dashboard.js";
+export { ChargebackGovernance, type ChargebackGovernanceProps } from "./chargeback-governance.js";
 export { DedicatedEndpoint, type DedicatedEndpointProps } from "./dedicated-endpoint.js";
 export { type EndpointResources, renderEndpointPlan } from "./endpoint-resources.js";
+export {
+  buildGovernanceApp,
+  ChargebackGovernanceStack,
+  type ChargebackGovernanceStackProps,
+  type GovernanceAppOptions,
+} from "./governance-stack.js";
 export {
   type BudgetAlert,
   DEFAULT_BUDGET_ALERTS,

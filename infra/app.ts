@@ -1,0 +1,33 @@
+/**
+ * The CDK app (`cdk.json`: `npx tsx infra/app.ts`): the governance stack of `smcb.config.json`. The configuration
+ * file is `--context config=<path>` (`npx aws-cdk@2 synth -c config=smcb.config.json`), else `SMCB_CONFIG`, else
+ * `./smcb.config.json`.
+ */
+import { App } from "aws-cdk-lib";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "../core/config.js";
+import { SmcbError } from "../core/errors.js";
+import { buildGovernanceApp } from "./governance-stack.js";
+
+// The app carries the CLI's context (`-c`, cdk.json, cdk.context.json): it names the configuration file.
+const app = new App();
+const fromContext: unknown = app.node.tryGetContext("config");
+const file =
+  [typeof fromContext === "string" ? fromContext : undefined, process.env.SMCB_CONFIG].find(
+    (f) => f !== undefined && f !== "",
+  ) ?? DEFAULT_CONFIG_FILE;
+try {
+  const config = await loadConfig(file);
+  buildGovernanceApp(config, {
+    app,
+    ...(process.env.CDK_DEFAULT_ACCOUNT !== undefined ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
+    ...(config.region === undefined && process.env.CDK_DEFAULT_REGION !== undefined
+      ? { region: process.env.CDK_DEFAULT_REGION }
+      : {}),
+  });
+  app.synth();
+} catch (e) {
+  // A configuration or synth-time problem: its message (every `path: message`) and hint, and its exit code (2).
+  if (!(e instanceof SmcbError)) throw e;
+  process.stderr.write(`${e.message}${e.hint ? `\n${e.hint}` : ""}\n`);
+  process.exitCode = e.exitCode;
+}

@@ -1,0 +1,111 @@
+/** The `ChargebackGovernance` construct: everything the config's `infra` block asks for, in one scope. */
+import { Duration, RemovalPolicy, Size } from "aws-cdk-lib";
+import { Construct } from "constructs";
+import type { Config } from "../core/config.js";
+import { UsageError } from "../core/errors.js";
+import { DEFAULT_METRIC_NAMESPACE } from "../inference/cloudwatch-usage-recorder.js";
+import { ChargebackDashboard } from "./chargeback-dashboard.js";
+import { LobBudgets } from "./lob-budgets.js";
+import { LobCostAnomalyDetection } from "./lob-cost-anomaly-detection.js";
+import { UsageLake } from "./usage-lake.js";
+
+/** Props of {@link ChargebackGovernance}. */
+export interface ChargebackGovernanceProps {
+  /** The validated configuration (`loadConfig`/`parseConfig`): its tag policy, shared endpoints and `infra` block. */
+  readonly config: Config;
+}
+
+/**
+ * The governance of one `smcb.config.json`, built from its `infra` block: a {@link ChargebackDashboard} of the
+ * shared endpoints and LOBs (unless there is no shared endpoint or `infra.dashboard.enabled` is `false`; it charts
+ * the `cloudwatch` recorder's namespace, the config's own when `usage.type` is `cloudwatch`), {@link LobBudgets}
+ * when `infra.budgets` is given, {@link LobCostAnomalyDetection} when `infra.anomaly` is, and a {@link UsageLake}
+ * when `infra.usageLake` is.
+ *
+ * @example
+ * ```ts
+ * const config = await loadConfig("smcb.config.json");
+ * const governance = new ChargebackGovernance(stack, "Governance", { config });
+ * governance.budgets?.topic?.addSubscription(new SqsSubscription(queue));
+ * ```
+ * @throws {@link UsageError} when the configuration asks for nothing to deploy
+ */
+export class ChargebackGovernance extends Construct {
+  /** The usage dashboard, when made. */
+  readonly dashboard: ChargebackDashboard | undefined;
+  /** The per-LOB budgets, when `infra.budgets` is given. */
+  readonly budgets: LobBudgets | undefined;
+  /** The cost anomaly alerts, when `infra.anomaly` is given. */
+  readonly anomalies: LobCostAnomalyDetection | undefined;
+  /** The Firehose usage lake, when `infra.usageLake` is given. */
+  readonly usageLake: UsageLake | undefined;
+
+  constructor(scope: Construct, id: string, props: ChargebackGovernanceProps) {
+    super(scope, id);
+    const { config } = props;
+    const infra = config.infra;
+    const dashboard = infra?.dashboard;
+    this.dashboard =
+      config.sharedEndpoints.length > 0 && (dashboard?.enabled ?? true)
+        ? new ChargebackDashboard(this, "Dashboard", {
+            endpoints: config.sharedEndpoints.map((e) => e.name),
+            lobs: config.lobs,
+            namespace: config.usage.type === "cloudwatch" ? config.usage.namespace : DEFAULT_METRIC_NAMESPACE,
+            ...(dashboard?.dashboardName !== undefined ? { dashboardName: dashboard.dashboardName } : {}),
+            period: Duration.minutes(dashboard?.periodMinutes ?? 60),
+            utilizationVariant: dashboard?.utilizationVariant ?? "AllTraffic",
+          })
+        : undefined;
+
+    const budgets = infra?.budgets;
+    this.budgets = budgets
+      ? new LobBudgets(this, "Budgets", {
+          policy: config,
+          monthlyLimits: budgets.monthlyLimits,
+          ...(budgets.defaultMonthlyLimit !== undefined
+            ? { defaultMonthlyLimit: budgets.defaultMonthlyLimit }
+            : {}),
+          ...(budgets.alerts !== undefined ? { alerts: budgets.alerts } : {}),
+          snsTopic: budgets.snsTopic,
+          emails: budgets.emails,
+          budgetNamePrefix: budgets.budgetNamePrefix,
+        })
+      : undefined;
+
+    const anomaly = infra?.anomaly;
+    this.anomalies = anomaly
+      ? new LobCostAnomalyDetection(this, "Anomalies", {
+          policy: config,
+          monitorType: anomaly.monitorType,
+          ...(anomaly.lobs !== undefined ? { lobs: anomaly.lobs } : {}),
+          ...(anomaly.thresholdUsd !== undefined ? { thresholdUsd: anomaly.thresholdUsd } : {}),
+          ...(anomaly.thresholdPercent !== undefined ? { thresholdPercent: anomaly.thresholdPercent } : {}),
+          thresholdMatch: anomaly.thresholdMatch,
+          frequency: anomaly.frequency,
+          emails: anomaly.emails,
+          namePrefix: anomaly.namePrefix,
+        })
+      : undefined;
+
+    const lake = infra?.usageLake;
+    this.usageLake = lake
+      ? new UsageLake(this, "UsageLake", {
+          ...(lake.deliveryStreamName !== undefined ? { deliveryStreamName: lake.deliveryStreamName } : {}),
+          bufferingInterval: Duration.seconds(lake.bufferingIntervalSeconds),
+          bufferingSize: Size.mebibytes(lake.bufferingSizeMiB),
+          prefix: lake.prefix,
+          databaseName: lake.databaseName,
+          tableName: lake.tableName,
+          workgroupName: lake.workgroupName,
+          bytesScannedCutoffPerQuery: Size.mebibytes(Math.round(lake.bytesScannedCutoffGiB * 1024)),
+          resultsExpiration: Duration.days(lake.resultsExpirationDays),
+          removalPolicy: lake.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+        })
+      : undefined;
+
+    if (!this.dashboard && !this.budgets && !this.anomalies && !this.usageLake)
+      throw new UsageError("ChargebackGovernance: the configuration asks for nothing to deploy.", {
+        hint: "List sharedEndpoints (for the dashboard), or add infra.budgets, infra.anomaly or infra.usageLake.",
+      });
+  }
+}
