@@ -1,4 +1,4 @@
-/** The `ChargebackDashboard` construct: a CloudWatch dashboard of shared-endpoint usage per LOB. */
+/** The `ChargebackDashboard` construct: a CloudWatch dashboard of shared-endpoint and Bedrock usage per LOB. */
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { Construct } from "constructs";
@@ -10,6 +10,11 @@ import { DEFAULT_METRIC_NAMESPACE } from "../inference/cloudwatch-usage-recorder
 export interface ChargebackDashboardProps {
   /** The shared endpoints to chart (names, as in `sharedEndpoints[].name`). */
   readonly endpoints: readonly string[];
+  /**
+   * The Bedrock application inference profile of each LOB (ARN or id, as in the config's `bedrock.profiles`), charted
+   * by the recorder's `InferenceProfileId` dimension. @default none
+   */
+  readonly bedrockProfiles?: Readonly<Record<string, string>>;
   /** The LOBs to chart (e.g. the config's `lobs`). */
   readonly lobs: readonly string[];
   /** The namespace the `cloudwatch` usage recorder publishes to. @default "SMChargeback" */
@@ -28,6 +33,7 @@ export interface ChargebackDashboardProps {
 
 // Metric names and dimension names of the `cloudwatch` usage recorder (DESIGN §3.3).
 const ENDPOINT_DIMENSION = "EndpointName";
+const PROFILE_DIMENSION = "InferenceProfileId";
 const LOB_DIMENSION = "LineOfBusiness";
 const TOKEN_METRICS = ["InputTokens", "OutputTokens"] as const;
 const INVOCATIONS = "Invocations";
@@ -46,8 +52,9 @@ function searchable(what: string, value: string): string {
 /**
  * A CloudWatch dashboard over the usage the `cloudwatch` recorder publishes: for each shared endpoint, the tokens
  * (input + output) of each LOB stacked, the invocations of each LOB stacked, and the endpoint's instance
- * utilization. Each LOB line is `SUM(SEARCH(…))` over the endpoint's and LOB's series, so calls recorded with an
- * `InferenceComponentName` dimension count as well as calls without one.
+ * utilization; and, given `bedrockProfiles`, the tokens and invocations of each LOB's Bedrock application inference
+ * profile. Each LOB line is `SUM(SEARCH(…))` over the endpoint's (or profile's) and LOB's series, so calls recorded
+ * with an `InferenceComponentName` dimension count as well as calls without one.
  *
  * @example
  * ```ts
@@ -70,7 +77,12 @@ export class ChargebackDashboard extends Construct {
         `ChargebackDashboard: ${JSON.stringify(namespace)} is not a CloudWatch namespace.`,
       );
     const endpoints = [...new Set(props.endpoints.map((e) => searchable("endpoint name", e)))];
-    if (endpoints.length === 0) throw new UsageError("ChargebackDashboard: give at least one endpoint.");
+    // The recorder's InferenceProfileId is the last segment of the profile ARN.
+    const profiles = Object.entries(props.bedrockProfiles ?? {}).map(
+      ([lob, arn]) => [lob, searchable("inference profile", arn.split("/").pop() ?? "")] as const,
+    );
+    if (endpoints.length === 0 && profiles.length === 0)
+      throw new UsageError("ChargebackDashboard: give at least one endpoint or Bedrock profile.");
     const lobs = [...new Set(props.lobs)];
     for (const lob of lobs) {
       const problem = lob.length === 0 ? "LOB is empty" : tagValueProblem(lob);
@@ -87,16 +99,22 @@ export class ChargebackDashboard extends Construct {
       );
     const variant = props.utilizationVariant ?? "AllTraffic";
 
+    for (const [lob] of profiles)
+      if (!lobs.includes(lob))
+        throw new TagPolicyError(
+          `ChargebackDashboard: the Bedrock profile's LOB ${JSON.stringify(lob)} is not in lobs.`,
+        );
+    /** One line: the sum of a LOB's series of `metricTerm` on one endpoint or profile. */
+    const line = (lob: string, dimension: string, value: string, metricTerm: string) =>
+      new cloudwatch.MathExpression({
+        expression: `SUM(SEARCH('Namespace="${namespace}" ${metricTerm} ${dimension}="${value}" ${LOB_DIMENSION}="${lob}"', 'Sum', ${seconds}))`,
+        usingMetrics: {},
+        label: lob,
+        period,
+      });
     const perLob = (endpoint: string, metricTerm: string) =>
-      lobs.map(
-        (lob) =>
-          new cloudwatch.MathExpression({
-            expression: `SUM(SEARCH('Namespace="${namespace}" ${metricTerm} ${ENDPOINT_DIMENSION}="${endpoint}" ${LOB_DIMENSION}="${lob}"', 'Sum', ${seconds}))`,
-            usingMetrics: {},
-            label: lob,
-            period,
-          }),
-      );
+      lobs.map((lob) => line(lob, ENDPOINT_DIMENSION, endpoint, metricTerm));
+    const tokens = `(${TOKEN_METRICS.map((m) => `MetricName="${m}"`).join(" OR ")})`;
     const widgets: cloudwatch.IWidget[][] = [
       [
         new cloudwatch.TextWidget({
@@ -110,7 +128,7 @@ export class ChargebackDashboard extends Construct {
       const row: cloudwatch.IWidget[] = [
         new cloudwatch.GraphWidget({
           title: `${endpoint}: tokens (input + output) per LOB`,
-          left: perLob(endpoint, `(${TOKEN_METRICS.map((m) => `MetricName="${m}"`).join(" OR ")})`),
+          left: perLob(endpoint, tokens),
           stacked: true,
           width: variant === false ? 12 : 8,
         }),
@@ -141,6 +159,21 @@ export class ChargebackDashboard extends Construct {
         );
       widgets.push(row);
     }
+    if (profiles.length > 0)
+      widgets.push([
+        new cloudwatch.GraphWidget({
+          title: "Bedrock application inference profiles: tokens (input + output) per LOB",
+          left: profiles.map(([lob, id]) => line(lob, PROFILE_DIMENSION, id, tokens)),
+          stacked: true,
+          width: 12,
+        }),
+        new cloudwatch.GraphWidget({
+          title: "Bedrock application inference profiles: invocations per LOB",
+          left: profiles.map(([lob, id]) => line(lob, PROFILE_DIMENSION, id, `MetricName="${INVOCATIONS}"`)),
+          stacked: true,
+          width: 12,
+        }),
+      ]);
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
       ...(props.dashboardName !== undefined ? { dashboardName: props.dashboardName } : {}),
       widgets,

@@ -17,7 +17,8 @@ export interface ChargebackGovernanceProps {
 
 /**
  * The governance of one `smcb.config.json`, built from its `infra` block: a {@link ChargebackDashboard} of the
- * shared endpoints and LOBs (unless there is no shared endpoint or `infra.dashboard.enabled` is `false`; it charts
+ * shared endpoints, Bedrock profiles and LOBs (unless there is neither a shared endpoint nor a profile, or
+ * `infra.dashboard.enabled` is `false`; it charts
  * the `cloudwatch` recorder's namespace, the config's own when `usage.type` is `cloudwatch`), {@link LobBudgets}
  * when `infra.budgets` is given, {@link LobCostAnomalyDetection} when `infra.anomaly` is, and a {@link UsageLake}
  * when `infra.usageLake` is.
@@ -46,9 +47,11 @@ export class ChargebackGovernance extends Construct {
     const infra = config.infra;
     const dashboard = infra?.dashboard;
     this.dashboard =
-      config.sharedEndpoints.length > 0 && (dashboard?.enabled ?? true)
+      (config.sharedEndpoints.length > 0 || Object.keys(config.bedrock?.profiles ?? {}).length > 0) &&
+      (dashboard?.enabled ?? true)
         ? new ChargebackDashboard(this, "Dashboard", {
             endpoints: config.sharedEndpoints.map((e) => e.name),
+            bedrockProfiles: config.bedrock?.profiles ?? {},
             lobs: config.lobs,
             namespace: config.usage.type === "cloudwatch" ? config.usage.namespace : DEFAULT_METRIC_NAMESPACE,
             ...(dashboard?.dashboardName !== undefined ? { dashboardName: dashboard.dashboardName } : {}),
@@ -105,7 +108,7 @@ export class ChargebackGovernance extends Construct {
 
     if (!this.dashboard && !this.budgets && !this.anomalies && !this.usageLake)
       throw new UsageError("ChargebackGovernance: the configuration asks for nothing to deploy.", {
-        hint: "List sharedEndpoints (for the dashboard), or add infra.budgets, infra.anomaly or infra.usageLake.",
+        hint: "List sharedEndpoints or bedrock.profiles (for the dashboard), or add infra.budgets, infra.anomaly or infra.usageLake.",
       });
   }
 }

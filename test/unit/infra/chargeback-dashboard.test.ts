@@ -106,8 +106,45 @@ describe("ChargebackDashboard", () => {
     ]);
   });
 
+  it("charts each LOB's Bedrock application inference profile by its InferenceProfileId, with or without endpoints", () => {
+    const stack = stackWith(
+      (s) =>
+        new ChargebackDashboard(s, "Usage", {
+          endpoints: [],
+          lobs,
+          bedrockProfiles: {
+            retail: "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/retail01abcd",
+            wealth: "wealth01abcd",
+          },
+          utilizationVariant: false,
+        }),
+    );
+    expect(problemsOf(stack)).toEqual({ nag: [], cfnLint: [] });
+    const { widgets } = body(stack.template as Template);
+    expect(widgets.map((w) => w.properties.title ?? "(text)")).toEqual([
+      "(text)",
+      "Bedrock application inference profiles: tokens (input + output) per LOB",
+      "Bedrock application inference profiles: invocations per LOB",
+    ]);
+    expect(widgets[1]?.properties.stacked).toBe(true);
+    expect(expressions(widgets[2]).map(({ label, expression }) => ({ label, expression }))).toEqual([
+      {
+        label: "retail",
+        expression: `SUM(SEARCH('Namespace="SMChargeback" MetricName="Invocations" InferenceProfileId="retail01abcd" LineOfBusiness="retail"', 'Sum', 3600))`,
+      },
+      {
+        label: "wealth",
+        expression: `SUM(SEARCH('Namespace="SMChargeback" MetricName="Invocations" InferenceProfileId="wealth01abcd" LineOfBusiness="wealth"', 'Sum', 3600))`,
+      },
+    ]);
+    expect(expressions(widgets[1])[0]?.expression).toContain(
+      '(MetricName="InputTokens" OR MetricName="OutputTokens") InferenceProfileId="retail01abcd"',
+    );
+  });
+
   it.each([
-    ["no endpoint", { endpoints: [] }, UsageError],
+    ["no endpoint and no Bedrock profile", { endpoints: [] }, UsageError],
+    ["a Bedrock profile of a LOB not in lobs", { bedrockProfiles: { cards: "abc" } }, TagPolicyError],
     ["no LOB", { lobs: [] }, UsageError],
     ["an empty LOB", { lobs: [""] }, TagPolicyError],
     ["a LOB with characters tags cannot carry", { lobs: ["re$tail"] }, TagPolicyError],

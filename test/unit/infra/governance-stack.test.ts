@@ -157,7 +157,8 @@ describe("ChargebackGovernance: what the config leaves out is not made", () => {
   }, 60_000);
 
   it("refuses a configuration that asks for nothing to deploy (UsageError, exit 2)", () => {
-    const config = configOf({ ...example, sharedEndpoints: [] });
+    const { bedrock: _bedrock, ...noProfiles } = example;
+    const config = configOf({ ...noProfiles, sharedEndpoints: [] });
     expect(() => stackWith((s) => new ChargebackGovernance(s, "G", { config }))).toThrow(UsageError);
   });
 });
