@@ -224,6 +224,10 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     const lobs = new Set(c.lobs);
+    /** Every place a LOB is named must name one of `lobs`. */
+    const requireLob = (lob: string, path: (string | number)[]) => {
+      if (!lobs.has(lob)) ctx.addIssue({ code: "custom", path, message: `"${lob}" is not in lobs` });
+    };
     c.lobs.forEach((l, i) => {
       if (c.lobs.indexOf(l) !== i)
         ctx.addIssue({ code: "custom", path: ["lobs", i], message: `duplicate LOB "${l}"` });
@@ -238,17 +242,11 @@ export const configSchema = z
           message: `duplicate shared endpoint "${e.name}"`,
         });
       names.add(e.name.toLowerCase());
-      if (!lobs.has(e.owner))
-        ctx.addIssue({ code: "custom", path: [...at, "owner"], message: `"${e.owner}" is not in lobs` });
+      requireLob(e.owner, [...at, "owner"]);
       let sum = 0;
       for (const [lob, r] of Object.entries(e.reservations)) {
         sum += r;
-        if (!lobs.has(lob))
-          ctx.addIssue({
-            code: "custom",
-            path: [...at, "reservations", lob],
-            message: `"${lob}" is not in lobs`,
-          });
+        requireLob(lob, [...at, "reservations", lob]);
       }
       if (sum > 1 + 1e-12)
         ctx.addIssue({
@@ -257,29 +255,10 @@ export const configSchema = z
           message: `reservations add up to ${sum}; at most 1`,
         });
     });
-    for (const lob of Object.keys(c.bedrock.profiles)) {
-      if (!lobs.has(lob))
-        ctx.addIssue({
-          code: "custom",
-          path: ["bedrock", "profiles", lob],
-          message: `"${lob}" is not in lobs`,
-        });
-    }
+    for (const lob of Object.keys(c.bedrock.profiles)) requireLob(lob, ["bedrock", "profiles", lob]);
     for (const lob of Object.keys(c.infra?.budgets?.monthlyLimits ?? {}))
-      if (!lobs.has(lob))
-        ctx.addIssue({
-          code: "custom",
-          path: ["infra", "budgets", "monthlyLimits", lob],
-          message: `"${lob}" is not in lobs`,
-        });
-    c.infra?.anomaly?.lobs?.forEach((lob, i) => {
-      if (!lobs.has(lob))
-        ctx.addIssue({
-          code: "custom",
-          path: ["infra", "anomaly", "lobs", i],
-          message: `"${lob}" is not in lobs`,
-        });
-    });
+      requireLob(lob, ["infra", "budgets", "monthlyLimits", lob]);
+    c.infra?.anomaly?.lobs?.forEach((lob, i) => requireLob(lob, ["infra", "anomaly", "lobs", i]));
   });
 
 /** The configuration as written in the file (defaults not yet applied). */
