@@ -52,6 +52,14 @@ function newStat(): Stat {
   return { n: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
 }
 
+/**
+ * The `InferenceProfileId` dimension value of a Bedrock call: the last segment of its profile (or model) ARN, or
+ * the id itself. The dashboard charts the same value.
+ */
+export function profileDimensionValue(arnOrId: string): string {
+  return arnOrId.split("/").pop() ?? "";
+}
+
 /** The metric dimensions of an event (DESIGN §3.3). */
 export function metricDimensions(e: UsageEvent): { Name: string; Value: string }[] {
   const dims =
@@ -59,7 +67,7 @@ export function metricDimensions(e: UsageEvent): { Name: string; Value: string }
       ? [
           {
             Name: "InferenceProfileId",
-            Value: (e.profile_arn ?? e.model_id ?? "unknown").split("/").pop() ?? "",
+            Value: profileDimensionValue(e.profile_arn ?? e.model_id ?? "unknown"),
           },
         ]
       : [{ Name: "EndpointName", Value: e.endpoint ?? "unknown" }];

@@ -4,7 +4,7 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { Construct } from "constructs";
 import { TagPolicyError, UsageError } from "../core/errors.js";
 import { tagValueProblem } from "../core/tags.js";
-import { DEFAULT_METRIC_NAMESPACE } from "../inference/cloudwatch-usage-recorder.js";
+import { DEFAULT_METRIC_NAMESPACE, profileDimensionValue } from "../inference/cloudwatch-usage-recorder.js";
 
 /** Props of {@link ChargebackDashboard}. */
 export interface ChargebackDashboardProps {
@@ -77,9 +77,8 @@ export class ChargebackDashboard extends Construct {
         `ChargebackDashboard: ${JSON.stringify(namespace)} is not a CloudWatch namespace.`,
       );
     const endpoints = [...new Set(props.endpoints.map((e) => searchable("endpoint name", e)))];
-    // The recorder's InferenceProfileId is the last segment of the profile ARN.
     const profiles = Object.entries(props.bedrockProfiles ?? {}).map(
-      ([lob, arn]) => [lob, searchable("inference profile", arn.split("/").pop() ?? "")] as const,
+      ([lob, arn]) => [lob, searchable("inference profile", profileDimensionValue(arn))] as const,
     );
     if (endpoints.length === 0 && profiles.length === 0)
       throw new UsageError("ChargebackDashboard: give at least one endpoint or Bedrock profile.");
