@@ -258,7 +258,9 @@ export const configSchema = z
     for (const lob of Object.keys(c.bedrock.profiles)) requireLob(lob, ["bedrock", "profiles", lob]);
     for (const lob of Object.keys(c.infra?.budgets?.monthlyLimits ?? {}))
       requireLob(lob, ["infra", "budgets", "monthlyLimits", lob]);
-    c.infra?.anomaly?.lobs?.forEach((lob, i) => requireLob(lob, ["infra", "anomaly", "lobs", i]));
+    c.infra?.anomaly?.lobs?.forEach((lob, i) => {
+      requireLob(lob, ["infra", "anomaly", "lobs", i]);
+    });
   });
 
 /** The configuration as written in the file (defaults not yet applied). */
