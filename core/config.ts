@@ -99,6 +99,9 @@ const keyPrefix = z
   .string()
   .regex(/^[A-Za-z0-9_.=-]+(\/[A-Za-z0-9_.=-]+)*\/$/, 'must be a relative key prefix ending with "/"');
 
+/** The CloudFormation stack name of the CDK app when the config does not give `infra.stackName`. */
+export const DEFAULT_GOVERNANCE_STACK_NAME = "smcb-governance";
+
 /**
  * The `infra` block: what the CDK app (`infra/app.ts`, the `ChargebackGovernance` construct) deploys besides the
  * usage dashboard of the shared endpoints. Each field mirrors the props of one construct of `infra/`.
@@ -108,7 +111,7 @@ const infraSchema = z.strictObject({
   stackName: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "must be a stack name (a letter, then letters, digits, hyphens)")
-    .default("smcb-governance"),
+    .default(DEFAULT_GOVERNANCE_STACK_NAME),
   /** The usage dashboard (`ChargebackDashboard`), made when there are shared endpoints. */
   dashboard: z
     .strictObject({

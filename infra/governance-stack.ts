@@ -2,7 +2,7 @@
 import { App, type AppProps, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { Construct } from "constructs";
-import type { Config } from "../core/config.js";
+import { type Config, DEFAULT_GOVERNANCE_STACK_NAME } from "../core/config.js";
 import { ChargebackGovernance } from "./chargeback-governance.js";
 
 /** Props of {@link ChargebackGovernanceStack}. */
@@ -81,7 +81,7 @@ export function buildGovernanceApp(
           ...(region !== undefined ? { region } : {}),
         }
       : undefined;
-  const stack = new ChargebackGovernanceStack(app, config.infra?.stackName ?? "smcb-governance", {
+  const stack = new ChargebackGovernanceStack(app, config.infra?.stackName ?? DEFAULT_GOVERNANCE_STACK_NAME, {
     config,
     ...(env !== undefined ? { env } : {}),
   });
