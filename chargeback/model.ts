@@ -4,37 +4,102 @@
  */
 import type { Decimal } from "../core/money.js";
 
-/** The AWS services in scope (DESIGN §3.4). */
+/**
+ * The services a cost line is reported under (DESIGN §3.4): SageMaker (with the `MachineLearningSavingsPlans` fees of
+ * SageMaker Savings Plans) and Bedrock (with the Bedrock models sold through AWS Marketplace).
+ */
 export type InScopeService = "AmazonSageMaker" | "AmazonBedrock";
 
-/** One in-scope cost line, as read from CUR 2.0 (or synthesised from a Cost Explorer group). */
+/** The cost bases (DESIGN §3.4): which cost column of each line type a chargeback counts. */
+export const COST_BASES = ["net-amortized", "amortized", "net-unblended", "unblended"] as const;
+/** A cost basis; `net-amortized` is the default. */
+export type CostBasis = (typeof COST_BASES)[number];
+
+/** The adjustment categories (DESIGN §3.4), in report order. */
+export const ADJUSTMENT_CATEGORIES = ["commitment", "discount", "credit", "refund", "tax"] as const;
+/** An amount that is not a resource's usage: unused commitment, discounts a basis leaves, credits, refunds, tax. */
+export type AdjustmentCategory = (typeof ADJUSTMENT_CATEGORIES)[number];
+/** Every category of an in-scope amount, `usage` first. */
+export const COST_CATEGORIES = ["usage", ...ADJUSTMENT_CATEGORIES] as const;
+/** `usage` (a line with a resource, allocated by DESIGN §3.5) or an {@link AdjustmentCategory}. */
+export type CostCategory = (typeof COST_CATEGORIES)[number];
+
+/**
+ * Where an adjustment category goes (`costs.adjustments`): `central` (an `unallocated` item whose reason is the
+ * category), `proportional` (spread over LOBs in proportion to their allocated cost of the same service), or a LOB.
+ */
+export type AdjustmentPolicy = "central" | "proportional" | (string & {});
+
+/** One in-scope cost line, as read from CUR 2.0 or FOCUS (or synthesised from a Cost Explorer group). */
 export interface CostLine {
-  /** `line_item_usage_start_date`. */
+  /** `line_item_usage_start_date` (FOCUS `ChargePeriodStart`). */
   readonly usageStart: Date;
-  /** `line_item_product_code`. */
+  /** The service it is reported under (a SageMaker Savings Plans fee: SageMaker; a Marketplace model: Bedrock). */
   readonly service: InScopeService;
+  /** `usage`, or the adjustment it is. */
+  readonly category: CostCategory;
+  /** The source's own kind of line: `line_item_line_item_type` (CUR), `ChargeCategory` (FOCUS), `RECORD_TYPE` (CE). */
+  readonly lineItemType: string;
+  /** `line_item_product_code` as billed: `AmazonSageMaker`, `MachineLearningSavingsPlans`, `AmazonBedrock`, or a Marketplace product code. */
+  readonly productCode: string;
+  /** The Marketplace product name of a third-party Bedrock model, e.g. `Claude Sonnet 4.5 (Amazon Bedrock Edition)`. */
+  readonly productName?: string;
   /** `line_item_usage_type`, e.g. `USE1-Host:ml.g5.2xlarge` (hosting, unit hours). */
   readonly usageType: string;
   /** `line_item_resource_id` (an ARN), or `null`. */
   readonly resourceId: string | null;
   /** `line_item_usage_amount` (hours for hosting lines). */
   readonly usageAmount: Decimal;
-  /** `line_item_unblended_cost`, exact. */
+  /** The line's cost at the source's basis, exact. */
   readonly cost: Decimal;
-  /** `resource_tags` as given: keys such as `user_LineOfBusiness` (matched case-insensitively by the engine). */
+  /**
+   * The resource's tags as the source wrote them: CUR 2.0 `resource_tags` keys (`user_line_of_business`), the
+   * `tags` column (`resourceTags/LineOfBusiness`), FOCUS `Tags` (original keys). The engine matches the LOB key in
+   * every one of these forms.
+   */
   readonly tags: Readonly<Record<string, string>>;
   /** `pricing_unit` when the source has it (e.g. `Hrs`, `GB-Mo`); used as the detail rows' consumed unit. */
   readonly unit?: string;
 }
 
+/** The lines of one service (product) outside the chargeback's scope, counted and summed at the basis. */
+export interface ExcludedSummary {
+  /** The product code (CUR), `ServiceName` (FOCUS) or `SERVICE` (Cost Explorer). */
+  readonly service: string;
+  readonly lines: number;
+  /** Exact, at the source's basis. */
+  readonly cost: Decimal;
+}
+
+/** Where a source's lines came from, for the report (an addition to §3.6). */
+export interface CostProvenance {
+  /** `files` (a glob), `export` (a local export folder), `s3-export`, `athena`, `cost-explorer`. */
+  readonly kind: "files" | "export" | "s3-export" | "athena" | "cost-explorer";
+  /** What was read: the glob, folder, `s3://` URI, table or API. */
+  readonly location: string;
+  /** Data files read. */
+  readonly files?: number;
+  /** The manifest that chose them (export folders and S3 exports). */
+  readonly manifest?: string;
+  /** Data files of the month's partition that the manifest does not name: counted, not read. */
+  readonly ignoredFiles?: number;
+}
+
 /** What a cost source returns for one month. */
 export interface CostSourceResult {
-  /** In-scope lines only. */
+  /** In-scope lines only, at {@link basis}. */
   readonly lines: readonly CostLine[];
   /** ISO 4217 currency of every line. */
   readonly currency: string;
-  /** True when the source says figures are not final (Cost Explorer `Estimated`, or the month has not ended). */
+  /** True when the source says figures are not final (an empty invoice id, Cost Explorer `Estimated`, an open month). */
   readonly estimated: boolean;
+  /** The basis the amounts are at. */
+  readonly basis: CostBasis;
+  /** Everything else the source held for the month, per service. */
+  readonly excluded: readonly ExcludedSummary[];
+  /** Things the reader wants the user to know (a missing column read by its default, ignored files …). */
+  readonly warnings?: readonly string[];
+  readonly provenance?: CostProvenance;
 }
 
 /** A month's usage of one shared endpoint by one LOB, duplicates by `id` removed. */
@@ -62,6 +127,10 @@ export interface LobTotal {
   readonly dedicated: string;
   readonly shared: string;
   readonly bedrock: string;
+  /** Adjustments assigned to this LOB (`proportional` or a LOB policy), all categories (an addition to §3.6). */
+  readonly adjustments: string;
+  /** The same per category; only categories with an amount (an addition to §3.6). */
+  readonly adjustmentsByCategory?: Readonly<Partial<Record<AdjustmentCategory, string>>>;
 }
 
 /** One LOB's share of a shared endpoint. */
@@ -113,14 +182,14 @@ export interface SharedEndpointReport {
 
 /** One unallocated amount. */
 export interface UnallocatedItem {
-  /** `untagged` or `unknown-lob:<value>`. */
+  /** `untagged`, `unknown-lob:<value>`, or an adjustment category kept central (`credit`, `tax` …). */
   readonly reason: string;
   readonly service: InScopeService;
   readonly cost: string;
 }
 
 /** Where an allocated amount landed. */
-export type AllocationCategory = "dedicated" | "shared" | "bedrock" | "idle" | "unallocated";
+export type AllocationCategory = "dedicated" | "shared" | "bedrock" | "idle" | "adjustment" | "unallocated";
 
 /**
  * One detail row of the chargeback: an amount, in cents, that landed on one LOB (or `__idle__`, or unallocated)
@@ -136,8 +205,17 @@ export interface AllocationLine {
   readonly resourceId: string | null;
   /** The shared endpoint's name, for `shared` and `idle` rows. */
   readonly endpoint: string | null;
-  /** How the amount was attributed: `tag`, `weighted-tokens`, `reservation`, `idle:<policy>`, `owner-fallback`, `untagged`, `unknown-lob:<value>`. */
+  /**
+   * How the amount was attributed: `tag`, `weighted-tokens`, `reservation`, `idle:<policy>`, `owner-fallback`,
+   * `untagged`, `unknown-lob:<value>`, or for adjustments `<category>:central|proportional|lob`.
+   */
   readonly method: string;
+  /** `usage` or the adjustment category of the amount. */
+  readonly chargeCategory: CostCategory;
+  /** The CUR usage type of the amount's lines (`USE1-Host:ml.g5.2xlarge`, `USE1-…-input-tokens`); `null` for a mix. */
+  readonly usageType: string | null;
+  /** The Marketplace product name for a third-party Bedrock model. */
+  readonly productName?: string;
   /** The quantity consumed (hours for hosting, weighted tokens for shared allocations), decimal string. */
   readonly consumedQuantity: string;
   /** The unit of `consumedQuantity`: `Hours`, `Tokens`, or the CUR's own unit. */
@@ -159,7 +237,17 @@ export interface ChargebackReport {
     readonly reportTotal: string;
     readonly difference: string;
     readonly estimated: boolean;
+    /** The cost basis of every figure. */
+    readonly basis: CostBasis;
+    /** The in-scope source total per category; every category present, `"0.00"` when none. */
+    readonly byCategory: Readonly<Record<CostCategory, string>>;
   };
+  /** Out-of-scope lines of the source, per service, at the basis (never silently dropped). */
+  readonly excluded: readonly { readonly service: string; readonly lines: number; readonly cost: string }[];
+  /** Warnings of the source and the engine (a tag key that matched nothing, colliding keys …). */
+  readonly warnings?: readonly string[];
+  /** Where the cost lines came from. */
+  readonly source?: CostProvenance;
   /** Usage lines that could not be read and duplicate events counted once (an addition to §3.6). */
   readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
   /** The detail rows behind the totals (an addition to the §3.6 fields). */

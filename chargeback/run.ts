@@ -133,10 +133,11 @@ function configuredCostSource(
         tagKey: config.tagKey,
         region,
         now,
-        ...(costs.bedrockServices ? { bedrockServices: costs.bedrockServices } : {}),
       });
     };
   }
+  if (costs.type === "focus")
+    throw new ConfigError(`Configuration ${config.configFile}: costs of type focus are not read yet.`);
   if (costs.path !== undefined) {
     const glob = costs.path;
     return (window, estimated) => readCurFiles({ path: glob, window, estimated, onProgress });
@@ -244,5 +245,7 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     estimated: monthOpen || costs.estimated,
     currency: costs.currency,
     usageQuality: { malformed: usage.malformed, duplicates: usage.duplicates },
+    basis: costs.basis,
+    excluded: costs.excluded,
   });
 }

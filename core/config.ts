@@ -47,22 +47,63 @@ const usageSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** The cost bases of DESIGN §3.4 (the same list as `chargeback/model.ts` `COST_BASES`). */
+const costBasis = z
+  .enum(["net-amortized", "amortized", "net-unblended", "unblended"])
+  .default("net-amortized");
+/** `central` | `proportional` | a LOB (checked against `lobs` below). */
+const adjustmentPolicy = z.string().min(1);
+const adjustments = z
+  .strictObject({
+    commitment: adjustmentPolicy.default("central"),
+    discount: adjustmentPolicy.default("central"),
+    credit: adjustmentPolicy.default("central"),
+    refund: adjustmentPolicy.default("central"),
+    tax: adjustmentPolicy.default("central"),
+  })
+  .default({
+    commitment: "central",
+    discount: "central",
+    credit: "central",
+    refund: "central",
+    tax: "central",
+  });
+
+/**
+ * Where a CUR or FOCUS export is: a glob of local files (CSV, gzip CSV, Parquet), a local export folder (holding
+ * `data/` and `metadata/`), or `s3://bucket/prefix/export-name`. Relative local paths are relative to the config file.
+ */
+const exportPath = z.string().min(1);
+
 const costsSchema = z.discriminatedUnion("type", [
   z
     .strictObject({
       type: z.literal("cur"),
-      /** A glob of CUR 2.0 export files (CSV or Parquet), relative to the config file. */
-      path: z.string().min(1).optional(),
+      /** A glob of CUR 2.0 files, a local export folder, or an `s3://…/export-name` URI. */
+      path: exportPath.optional(),
       /** Or an Athena table holding the CUR 2.0 export. */
       athena: athenaTable.optional(),
+      basis: costBasis,
+      adjustments,
+      /** Local cache of files read from an `s3://` export. @default ".smcb/cache" beside the config file */
+      cacheDir: z.string().min(1).optional(),
     })
     .refine((c) => (c.path === undefined) !== (c.athena === undefined), {
-      message: "give exactly one of path (local CUR files) or athena (a CUR table)",
+      message: "give exactly one of path (CUR files, an export folder or s3://…) or athena (a CUR table)",
     }),
   z.strictObject({
+    type: z.literal("focus"),
+    /** A glob of FOCUS 1.2 files, a local export folder, or an `s3://…/export-name` URI. */
+    path: exportPath,
+    basis: costBasis,
+    adjustments,
+    /** Local cache of files read from an `s3://` export. @default ".smcb/cache" beside the config file */
+    cacheDir: z.string().min(1).optional(),
+  }),
+  z.strictObject({
     type: z.literal("cost-explorer"),
-    /** Cost Explorer SERVICE values counted as Bedrock (add Marketplace "… (Amazon Bedrock Edition)" models). */
-    bedrockServices: z.array(z.string().min(1)).min(1).optional(),
+    basis: costBasis,
+    adjustments,
   }),
 ]);
 
@@ -259,6 +300,10 @@ export const configSchema = z
         });
     });
     for (const lob of Object.keys(c.bedrock.profiles)) requireLob(lob, ["bedrock", "profiles", lob]);
+    if (c.costs)
+      for (const [category, policy] of Object.entries(c.costs.adjustments))
+        if (policy !== "central" && policy !== "proportional")
+          requireLob(policy, ["costs", "adjustments", category]);
     for (const lob of Object.keys(c.infra?.budgets?.monthlyLimits ?? {}))
       requireLob(lob, ["infra", "budgets", "monthlyLimits", lob]);
     c.infra?.anomaly?.lobs?.forEach((lob, i) => {
@@ -321,10 +366,15 @@ export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONF
   const cfg = result.data;
   const usage =
     cfg.usage.type === "file" ? { ...cfg.usage, path: path.resolve(configDir, cfg.usage.path) } : cfg.usage;
+  const local = (p: string) => (/^s3:\/\//i.test(p) ? p : path.resolve(configDir, p));
   const costs =
-    cfg.costs?.type === "cur" && cfg.costs.path !== undefined
-      ? { ...cfg.costs, path: path.resolve(configDir, cfg.costs.path) }
-      : cfg.costs;
+    cfg.costs === undefined || cfg.costs.type === "cost-explorer"
+      ? cfg.costs
+      : {
+          ...cfg.costs,
+          ...(cfg.costs.path === undefined ? {} : { path: local(cfg.costs.path) }),
+          cacheDir: path.resolve(configDir, cfg.costs.cacheDir ?? ".smcb/cache"),
+        };
   const sharedEndpoints = cfg.sharedEndpoints.map((e) =>
     e.tokenizer === undefined ? e : { ...e, tokenizer: path.resolve(configDir, e.tokenizer) },
   );

@@ -8,8 +8,10 @@ import type { TagPolicy } from "../../core/tags.js";
 import type {
   AllocationLine,
   ChargebackReport,
+  CostBasis,
   CostLine,
   EndpointUsage,
+  ExcludedSummary,
   InScopeService,
   LobTotal,
   SharedAllocation,
@@ -38,6 +40,10 @@ export interface AllocationInput {
   readonly currency?: string;
   /** Passed through to the report when given. */
   readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
+  /** The basis of the cost lines' amounts. @default "net-amortized" */
+  readonly basis?: CostBasis;
+  /** The source's out-of-scope lines, passed through to the report. @default [] */
+  readonly excluded?: readonly ExcludedSummary[];
 }
 
 /** The name of a separate idle line (idle policy `separate`). */
@@ -53,6 +59,7 @@ interface Group {
   readonly service: InScopeService;
   readonly resourceId: string | null;
   readonly unit: string;
+  readonly usageType: string;
   quantity: Decimal;
   cost: Decimal;
 }
@@ -102,6 +109,7 @@ function addToGroup(groups: Map<string, Group>, line: CostLine): void {
       service: line.service,
       resourceId: line.resourceId,
       unit: unitOf(line),
+      usageType: line.usageType,
       quantity: line.usageAmount,
       cost: line.cost,
     });
@@ -260,6 +268,8 @@ export function allocate(input: AllocationInput): ChargebackReport {
         resourceId: g.resourceId,
         endpoint: null,
         method: pool.kind === "lob" ? "tag" : pool.reason,
+        chargeCategory: "usage",
+        usageType: g.usageType,
         consumedQuantity: g.quantity.toString(),
         consumedUnit: g.unit,
         cost: formatMoney(c),
@@ -279,6 +289,7 @@ export function allocate(input: AllocationInput): ChargebackReport {
       dedicated: formatMoney(t.dedicated),
       shared: formatMoney(t.shared),
       bedrock: formatMoney(t.bedrock),
+      adjustments: "0.00",
     };
   });
   const items: UnallocatedItem[] = [...unallocated.values()]
@@ -299,7 +310,21 @@ export function allocate(input: AllocationInput): ChargebackReport {
       reportTotal: formatMoney(reportTotal),
       difference: formatMoney(reportTotal.minus(sourceTotal)),
       estimated: input.estimated ?? false,
+      basis: input.basis ?? "net-amortized",
+      byCategory: {
+        usage: formatMoney(sourceTotal),
+        commitment: "0.00",
+        discount: "0.00",
+        credit: "0.00",
+        refund: "0.00",
+        tax: "0.00",
+      },
     },
+    excluded: (input.excluded ?? []).map((e) => ({
+      service: e.service,
+      lines: e.lines,
+      cost: formatMoney(e.cost),
+    })),
     ...(input.usageQuality ? { usageQuality: input.usageQuality } : {}),
     lines,
   };
@@ -353,6 +378,8 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       consumedQuantity: quantity,
       consumedUnit: unit,
       cost: formatMoney(cost),
+      chargeCategory: "usage",
+      usageType: null,
     });
     if (!used.isZero() || !s.used.isZero())
       lines.push(
@@ -385,6 +412,8 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       consumedQuantity: a.capacityTokens.minus(a.chargedTokens).toString(),
       consumedUnit: "Tokens",
       cost: formatMoney(idle),
+      chargeCategory: "usage",
+      usageType: null,
     });
   return {
     report: {

@@ -96,6 +96,9 @@ export async function readAthenaCurCosts(
     lines.push({
       usageStart: parseDate(col(row, "line_item_usage_start_date") ?? ""),
       service: service as InScopeService,
+      category: "usage",
+      lineItemType: "Usage",
+      productCode: service,
       usageType: col(row, "line_item_usage_type") ?? "",
       resourceId: col(row, "line_item_resource_id") || null,
       usageAmount: dec(col(row, "line_item_usage_amount")),
@@ -108,6 +111,8 @@ export async function readAthenaCurCosts(
   return {
     lines,
     currency: [...currencies][0] ?? "USD",
+    basis: "unblended",
+    excluded: [],
     estimated: (options.now ?? new Date()).getTime() < end.getTime(),
   };
 }

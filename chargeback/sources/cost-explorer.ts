@@ -148,7 +148,7 @@ export async function readCostExplorerCosts(
     throw new DataSourceError(
       `Cost Explorer returned amounts in several currencies (${[...currencies].sort().join(", ")}).`,
     );
-  return { lines, currency: [...currencies][0] ?? "USD", estimated };
+  return { lines, currency: [...currencies][0] ?? "USD", estimated, basis: "unblended", excluded: [] };
 }
 
 function toLine(
@@ -171,6 +171,9 @@ function toLine(
     return {
       usageStart,
       service: q.service,
+      category: "usage",
+      lineItemType: "Usage",
+      productCode: q.service,
       usageType,
       resourceId:
         name === ""
@@ -184,6 +187,9 @@ function toLine(
   return {
     usageStart,
     service: q.service,
+    category: "usage",
+    lineItemType: "Usage",
+    productCode: q.service,
     usageType,
     resourceId: null,
     usageAmount: quantity,

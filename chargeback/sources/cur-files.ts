@@ -59,6 +59,12 @@ export async function readCurFiles(o: CurFilesOptions): Promise<CostSourceResult
       throw new DataSourceError(`CUR files ${o.path} mix currencies (${currencies.join(", ")}).`);
     const count = rows.reduce((n, r) => n + Number(r.line_count), 0);
     o.onProgress?.(`read ${count} in-scope CUR lines in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return { lines, currency: currencies[0] ?? "USD", estimated: o.estimated ?? false };
+    return {
+      lines,
+      currency: currencies[0] ?? "USD",
+      estimated: o.estimated ?? false,
+      basis: "unblended",
+      excluded: [],
+    };
   });
 }

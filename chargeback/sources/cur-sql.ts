@@ -118,6 +118,9 @@ export function costLinesFromRows(rows: readonly Record<string, unknown>[]): {
     return {
       usageStart: parseUtcTimestamp(String(r.line_item_usage_start_date)),
       service: String(r.line_item_product_code) as InScopeService,
+      category: "usage",
+      lineItemType: "Usage",
+      productCode: String(r.line_item_product_code),
       usageType: String(r.line_item_usage_type ?? ""),
       resourceId: text(r.line_item_resource_id) ?? null,
       usageAmount: dec(r.line_item_usage_amount as string | null),

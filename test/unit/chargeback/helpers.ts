@@ -25,6 +25,9 @@ export function line(
   return {
     usageStart: new Date("2026-10-05T00:00:00Z"),
     service: "AmazonSageMaker" as InScopeService,
+    category: "usage",
+    lineItemType: "Usage",
+    productCode: over.service ?? "AmazonSageMaker",
     usageType: "USE1-Host:ml.g5.2xlarge",
     resourceId: null,
     tags: {},

@@ -27,6 +27,8 @@ const costSource: CostSource = async (_w, estimated) => ({
   lines: [hosting("shared-llm", "10", "100")],
   currency: "USD",
   estimated,
+  basis: "unblended",
+  excluded: [],
 });
 const usageSource: UsageSource = async () => ({
   usage: [{ endpoint: "shared-llm", lob: "retail", invocations: 1, inputTokens: 1, outputTokens: 1 }],
@@ -63,7 +65,13 @@ describe("runChargeback", () => {
     const r = await runChargeback({
       config,
       month: "2026-09",
-      costSource: async () => ({ lines: [], currency: "USD", estimated: true }),
+      costSource: async () => ({
+        lines: [],
+        currency: "USD",
+        estimated: true,
+        basis: "unblended" as const,
+        excluded: [],
+      }),
       usageSource,
       now: new Date("2026-10-02T00:00:00Z"),
     });
