@@ -174,9 +174,12 @@ export interface SharedEndpointReport {
   readonly invocations?: number;
   /** Cost of the capacity nobody used or reserved, whatever the idle policy did with it. */
   readonly unusedCost?: string;
-  /** `cost / totalTokens × 10^6`, four places; `null` without tokens. */
+  /**
+   * `cost / weightedTokens × 10^6`, four places: per million **weighted** tokens, the unit of
+   * {@link fullUtilizationCostPerMillionTokens}, so their ratio is exactly `1 / utilization`; `null` without tokens.
+   */
   readonly effectiveCostPerMillionTokens?: string | null;
-  /** `cost / capacityTokens × 10^6` (the price at full utilization), four places; `null` without capacity. */
+  /** `cost / capacityTokens × 10^6` (the price per million weighted tokens at full utilization), four places; `null` without capacity. */
   readonly fullUtilizationCostPerMillionTokens?: string | null;
 }
 

@@ -5,20 +5,34 @@
 import type { SharedEndpointConfig } from "../../core/config.js";
 import { type Decimal, formatMoney, roundToCentsConserving, sum, toCents, ZERO } from "../../core/money.js";
 import type { TagPolicy } from "../../core/tags.js";
-import type {
-  AllocationLine,
-  ChargebackReport,
-  CostBasis,
-  CostLine,
-  EndpointUsage,
-  ExcludedSummary,
-  InScopeService,
-  LobTotal,
-  SharedAllocation,
-  SharedEndpointReport,
-  UnallocatedItem,
+import {
+  ADJUSTMENT_CATEGORIES,
+  type AdjustmentCategory,
+  type AdjustmentPolicy,
+  type AllocationLine,
+  type ChargebackReport,
+  COST_CATEGORIES,
+  type CostBasis,
+  type CostCategory,
+  type CostLine,
+  type CostProvenance,
+  type EndpointUsage,
+  type ExcludedSummary,
+  type InScopeService,
+  type LobTotal,
+  type SharedAllocation,
+  type SharedEndpointReport,
+  type UnallocatedItem,
 } from "../model.js";
-import { classify } from "./classify.js";
+import {
+  type ClassifyContext,
+  classify,
+  type Destination,
+  findLob,
+  type LobTagMatch,
+  lobKeyMatcher,
+  normalizeCurTagKey,
+} from "./classify.js";
 import { inWindow, monthWindow } from "./month.js";
 import { allocateSharedEndpoint, type SharedEndpointAllocation } from "./shared-endpoint.js";
 
@@ -30,7 +44,7 @@ export interface AllocationInput {
   readonly policy: TagPolicy;
   /** The configured shared endpoints. */
   readonly sharedEndpoints: readonly SharedEndpointConfig[];
-  /** In-scope cost lines (other services are ignored). */
+  /** In-scope cost lines (other services are ignored), each with its category, at {@link basis}. */
   readonly costs: readonly CostLine[];
   /** Shared-endpoint usage per endpoint and LOB, duplicates already removed. */
   readonly usage: readonly EndpointUsage[];
@@ -42,8 +56,14 @@ export interface AllocationInput {
   readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
   /** The basis of the cost lines' amounts. @default "net-amortized" */
   readonly basis?: CostBasis;
+  /** Where each adjustment category goes (`costs.adjustments`). @default every category `central` */
+  readonly adjustments?: Readonly<Partial<Record<AdjustmentCategory, AdjustmentPolicy>>>;
   /** The source's out-of-scope lines, passed through to the report. @default [] */
   readonly excluded?: readonly ExcludedSummary[];
+  /** The source's warnings, passed through ahead of the engine's own. @default [] */
+  readonly warnings?: readonly string[];
+  /** Where the cost lines came from, passed through. */
+  readonly source?: CostProvenance;
 }
 
 /** The name of a separate idle line (idle policy `separate`). */
@@ -53,6 +73,7 @@ interface Totals {
   dedicated: Decimal;
   shared: Decimal;
   bedrock: Decimal;
+  adjustments: Map<AdjustmentCategory, Decimal>;
 }
 
 interface Group {
@@ -60,30 +81,27 @@ interface Group {
   readonly resourceId: string | null;
   readonly unit: string;
   readonly usageType: string;
+  readonly productName: string | undefined;
   quantity: Decimal;
   cost: Decimal;
 }
 
+interface GroupedPool {
+  readonly key: string;
+  readonly chargeCategory: CostCategory;
+  cost: Decimal;
+  readonly groups: Map<string, Group>;
+}
+
 type Pool =
-  | {
-      kind: "lob";
-      key: string;
-      lob: string;
-      category: "dedicated" | "bedrock";
-      cost: Decimal;
-      groups: Map<string, Group>;
-    }
-  | {
-      kind: "unallocated";
-      key: string;
-      reason: string;
-      service: InScopeService;
-      cost: Decimal;
-      groups: Map<string, Group>;
-    }
+  | (GroupedPool & { kind: "lob"; lob: string; category: "dedicated" | "bedrock" })
+  | (GroupedPool & { kind: "unallocated"; reason: string; service: InScopeService; method: string })
+  | (GroupedPool & { kind: "lob-adjustment"; lob: string; category: AdjustmentCategory })
+  | (GroupedPool & { kind: "proportional"; category: AdjustmentCategory; service: InScopeService })
   | {
       kind: "shared";
       key: string;
+      chargeCategory: "usage";
       config: SharedEndpointConfig;
       cost: Decimal;
       hours: Decimal;
@@ -92,6 +110,15 @@ type Pool =
 
 const HOSTING = /(^|-)Host:/i;
 const IN_SCOPE = new Set<string>(["AmazonSageMaker", "AmazonBedrock"]);
+const CENTRAL: Readonly<Record<AdjustmentCategory, AdjustmentPolicy>> = {
+  commitment: "central",
+  discount: "central",
+  credit: "central",
+  refund: "central",
+  tax: "central",
+};
+/** At most this many tag keys are named in the "tag key matched nothing" warning. */
+const KEYS_SHOWN = 20;
 
 function unitOf(line: CostLine): string {
   if (line.unit) return line.unit;
@@ -99,7 +126,7 @@ function unitOf(line: CostLine): string {
 }
 
 function addToGroup(groups: Map<string, Group>, line: CostLine): void {
-  const gk = `${line.resourceId ?? ""}\u0000${line.usageType}`;
+  const gk = `${line.service}\u0000${line.resourceId ?? ""}\u0000${line.usageType}\u0000${line.productName ?? ""}`;
   const g = groups.get(gk);
   if (g) {
     g.quantity = g.quantity.plus(line.usageAmount);
@@ -110,6 +137,7 @@ function addToGroup(groups: Map<string, Group>, line: CostLine): void {
       resourceId: line.resourceId,
       unit: unitOf(line),
       usageType: line.usageType,
+      productName: line.productName,
       quantity: line.usageAmount,
       cost: line.cost,
     });
@@ -124,40 +152,43 @@ function fixed4(d: Decimal | null): string | null {
   return d === null ? null : d.toFixed(4);
 }
 
-/**
- * Allocates one month's costs to LOBs (DESIGN §3.5) and returns the report of §3.6 with its detail rows.
- *
- * Rounding is hierarchical, by the largest-remainder method at each level, so every published figure is the
- * exact sum of the figures below it: the source total (exact sum rounded half-up to cents) is split over the
- * pools (each LOB's dedicated and Bedrock cost, each shared endpoint, each unallocated reason and service); each
- * shared endpoint's cents over its LOBs' used and idle parts and its `__idle__` line; every other pool over its
- * resources. A LOB's `shared` figure is the sum of its rounded endpoint allocations.
- *
- * @example
- * ```ts
- * const report = allocate({ month: "2026-10", policy: { tagKey: "LineOfBusiness", lobs: ["retail"] },
- *   sharedEndpoints: [], costs, usage: [] });
- * report.reconciliation.difference; // "0.00"
- * ```
- */
-export function allocate(input: AllocationInput): ChargebackReport {
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Tag diagnostics gathered while the lines are classified. */
+interface TagDiagnostics {
+  /** Usage lines outside shared endpoints, whose LOB comes from their tag. */
+  checked: number;
+  matched: number;
+  keysSeen: Set<string>;
+  /** `"best key ↔ other key"` → lines on which they named different LOBs. */
+  collisions: Map<string, number>;
+}
+
+/** Phase 1: every in-scope line of the month into its pool (DESIGN §3.5 rules 1–3, §3.4 adjustment policies). */
+function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags: TagDiagnostics } {
   const window = monthWindow(input.month);
-  const { policy } = input;
-  const sharedNames = new Map(input.sharedEndpoints.map((e) => [e.name.toLowerCase(), e.name]));
+  const ctx: ClassifyContext = {
+    policy: input.policy,
+    sharedNames: new Map(input.sharedEndpoints.map((e) => [e.name.toLowerCase(), e.name])),
+    adjustments: { ...CENTRAL, ...input.adjustments },
+    matcher: lobKeyMatcher(input.policy.tagKey),
+  };
+  const tags: TagDiagnostics = { checked: 0, matched: 0, keysSeen: new Set(), collisions: new Map() };
   const pools = new Map<string, Pool>();
   for (const e of input.sharedEndpoints)
     pools.set(`shared\u0000${e.name}`, {
       kind: "shared",
       key: `shared\u0000${e.name}`,
+      chargeCategory: "usage",
       config: e,
       cost: ZERO,
       hours: ZERO,
       resourceId: null,
     });
-
   for (const line of input.costs) {
     if (!IN_SCOPE.has(line.service) || !inWindow(window, line.usageStart)) continue;
-    const d = classify(line, policy, sharedNames);
+    const match = findLob(ctx.matcher, line.tags);
+    const d = classify(line, ctx, match);
     if (d.kind === "shared") {
       const p = pools.get(`shared\u0000${d.endpoint}`) as Extract<Pool, { kind: "shared" }>;
       p.cost = p.cost.plus(line.cost);
@@ -165,43 +196,307 @@ export function allocate(input: AllocationInput): ChargebackReport {
       p.resourceId ??= line.resourceId;
       continue;
     }
-    const key = d.kind === "lob" ? `${d.lob}\u0000${d.category}` : `\uffff${d.reason}\u0000${line.service}`;
-    let p = pools.get(key);
-    if (!p) {
-      p =
-        d.kind === "lob"
-          ? { kind: "lob", key, lob: d.lob, category: d.category, cost: ZERO, groups: new Map() }
-          : {
-              kind: "unallocated",
-              key,
-              reason: d.reason,
-              service: line.service,
-              cost: ZERO,
-              groups: new Map(),
-            };
-      pools.set(key, p);
-    }
-    if (p.kind === "shared") continue;
+    if (d.kind !== "adjustment") noteTags(tags, line, match);
+    const p = poolFor(pools, d, line);
     p.cost = p.cost.plus(line.cost);
     addToGroup(p.groups, line);
   }
+  return { pools, tags };
+}
 
-  // A fixed order, whatever the order of the input lines: shared endpoints as configured, then LOB pools in
-  // allowlist order, then unallocated reasons.
-  const lobRank = new Map(policy.lobs.map((l, i) => [l, i]));
-  const rank = (p: Pool): [number, number, string] =>
-    p.kind === "shared"
-      ? [0, 0, ""]
-      : p.kind === "lob"
-        ? [1, lobRank.get(p.lob) ?? 0, p.category]
-        : [2, 0, p.key];
-  const poolList = [...pools.values()].sort((a, b) => {
+function noteTags(tags: TagDiagnostics, line: CostLine, match: LobTagMatch): void {
+  tags.checked++;
+  if (match.key !== undefined) tags.matched++;
+  for (const k of Object.keys(line.tags)) tags.keysSeen.add(k);
+  for (const other of match.conflicting) {
+    const k = `${match.key} ↔ ${other}`;
+    tags.collisions.set(k, (tags.collisions.get(k) ?? 0) + 1);
+  }
+}
+
+/** The pool a non-shared destination's line goes to, made on first use. */
+function poolFor(
+  pools: Map<string, Pool>,
+  d: Destination,
+  line: CostLine,
+): Exclude<Pool, { kind: "shared" }> {
+  const base = (key: string, chargeCategory: CostCategory) => ({
+    key,
+    chargeCategory,
+    cost: ZERO,
+    groups: new Map<string, Group>(),
+  });
+  let key: string;
+  let make: () => Exclude<Pool, { kind: "shared" }>;
+  switch (d.kind) {
+    case "lob":
+      key = `lob\u0000${d.lob}\u0000${d.category}`;
+      make = () => ({ ...base(key, "usage"), kind: "lob", lob: d.lob, category: d.category });
+      break;
+    case "unallocated":
+      key = `unallocated\u0000${d.reason}\u0000${line.service}`;
+      make = () => ({
+        ...base(key, "usage"),
+        kind: "unallocated",
+        reason: d.reason,
+        service: line.service,
+        method: d.reason,
+      });
+      break;
+    case "adjustment":
+      if (d.policy === "central") {
+        key = `unallocated\u0000${d.category}\u0000${line.service}`;
+        make = () => ({
+          ...base(key, d.category),
+          kind: "unallocated",
+          reason: d.category,
+          service: line.service,
+          method: `${d.category}:central`,
+        });
+      } else if (d.policy === "proportional") {
+        key = `proportional\u0000${d.category}\u0000${line.service}`;
+        make = () => ({
+          ...base(key, d.category),
+          kind: "proportional",
+          category: d.category,
+          service: line.service,
+        });
+      } else {
+        const lob = d.policy;
+        key = `adjustment\u0000${lob}\u0000${d.category}`;
+        make = () => ({ ...base(key, d.category), kind: "lob-adjustment", lob, category: d.category });
+      }
+      break;
+    case "shared":
+      throw new Error("shared lines have their own pool");
+  }
+  let p = pools.get(key);
+  if (!p) {
+    p = make();
+    pools.set(key, p);
+  }
+  return p as Exclude<Pool, { kind: "shared" }>;
+}
+
+/**
+ * Phase 2: a fixed order, whatever the order of the input lines — shared endpoints as configured, LOB pools in
+ * allowlist order, unallocated reasons, adjustments to a LOB, then proportional adjustments (which are split by
+ * the LOB figures the others make).
+ */
+function orderPools(pools: Map<string, Pool>, lobs: readonly string[]): Pool[] {
+  const lobRank = new Map(lobs.map((l, i) => [l, i]));
+  const kindRank = { shared: 0, lob: 1, unallocated: 2, "lob-adjustment": 3, proportional: 4 } as const;
+  const rank = (p: Pool): [number, number, string] => [
+    kindRank[p.kind],
+    p.kind === "lob" || p.kind === "lob-adjustment" ? (lobRank.get(p.lob) ?? 0) : 0,
+    p.key,
+  ];
+  return [...pools.values()].sort((a, b) => {
     const [ka, ra, sa] = rank(a);
     const [kb, rb, sb] = rank(b);
-    return ka - kb || ra - rb || (sa < sb ? -1 : sa > sb ? 1 : 0);
+    return ka - kb || ra - rb || byText(sa, sb);
   });
-  const sourceExact = sum(poolList.map((p) => p.cost));
-  const sourceTotal = toCents(sourceExact);
+}
+
+/** The running figures of phase 3. */
+class Ledger {
+  readonly totals: Map<string, Totals>;
+  readonly unallocated = new Map<string, { reason: string; service: InScopeService; cost: Decimal }>();
+  readonly lines: AllocationLine[] = [];
+  readonly endpoints: SharedEndpointReport[] = [];
+  readonly byCategory = new Map<CostCategory, Decimal>(COST_CATEGORIES.map((c) => [c, ZERO]));
+  readonly warnings: string[] = [];
+  idle = ZERO;
+
+  constructor(readonly lobs: readonly string[]) {
+    this.totals = new Map(
+      lobs.map((l) => [l, { dedicated: ZERO, shared: ZERO, bedrock: ZERO, adjustments: new Map() }]),
+    );
+  }
+
+  addUnallocated(reason: string, service: InScopeService, cents: Decimal): void {
+    const k = `${reason}\u0000${service}`;
+    const u = this.unallocated.get(k) ?? { reason, service, cost: ZERO };
+    u.cost = u.cost.plus(cents);
+    this.unallocated.set(k, u);
+  }
+
+  addAdjustment(lob: string, category: AdjustmentCategory, cents: Decimal): void {
+    const t = this.totals.get(lob) as Totals;
+    t.adjustments.set(category, (t.adjustments.get(category) ?? ZERO).plus(cents));
+  }
+
+  /** A LOB's allocated usage cost of one service (the weight of a proportional adjustment). */
+  usageOf(lob: string, service: InScopeService): Decimal {
+    const t = this.totals.get(lob) as Totals;
+    return service === "AmazonBedrock" ? t.bedrock : t.dedicated.plus(t.shared);
+  }
+}
+
+function poolMethod(pool: Exclude<Pool, { kind: "shared" | "proportional" }>): string {
+  switch (pool.kind) {
+    case "lob":
+      return "tag";
+    case "unallocated":
+      return pool.method;
+    case "lob-adjustment":
+      return `${pool.category}:lob`;
+  }
+}
+
+/** Phase 3a: one pool's cents over its resources, as detail rows, and into the LOB or unallocated figures. */
+function settleGroupedPool(
+  l: Ledger,
+  pool: Exclude<Pool, { kind: "shared" | "proportional" }>,
+  cents: Decimal,
+) {
+  const groups = [...pool.groups.entries()].sort(([a], [b]) => byText(a, b));
+  const groupCents = roundParts(
+    cents,
+    groups,
+    ([, g]) => g.cost,
+    ([k]) => k,
+  );
+  const lob = pool.kind === "unallocated" ? null : pool.lob;
+  const category: AllocationLine["category"] =
+    pool.kind === "lob" ? pool.category : pool.kind === "unallocated" ? "unallocated" : "adjustment";
+  groups.forEach(([, g], j) => {
+    const c = groupCents[j] as Decimal;
+    if (c.isZero() && g.cost.isZero()) return;
+    l.lines.push({
+      lob,
+      category,
+      service: g.service,
+      resourceId: g.resourceId,
+      endpoint: null,
+      method: poolMethod(pool),
+      chargeCategory: pool.chargeCategory,
+      usageType: g.usageType,
+      ...(g.productName ? { productName: g.productName } : {}),
+      consumedQuantity: g.quantity.toString(),
+      consumedUnit: g.unit,
+      cost: formatMoney(c),
+    });
+  });
+  if (pool.kind === "lob") {
+    const t = l.totals.get(pool.lob) as Totals;
+    t[pool.category] = t[pool.category].plus(cents);
+  } else if (pool.kind === "unallocated") l.addUnallocated(pool.reason, pool.service, cents);
+  else l.addAdjustment(pool.lob, pool.category, cents);
+}
+
+/** Phase 3b: one shared endpoint split by its usage (DESIGN §3.5) and rounded to its cents. */
+function settleSharedPool(
+  l: Ledger,
+  pool: Extract<Pool, { kind: "shared" }>,
+  cents: Decimal,
+  usageByEndpoint: ReadonlyMap<string, EndpointUsage[]>,
+) {
+  const usage = usageByEndpoint.get(pool.config.name.toLowerCase()) ?? [];
+  const alloc = allocateSharedEndpoint(pool.config, { cost: pool.cost, instanceHours: pool.hours, usage });
+  const r = roundShared(alloc, cents, pool.resourceId ?? pool.config.name);
+  l.endpoints.push(r.report);
+  l.lines.push(...r.lines);
+  l.idle = l.idle.plus(r.idle);
+  for (const [lob, c] of r.byLob) {
+    const t = l.totals.get(lob);
+    if (t) t.shared = t.shared.plus(c);
+    else l.addUnallocated(`unknown-lob:${lob}`, "AmazonSageMaker", c);
+  }
+}
+
+/**
+ * Phase 3c: a proportional adjustment spread over the LOBs in proportion to their allocated usage cost of the same
+ * service (cents, largest remainder). With no LOB cost of that service it stays central, and a warning says so.
+ */
+function settleProportionalPool(l: Ledger, pool: Extract<Pool, { kind: "proportional" }>, cents: Decimal) {
+  const weights = l.lobs
+    .map((lob) => ({ lob, w: l.usageOf(lob, pool.service) }))
+    .filter((x) => x.w.greaterThan(0));
+  const W = sum(weights.map((x) => x.w));
+  if (W.isZero()) {
+    l.warnings.push(
+      `The ${pool.category} of ${pool.service} (${formatMoney(cents)}) could not be spread in proportion: no LOB has ${pool.service} cost; it is kept central.`,
+    );
+    settleGroupedPool(
+      l,
+      { ...pool, kind: "unallocated", reason: pool.category, method: `${pool.category}:central` },
+      cents,
+    );
+    return;
+  }
+  const shares = roundParts(
+    cents,
+    weights,
+    (x) => cents.times(x.w).dividedBy(W),
+    (x) => x.lob,
+  );
+  const groups = [...pool.groups.values()];
+  const usageType = groups.length === 1 ? (groups[0] as Group).usageType : null;
+  weights.forEach((x, i) => {
+    const c = shares[i] as Decimal;
+    l.addAdjustment(x.lob, pool.category, c);
+    if (c.isZero()) return;
+    l.lines.push({
+      lob: x.lob,
+      category: "adjustment",
+      service: pool.service,
+      resourceId: null,
+      endpoint: null,
+      method: `${pool.category}:proportional`,
+      chargeCategory: pool.category,
+      usageType,
+      consumedQuantity: x.w.toFixed(2),
+      consumedUnit: `${pool.service} cost`,
+      cost: formatMoney(c),
+    });
+  });
+}
+
+/** The engine's own warnings about the LOB tag. */
+function tagWarnings(tags: TagDiagnostics, tagKey: string): string[] {
+  const out: string[] = [];
+  if (tags.checked > 0 && tags.matched === 0) {
+    const seen = [...tags.keysSeen].sort(byText);
+    const shown = seen.slice(0, KEYS_SHOWN).join(", ");
+    out.push(
+      `No cost line carries the LOB tag "${tagKey}" (looked for user_${normalizeCurTagKey(tagKey)}, ` +
+        `user_${tagKey} in any case, resourceTags/${tagKey}, ${tagKey}); ` +
+        (seen.length === 0
+          ? "the lines have no tags at all: activate the tag as a cost allocation tag and include resource_tags in the export."
+          : `tag keys seen: ${shown}${seen.length > KEYS_SHOWN ? `, … (${seen.length} in all)` : ""}.`),
+    );
+  }
+  for (const [pair, n] of [...tags.collisions].sort(([a], [b]) => byText(a, b)))
+    out.push(
+      `Tag keys ${pair} both name the LOB, with different values, on ${n} line(s); the first was used.`,
+    );
+  return out;
+}
+
+/**
+ * Allocates one month's costs to LOBs (DESIGN §3.5) and returns the report of §3.6 with its detail rows.
+ *
+ * Rounding is hierarchical, by the largest-remainder method at each level, so every published figure is the
+ * exact sum of the figures below it: the source total (exact sum rounded half-up to cents) is split over the
+ * pools (each LOB's dedicated and Bedrock cost, each shared endpoint, each unallocated reason and service, each
+ * adjustment category by its policy); each shared endpoint's cents over its LOBs' used and idle parts and its
+ * `__idle__` line; a proportional adjustment's cents over the LOBs by their allocated cost of its service; every
+ * other pool over its resources. A LOB's `shared` figure is the sum of its rounded endpoint allocations.
+ *
+ * @example
+ * ```ts
+ * const report = allocate({ month: "2026-10", policy: { tagKey: "LineOfBusiness", lobs: ["retail"] },
+ *   sharedEndpoints: [], costs, usage: [], adjustments: { tax: "proportional" } });
+ * report.reconciliation.difference; // "0.00"
+ * ```
+ */
+export function allocate(input: AllocationInput): ChargebackReport {
+  const window = monthWindow(input.month);
+  const { policy } = input;
+  const { pools, tags } = collectPools(input);
+  const poolList = orderPools(pools, policy.lobs);
+  const sourceTotal = toCents(sum(poolList.map((p) => p.cost)));
   const poolCents = roundParts(
     sourceTotal,
     poolList,
@@ -209,17 +504,6 @@ export function allocate(input: AllocationInput): ChargebackReport {
     (p) => p.key,
   );
 
-  const lobSet = new Set(policy.lobs);
-  const totals = new Map<string, Totals>(
-    policy.lobs.map((l) => [l, { dedicated: ZERO, shared: ZERO, bedrock: ZERO }]),
-  );
-  const unallocated = new Map<string, { reason: string; service: InScopeService; cost: Decimal }>();
-  const addUnallocated = (reason: string, service: InScopeService, cents: Decimal) => {
-    const k = `${reason}\u0000${service}`;
-    const u = unallocated.get(k) ?? { reason, service, cost: ZERO };
-    u.cost = u.cost.plus(cents);
-    unallocated.set(k, u);
-  };
   const usageByEndpoint = new Map<string, EndpointUsage[]>();
   for (const u of input.usage) {
     const k = u.endpoint.toLowerCase();
@@ -227,83 +511,61 @@ export function allocate(input: AllocationInput): ChargebackReport {
     if (list) list.push(u);
     else usageByEndpoint.set(k, [u]);
   }
-  const lines: AllocationLine[] = [];
-  const endpoints: SharedEndpointReport[] = [];
-  let idleTotal = ZERO;
-
+  const l = new Ledger(policy.lobs);
   poolList.forEach((pool, i) => {
     const cents = poolCents[i] as Decimal;
-    if (pool.kind === "shared") {
-      const usage = usageByEndpoint.get(pool.config.name.toLowerCase()) ?? [];
-      const alloc = allocateSharedEndpoint(pool.config, {
-        cost: pool.cost,
-        instanceHours: pool.hours,
-        usage,
-      });
-      const r = roundShared(alloc, cents, pool.resourceId ?? pool.config.name);
-      endpoints.push(r.report);
-      lines.push(...r.lines);
-      idleTotal = idleTotal.plus(r.idle);
-      for (const [lob, c] of r.byLob) {
-        const t = totals.get(lob);
-        if (t && lobSet.has(lob)) t.shared = t.shared.plus(c);
-        else addUnallocated(`unknown-lob:${lob}`, "AmazonSageMaker", c);
-      }
-      return;
-    }
-    const groups = [...pool.groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const groupCents = roundParts(
-      cents,
-      groups,
-      ([, g]) => g.cost,
-      ([k]) => k,
-    );
-    groups.forEach(([, g], j) => {
-      const c = groupCents[j] as Decimal;
-      if (c.isZero() && g.cost.isZero()) return;
-      lines.push({
-        lob: pool.kind === "lob" ? pool.lob : null,
-        category: pool.kind === "lob" ? pool.category : "unallocated",
-        service: g.service,
-        resourceId: g.resourceId,
-        endpoint: null,
-        method: pool.kind === "lob" ? "tag" : pool.reason,
-        chargeCategory: "usage",
-        usageType: g.usageType,
-        consumedQuantity: g.quantity.toString(),
-        consumedUnit: g.unit,
-        cost: formatMoney(c),
-      });
-    });
-    if (pool.kind === "lob") {
-      const t = totals.get(pool.lob) as Totals;
-      t[pool.category] = t[pool.category].plus(cents);
-    } else addUnallocated(pool.reason, pool.service, cents);
+    l.byCategory.set(pool.chargeCategory, (l.byCategory.get(pool.chargeCategory) as Decimal).plus(cents));
+    if (pool.kind === "shared") settleSharedPool(l, pool, cents, usageByEndpoint);
+    else if (pool.kind === "proportional") settleProportionalPool(l, pool, cents);
+    else settleGroupedPool(l, pool, cents);
   });
+  return assembleReport(input, window.month, l, sourceTotal, tags);
+}
 
-  const lobs: LobTotal[] = policy.lobs.map((lob) => {
-    const t = totals.get(lob) as Totals;
+/** Phase 4: the §3.6 document from the settled figures. */
+function assembleReport(
+  input: AllocationInput,
+  month: string,
+  l: Ledger,
+  sourceTotal: Decimal,
+  tags: TagDiagnostics,
+): ChargebackReport {
+  const lobTotal = (t: Totals) =>
+    t.dedicated.plus(t.shared).plus(t.bedrock).plus(sum(t.adjustments.values()));
+  const lobs: LobTotal[] = input.policy.lobs.map((lob) => {
+    const t = l.totals.get(lob) as Totals;
+    const byCategory: Partial<Record<AdjustmentCategory, string>> = {};
+    for (const c of ADJUSTMENT_CATEGORIES) {
+      const v = t.adjustments.get(c);
+      if (v !== undefined && !v.isZero()) byCategory[c] = formatMoney(v);
+    }
     return {
       lob,
-      total: formatMoney(t.dedicated.plus(t.shared).plus(t.bedrock)),
+      total: formatMoney(lobTotal(t)),
       dedicated: formatMoney(t.dedicated),
       shared: formatMoney(t.shared),
       bedrock: formatMoney(t.bedrock),
-      adjustments: "0.00",
+      adjustments: formatMoney(sum(t.adjustments.values())),
+      ...(Object.keys(byCategory).length > 0 ? { adjustmentsByCategory: byCategory } : {}),
     };
   });
-  const items: UnallocatedItem[] = [...unallocated.values()]
-    .sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : a.service < b.service ? -1 : 1))
+  const items: UnallocatedItem[] = [...l.unallocated.values()]
+    .sort((a, b) => byText(a.reason, b.reason) || byText(a.service, b.service))
     .map((u) => ({ reason: u.reason, service: u.service, cost: formatMoney(u.cost) }));
-  const unallocatedTotal = sum([...unallocated.values()].map((u) => u.cost));
-  const lobTotal = sum([...totals.entries()].map(([, t]) => t.dedicated.plus(t.shared).plus(t.bedrock)));
-  const reportTotal = lobTotal.plus(idleTotal).plus(unallocatedTotal);
+  const unallocatedTotal = sum([...l.unallocated.values()].map((u) => u.cost));
+  const reportTotal = sum([...l.totals.values()].map(lobTotal))
+    .plus(l.idle)
+    .plus(unallocatedTotal);
+  const byCategory = Object.fromEntries(
+    COST_CATEGORIES.map((c) => [c, formatMoney(l.byCategory.get(c) as Decimal)]),
+  ) as Record<CostCategory, string>;
+  const warnings = [...(input.warnings ?? []), ...tagWarnings(tags, input.policy.tagKey), ...l.warnings];
   return {
     schemaVersion: 1,
-    month: window.month,
+    month,
     currency: input.currency ?? "USD",
     lobs,
-    sharedEndpoints: endpoints,
+    sharedEndpoints: l.endpoints,
     unallocated: { total: formatMoney(unallocatedTotal), items },
     reconciliation: {
       sourceTotal: formatMoney(sourceTotal),
@@ -311,22 +573,17 @@ export function allocate(input: AllocationInput): ChargebackReport {
       difference: formatMoney(reportTotal.minus(sourceTotal)),
       estimated: input.estimated ?? false,
       basis: input.basis ?? "net-amortized",
-      byCategory: {
-        usage: formatMoney(sourceTotal),
-        commitment: "0.00",
-        discount: "0.00",
-        credit: "0.00",
-        refund: "0.00",
-        tax: "0.00",
-      },
+      byCategory,
     },
     excluded: (input.excluded ?? []).map((e) => ({
       service: e.service,
       lines: e.lines,
       cost: formatMoney(e.cost),
     })),
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(input.source ? { source: input.source } : {}),
     ...(input.usageQuality ? { usageQuality: input.usageQuality } : {}),
-    lines,
+    lines: l.lines,
   };
 }
 

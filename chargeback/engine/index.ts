@@ -3,7 +3,18 @@
  * @module
  */
 export { type AllocationInput, allocate, IDLE_LOB } from "./allocate.js";
-export { classify, type Destination, endpointNameOf, lobTagOf } from "./classify.js";
+export {
+  type ClassifyContext,
+  classify,
+  type Destination,
+  endpointNameOf,
+  findLob,
+  type LobKeyMatcher,
+  type LobTagMatch,
+  lobKeyMatcher,
+  lobTagOf,
+  normalizeCurTagKey,
+} from "./classify.js";
 export { inWindow, type MonthWindow, monthWindow } from "./month.js";
 export {
   allocateSharedEndpoint,

@@ -59,7 +59,7 @@ export interface SharedEndpointAllocation {
   readonly ownerFallback: boolean;
   /** Every LOB with usage, a reservation, or a part of the cost; sorted by LOB name. */
   readonly shares: readonly SharedShare[];
-  /** `C / total tokens × 10^6`, or `null` without tokens. */
+  /** `C / Σ w_l × 10^6` (per million weighted tokens, DESIGN §3.5), or `null` without weighted tokens. */
   readonly effectiveCostPerMillionTokens: Decimal | null;
   /** `C / K × 10^6`, or `null` when `K = 0`. */
   readonly fullUtilizationCostPerMillionTokens: Decimal | null;
@@ -123,7 +123,9 @@ export function allocateSharedEndpoint(
       : H.times(new Decimal(endpoint.capacityTokensPerInstanceHour));
   const a = new Map<string, Decimal>();
   for (const lob of lobs) {
-    const reserved = new Decimal(endpoint.reservations[lob] ?? 0).times(K);
+    const reserved = new Decimal(
+      Object.hasOwn(endpoint.reservations, lob) ? (endpoint.reservations[lob] as number) : 0,
+    ).times(K);
     a.set(lob, Decimal.max(reserved, w.get(lob) as Decimal));
   }
   const A = sum(a.values());
@@ -218,7 +220,7 @@ export function allocateSharedEndpoint(
     idleLine,
     ownerFallback,
     shares,
-    effectiveCostPerMillionTokens: totalTokens === 0 ? null : C.dividedBy(totalTokens).times(MILLION),
+    effectiveCostPerMillionTokens: W.isZero() ? null : C.dividedBy(W).times(MILLION),
     fullUtilizationCostPerMillionTokens: K.isZero() ? null : C.dividedBy(K).times(MILLION),
   };
 }

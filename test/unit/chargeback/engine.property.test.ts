@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allocate, allocateSharedEndpoint } from "../../../chargeback/engine/index.js";
-import type { ChargebackReport, EndpointUsage } from "../../../chargeback/model.js";
+import {
+  ADJUSTMENT_CATEGORIES,
+  type ChargebackReport,
+  type EndpointUsage,
+  type InScopeService,
+} from "../../../chargeback/model.js";
 import type { SharedEndpointConfig } from "../../../core/config.js";
 import { Decimal, dec, sum } from "../../../core/money.js";
 import { endpoint, hosting, line, POLICY } from "./helpers.js";
@@ -46,7 +51,11 @@ const toUsage = (
 function checkConservation(r: ChargebackReport): void {
   const lobSum = r.lobs.reduce((s, l) => s + cents(l.total), 0);
   for (const l of r.lobs) {
-    expect(cents(l.total)).toBe(cents(l.dedicated) + cents(l.shared) + cents(l.bedrock));
+    expect(cents(l.total)).toBe(
+      cents(l.dedicated) + cents(l.shared) + cents(l.bedrock) + cents(l.adjustments),
+    );
+    const byCat = Object.values(l.adjustmentsByCategory ?? {}).reduce((s, v) => s + cents(v), 0);
+    expect(byCat).toBe(cents(l.adjustments));
     const rows = r.lines.filter((x) => x.lob === l.lob).reduce((s, x) => s + cents(x.cost), 0);
     expect(rows).toBe(cents(l.total));
   }
@@ -57,6 +66,8 @@ function checkConservation(r: ChargebackReport): void {
   expect(lobSum + idle + cents(r.unallocated.total)).toBe(cents(r.reconciliation.sourceTotal));
   expect(r.lines.reduce((s, x) => s + cents(x.cost), 0)).toBe(cents(r.reconciliation.sourceTotal));
   expect(r.reconciliation.difference).toBe("0.00");
+  const byCategory = Object.values(r.reconciliation.byCategory).reduce((s, v) => s + cents(v), 0);
+  expect(byCategory).toBe(cents(r.reconciliation.sourceTotal));
 }
 
 describe("allocate: properties", () => {
@@ -103,6 +114,66 @@ describe("allocate: properties", () => {
           expect(reversed).toEqual(r);
           for (const x of r.lines) expect(cents(x.cost)).toBeGreaterThanOrEqual(0);
           for (const l of r.lobs) expect(cents(l.total)).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("conserves to the cent under every adjustment policy, with negative credits and refunds", () => {
+    const category = fc.constantFrom(...ADJUSTMENT_CATEGORIES);
+    const policy = fc.constantFrom("central", "proportional", ...LOBS);
+    const signed = fc.integer({ min: -5_000_000, max: 5_000_000 }).map((n) => new Decimal(n).dividedBy(1000));
+    fc.assert(
+      fc.property(
+        fc.record({
+          commitment: policy,
+          discount: policy,
+          credit: policy,
+          refund: policy,
+          tax: policy,
+        }),
+        fc.array(fc.record({ category, cost: signed, bedrock: fc.boolean() }), { maxLength: 8 }),
+        fc.array(
+          fc.record({ cost: money, tag: fc.constantFrom(undefined, ...LOBS), bedrock: fc.boolean() }),
+          { maxLength: 8 },
+        ),
+        fc.tuple(money, fc.integer({ min: 0, max: 2000 })),
+        usageArb,
+        (adjustments, adjs, usages, [hostCost, hours], u) => {
+          const svc = (b: boolean): InScopeService => (b ? "AmazonBedrock" : "AmazonSageMaker");
+          const costs = [
+            hosting("shared-llm", String(hours), hostCost.toString()),
+            ...usages.map((o) =>
+              line({
+                cost: o.cost.toString(),
+                service: svc(o.bedrock),
+                tags: o.tag === undefined ? {} : { user_line_of_business: o.tag },
+              }),
+            ),
+            ...adjs.map((a) =>
+              line({ cost: a.cost.toString(), service: svc(a.bedrock), category: a.category }),
+            ),
+          ];
+          const input = {
+            month: "2026-10",
+            policy: POLICY,
+            sharedEndpoints: [endpoint()],
+            costs,
+            usage: toUsage(u),
+            adjustments,
+          };
+          const r = allocate(input);
+          checkConservation(r);
+          const adjTotal = adjs.reduce((s, a) => s.plus(a.cost), new Decimal(0));
+          const categories = ADJUSTMENT_CATEGORIES.reduce(
+            (s, c) => s + cents(r.reconciliation.byCategory[c]),
+            0,
+          );
+          expect(Math.abs(categories - Math.round(adjTotal.toNumber() * 100))).toBeLessThanOrEqual(
+            adjs.length,
+          );
+          expect(allocate({ ...input, costs: [...costs].reverse() })).toEqual(r);
         },
       ),
       { numRuns: 300 },

@@ -31,7 +31,9 @@ describe("allocate: one shared endpoint, hand-computed", () => {
       ["retail", "40.00", "26.67", "66.67"],
       ["wealth", "20.00", "13.33", "33.33"],
     ]);
-    expect(e?.effectiveCostPerMillionTokens).toBe("25000.0000"); // 100 / 4000 tokens × 1e6
+    // DESIGN §3.5: both per million weighted tokens (w = 6000 of K = 10000), so full / effective = utilization
+    expect(e?.effectiveCostPerMillionTokens).toBe("16666.6667"); // 100 / 6000 weighted tokens × 1e6
+    expect(e?.totalTokens).toBe(4000); // raw tokens beside it
     expect(e?.fullUtilizationCostPerMillionTokens).toBe("10000.0000"); // 100 / 10000 × 1e6
   });
 
@@ -60,6 +62,15 @@ describe("allocate: one shared endpoint, hand-computed", () => {
       reportTotal: "100.00",
       difference: "0.00",
       estimated: false,
+      basis: "net-amortized",
+      byCategory: {
+        usage: "100.00",
+        commitment: "0.00",
+        discount: "0.00",
+        credit: "0.00",
+        refund: "0.00",
+        tax: "0.00",
+      },
     });
   });
 
@@ -172,10 +183,38 @@ describe("allocate: cost lines", () => {
       estimated: true,
     });
     expect(r.lobs).toEqual([
-      { lob: "insurance", total: "7.25", dedicated: "0.00", shared: "0.00", bedrock: "7.25" },
-      { lob: "platform", total: "1.00", dedicated: "1.00", shared: "0.00", bedrock: "0.00" },
-      { lob: "retail", total: "69.68", dedicated: "3.01", shared: "66.67", bedrock: "0.00" },
-      { lob: "wealth", total: "48.83", dedicated: "15.50", shared: "33.33", bedrock: "0.00" },
+      {
+        lob: "insurance",
+        total: "7.25",
+        dedicated: "0.00",
+        shared: "0.00",
+        bedrock: "7.25",
+        adjustments: "0.00",
+      },
+      {
+        lob: "platform",
+        total: "1.00",
+        dedicated: "1.00",
+        shared: "0.00",
+        bedrock: "0.00",
+        adjustments: "0.00",
+      },
+      {
+        lob: "retail",
+        total: "69.68",
+        dedicated: "3.01",
+        shared: "66.67",
+        bedrock: "0.00",
+        adjustments: "0.00",
+      },
+      {
+        lob: "wealth",
+        total: "48.83",
+        dedicated: "15.50",
+        shared: "33.33",
+        bedrock: "0.00",
+        adjustments: "0.00",
+      },
     ]);
     expect(r.unallocated).toEqual({
       total: "3.10",
@@ -190,6 +229,15 @@ describe("allocate: cost lines", () => {
       reportTotal: "129.86",
       difference: "0.00",
       estimated: true,
+      basis: "net-amortized",
+      byCategory: {
+        usage: "129.86",
+        commitment: "0.00",
+        discount: "0.00",
+        credit: "0.00",
+        refund: "0.00",
+        tax: "0.00",
+      },
     });
     const lineSum = r.lines.reduce((s, l) => s + Math.round(Number(l.cost) * 100), 0);
     expect(lineSum).toBe(12986);
