@@ -41,6 +41,7 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
         awsOptions: await ctx.awsOptions(),
         onProgress: (m) => ctx.log(m),
       });
+      for (const w of report.warnings ?? []) ctx.log(`warning: ${w}`);
       if (argv.out !== undefined) {
         const dir = path.resolve(ctx.io.cwd, argv.out);
         await mkdir(dir, { recursive: true });
