@@ -49,5 +49,7 @@ export {
   focusLinesSql,
   focusRequiredColumns,
   focusResultFromRows,
+  type ReadFocusLinesOptions,
+  readFocusLines,
 } from "./sources/focus-sql.js";
 export { usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";

@@ -9,9 +9,8 @@ import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import {
   assertFocusBasis,
   FOCUS_USAGE_TYPE_COLUMNS,
-  focusLinesSql,
   focusRequiredColumns,
-  focusResultFromRows,
+  readFocusLines,
 } from "./focus-sql.js";
 import { duckDbEngine } from "./sql-engine.js";
 
@@ -117,33 +116,20 @@ export async function readFocusFiles(o: FocusFilesOptions): Promise<CostSourceRe
         ? `COALESCE(${usageTypes.map((col) => `NULLIF(CAST(${col} AS VARCHAR), '')`).join(", ")})`
         : (usageTypes[0] as string);
     const tagsType = types.get("tags") ?? "VARCHAR";
-    const sql = focusLinesSql({
+    const result = await readFocusLines(duckDbEngine(c), {
       from,
       window: o.window,
       basis,
-      dialect: "duckdb",
       start: "CAST(CAST(ChargePeriodStart AS TIMESTAMPTZ) AS TIMESTAMP)",
       tagsJson: tagsType === "VARCHAR" ? "Tags" : "CAST(to_json(Tags) AS VARCHAR)",
       usageType,
-    });
-    const rows = await duckDbEngine(c).query(sql);
-    const result = focusResultFromRows(rows, what);
-    const warnings: string[] = [];
-    if (result.openLines > 0)
-      warnings.push(
-        `${result.openLines} in-scope FOCUS row(s) have an empty InvoiceId: the month is not invoiced yet, figures are estimated.`,
-      );
-    o.onProgress?.(
-      `read ${result.rowsRead} FOCUS rows of ${o.window.month} (${result.lines.length} in-scope groups) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    return {
-      lines: result.lines,
-      currency: result.currency,
-      estimated: (o.estimated ?? false) || result.openLines > 0,
-      basis,
-      excluded: result.excluded,
-      ...(warnings.length > 0 ? { warnings } : {}),
+      what,
       provenance: o.provenance ?? { kind: "files", location: o.files.join(", "), files: files.length },
-    };
+      ...(o.estimated === undefined ? {} : { estimated: o.estimated }),
+    });
+    o.onProgress?.(
+      `read ${result.lines.length} in-scope FOCUS line groups and ${result.excluded.length} excluded service(s) of ${o.window.month} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return result;
   });
 }

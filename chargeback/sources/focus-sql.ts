@@ -14,7 +14,16 @@
 import { ConfigError, DataSourceError } from "../../core/errors.js";
 import { type Decimal, dec, sum } from "../../core/money.js";
 import type { MonthWindow } from "../engine/month.js";
-import type { CostBasis, CostCategory, CostLine, ExcludedSummary, InScopeService } from "../model.js";
+import type {
+  CostBasis,
+  CostCategory,
+  CostLine,
+  CostProvenance,
+  CostSourceResult,
+  ExcludedSummary,
+  InScopeService,
+} from "../model.js";
+import type { SqlEngine } from "./sql-engine.js";
 
 /** The bases a FOCUS export can give, and the cost column of each. */
 const FOCUS_BASIS_COLUMN = { "net-amortized": "EffectiveCost", "net-unblended": "BilledCost" } as const;
@@ -312,5 +321,45 @@ export function focusResultFromRows(
     currency,
     openLines,
     rowsRead,
+  };
+}
+
+/** Options of {@link readFocusLines}: the query's, without the dialect (the engine's own), plus the result's. */
+export interface ReadFocusLinesOptions extends Omit<FocusSqlOptions, "dialect"> {
+  /** Whether the month has not ended (the result is then flagged estimated). @default false */
+  readonly estimated?: boolean;
+  /** Names the data in error messages. @default "FOCUS data" */
+  readonly what?: string;
+  readonly provenance?: CostProvenance;
+}
+
+/**
+ * Reads a month of FOCUS lines through any {@link SqlEngine} (DuckDB over files, Athena over a table): builds
+ * {@link focusLinesSql} for the engine's dialect, runs it, and maps the rows. The month is estimated when the
+ * caller says so or an in-scope row has an empty `InvoiceId` (then also said in a warning).
+ *
+ * @example
+ * ```ts
+ * await readFocusLines(athenaEngine, { from: '"billing"."focus"', window: monthWindow("2026-10"), basis: "net-amortized" });
+ * ```
+ * @throws {@link DataSourceError} as {@link focusResultFromRows} does
+ */
+export async function readFocusLines(engine: SqlEngine, o: ReadFocusLinesOptions): Promise<CostSourceResult> {
+  const rows = await engine.query(focusLinesSql({ ...o, dialect: engine.dialect }));
+  const result = focusResultFromRows(rows, o.what);
+  const warnings =
+    result.openLines > 0
+      ? [
+          `${result.openLines} in-scope FOCUS row(s) have an empty InvoiceId: the month is not invoiced yet, figures are estimated.`,
+        ]
+      : [];
+  return {
+    lines: result.lines,
+    currency: result.currency,
+    estimated: (o.estimated ?? false) || result.openLines > 0,
+    basis: o.basis,
+    excluded: result.excluded,
+    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(o.provenance ? { provenance: o.provenance } : {}),
   };
 }

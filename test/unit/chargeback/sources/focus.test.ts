@@ -35,6 +35,10 @@
  *   (migration page above); its CUR 2.0 `tags` column uses the prefixes `resourceTags/`, `accountTag/`,
  *   `costCategory/`, `userAttribute/` (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-tag-columns.html).
  *   The reader keeps Tags as written (JSON text in CSV, a map in Parquet); the engine matches the key.
+ * - `ConsumedQuantity` "will contain the amount of usage you were charged for" (AWS conformance gaps,
+ *   https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-focus-1-0-aws-conformance.html; the 1.2 page
+ *   lists only nullable price/SKU/publisher columns): for hosting lines the billed instance-hours, as CUR's
+ *   `line_item_usage_amount`.
  * - `InvoiceId` is new in FOCUS 1.2 "for invoice reconciliation" (migration page); like CUR's `bill_invoice_id` it
  *   is empty until the invoice is issued, so an in-scope row without one makes the month estimated.
  * - Marketplace Bedrock models: CUR product name "… (Amazon Bedrock Edition)" with a random product code
@@ -75,7 +79,12 @@ import { monthWindow } from "../../../../chargeback/engine/month.js";
 import type { CostLine, CostSourceResult } from "../../../../chargeback/model.js";
 import { withDuckDb } from "../../../../chargeback/sources/duckdb.js";
 import { readFocusFiles } from "../../../../chargeback/sources/focus-files.js";
-import { focusLinesSql, focusResultFromRows } from "../../../../chargeback/sources/focus-sql.js";
+import {
+  focusLinesSql,
+  focusResultFromRows,
+  readFocusLines,
+} from "../../../../chargeback/sources/focus-sql.js";
+import type { SqlEngine, SqlRow } from "../../../../chargeback/sources/sql-engine.js";
 import { ConfigError, DataSourceError, exitCodeOf } from "../../../../core/errors.js";
 import { sum } from "../../../../core/money.js";
 
@@ -914,5 +923,50 @@ describe("focusLinesSql", () => {
     // Open invoices of excluded rows do not make the in-scope month estimated.
     expect(r.openLines).toBe(0);
     expect(r.rowsRead).toBe(10);
+  });
+
+  it("runs through any SqlEngine in its dialect: an Athena engine gets Athena SQL, an open invoice makes it estimated", async () => {
+    const asked: string[] = [];
+    const athena: SqlEngine = {
+      dialect: "athena",
+      async query(sql) {
+        asked.push(sql);
+        const rows: SqlRow[] = [
+          {
+            service: "AmazonSageMaker",
+            excluded_service: null,
+            category: "usage",
+            line_item_type: "Usage",
+            product_code: "AmazonSageMaker",
+            product_name: null,
+            usage_type: "USE1-Host:ml.g5.2xlarge",
+            resource_id: EP("retail-bot"),
+            tags: '{"LineOfBusiness":"retail"}',
+            unit: "Hrs",
+            currency: "USD",
+            usage_start: "2026-10-01 00:00:00.000",
+            usage_amount: "100.000000000000000000",
+            cost: "121.200000000000000000",
+            line_count: "100",
+            open_lines: "2",
+          },
+        ];
+        return rows;
+      },
+    };
+    const r = await readFocusLines(athena, {
+      from: '"billing"."focus"',
+      window: OCT,
+      basis: "net-amortized",
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain("json_format(CAST(Tags AS JSON))");
+    expect(asked[0]).toContain('FROM "billing"."focus"');
+    expect(r.estimated).toBe(true);
+    expect(r.warnings?.[0]).toMatch(/^2 in-scope FOCUS row\(s\) have an empty InvoiceId/);
+    expect(r.lines.map((l) => [l.resourceId, money(l.cost), l.usageAmount.toString()])).toEqual([
+      [EP("retail-bot"), "121.20", "100"],
+    ]);
+    expect(r.provenance).toBeUndefined();
   });
 });
