@@ -70,11 +70,15 @@ async function expandFiles(
  * });
  * ```
  * @throws {@link ConfigError} (exit 2) for `amortized` and `unblended` (FOCUS has only net figures)
- * @throws {@link DataSourceError} (exit 3) when a pattern matches no file, a file lacks a needed column (each file
+ * @throws {@link DataSourceError} (exit 3) when no file is given, a pattern matches no file, a file lacks a needed column (each file
  * and its columns named), currencies are mixed or not ISO 4217, or a value cannot be read
  */
 export async function readFocusFiles(o: FocusFilesOptions): Promise<CostSourceResult> {
   const basis = assertFocusBasis(o.basis);
+  if (o.files.length === 0)
+    throw new DataSourceError("No FOCUS file given.", {
+      hint: "Give the absolute paths (or globs) of the export's data files.",
+    });
   const parquet = o.format === "parquet";
   const reader = (files: readonly string[]) => {
     const list = `[${files.map(sqlString).join(", ")}]`;

@@ -784,7 +784,7 @@ describe("readFocusFiles, refused and bad input", () => {
     expect(ok.message).toContain(`${noContracted}: EffectiveCost`);
   });
 
-  it("refuses a pattern that matches no file (exit 3)", async () => {
+  it("refuses a pattern that matches no file, and an empty list (exit 3)", async () => {
     const err = await readFocusFiles({
       files: [path.join(dir, "none-*.csv")],
       format: "csv",
@@ -793,6 +793,14 @@ describe("readFocusFiles, refused and bad input", () => {
     }).catch((e) => e);
     expect(err).toBeInstanceOf(DataSourceError);
     expect(err.message).toContain(`No FOCUS file matches ${path.join(dir, "none-*.csv")}`);
+    const none = await readFocusFiles({
+      files: [],
+      format: "csv",
+      window: OCT,
+      basis: "net-amortized",
+    }).catch((e) => e);
+    expect(none).toBeInstanceOf(DataSourceError);
+    expect(none.message).toBe("No FOCUS file given.");
   });
 
   it("refuses mixed currencies, also when only an excluded row differs (exit 3), and a non-ISO currency", async () => {
