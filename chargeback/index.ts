@@ -39,4 +39,17 @@ export {
   timestampLiteral,
 } from "./sources/cur-sql.js";
 export { type FileLedgerOptions, ledgerEventsSql, readFileLedger } from "./sources/file-ledger.js";
+export { type FocusFilesOptions, readFocusFiles } from "./sources/focus-files.js";
+export {
+  assertFocusBasis,
+  FOCUS_USAGE_TYPE_COLUMNS,
+  type FocusBasis,
+  type FocusRowsResult,
+  type FocusSqlOptions,
+  focusLinesSql,
+  focusRequiredColumns,
+  focusResultFromRows,
+  type ReadFocusLinesOptions,
+  readFocusLines,
+} from "./sources/focus-sql.js";
 export { usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";
