@@ -65,7 +65,7 @@ export function renderTable(report: ChargebackReport): string {
   const ok = rec.difference === "0.00";
   out.push(
     escapeTerminal(
-      `Reconciliation: source ${money(rec.sourceTotal)} ${ok ? "=" : "≠"} report ${money(rec.reportTotal)} (difference ${money(rec.difference)}, basis ${rec.basis})` +
+      `Reconciliation: source ${money(rec.sourceTotal)} ${ok ? "=" : "≠"} report ${money(rec.reportTotal)} (difference ${money(rec.difference)}), basis ${rec.basis}` +
         `${rec.estimated ? " — ESTIMATED" : ""}`,
     ),
   );

@@ -92,7 +92,7 @@ AmazonS3           40     12.34
 Total excluded  1,240  8,822.59
   These services are outside the chargeback's scope (SageMaker, SageMaker Savings Plans, Bedrock and the Marketplace Bedrock models): counted and summed here, not allocated and not in the reconciled total.
 
-Reconciliation: source 1,238.45 = report 1,238.45 (difference 0.00, basis net-amortized)
+Reconciliation: source 1,238.45 = report 1,238.45 (difference 0.00), basis net-amortized
 `);
   });
 
@@ -100,7 +100,7 @@ Reconciliation: source 1,238.45 = report 1,238.45 (difference 0.00, basis net-am
     const t = renderTable(fixtureReport(true));
     expect(t.split("\n")[0]).toBe("Chargeback 2026-10 (USD) — ESTIMATED — figures are not final");
     expect(t).toContain("Figures       ESTIMATED (not final)");
-    expect(t.trimEnd().endsWith("(difference 0.00, basis net-amortized) — ESTIMATED")).toBe(true);
+    expect(t.trimEnd().endsWith("(difference 0.00), basis net-amortized — ESTIMATED")).toBe(true);
   });
 
   it("escapes control characters so a ledger value cannot forge a line or drive the terminal", () => {
@@ -108,7 +108,7 @@ Reconciliation: source 1,238.45 = report 1,238.45 (difference 0.00, basis net-am
     const t = renderTable(hostileReport(forged));
     expect(t).toContain("evil\\u{a}Reconciliation: source 0.00 = report 0.00\\u{1b}[2J\\u{d}\\u{202e}");
     expect(t.split("\n").filter((l) => l.startsWith("Reconciliation:"))).toEqual([
-      "Reconciliation: source 1,238.45 = report 1,238.45 (difference 0.00, basis net-amortized)",
+      "Reconciliation: source 1,238.45 = report 1,238.45 (difference 0.00), basis net-amortized",
     ]);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting none is left
     expect(t).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
