@@ -29,6 +29,42 @@ const withBasis = (basis: ChargebackReport["reconciliation"]["basis"]): Chargeba
   return { ...r, reconciliation: { ...r.reconciliation, basis } };
 };
 
+/** A month without a single cost line. */
+function emptyMonth(): ChargebackReport {
+  const r = fixtureReport();
+  const zero = {
+    usage: "0.00",
+    commitment: "0.00",
+    discount: "0.00",
+    credit: "0.00",
+    refund: "0.00",
+    tax: "0.00",
+  };
+  return {
+    ...r,
+    month: "2026-08",
+    lobs: r.lobs.map((l) => ({
+      lob: l.lob,
+      total: "0.00",
+      dedicated: "0.00",
+      shared: "0.00",
+      bedrock: "0.00",
+      adjustments: "0.00",
+    })),
+    sharedEndpoints: r.sharedEndpoints.map((e) => ({
+      ...e,
+      cost: "0.00",
+      instanceHours: "0",
+      utilization: 0,
+    })),
+    unallocated: { total: "0.00", items: [] },
+    reconciliation: { ...r.reconciliation, sourceTotal: "0.00", reportTotal: "0.00", byCategory: zero },
+    excluded: [],
+    warnings: [],
+    lines: [],
+  };
+}
+
 describe("renderCsv", () => {
   it("writes one row per allocation line with charge category, usage type, product name and basis", () => {
     // Checked by eye: the 17 detail rows of the fixture, new columns appended after `estimated`.
@@ -386,6 +422,20 @@ describe("renderHtml", () => {
     const html = await renderHtml(hostileReport());
     expect(html).not.toContain("<img");
     expect(html).toContain(escapeHtml(HOSTILE_LOB));
+  });
+
+  it("says a month without cost lines has nothing to charge, and draws no chart of nothing", async () => {
+    const html = await renderHtml(emptyMonth());
+    expect(html).toContain(
+      "No cost lines for 2026-08: the source held no in-scope line for this month, so there is nothing to charge back.",
+    );
+    expect(html).not.toContain("<svg");
+    expect(html).not.toContain('class="ok"');
+    expect((html.match(/<table>/g) ?? []).length).toBe(1);
+    const md = renderMarkdown(emptyMonth());
+    expect(md).toContain("**No cost lines for 2026-08:");
+    expect(md).not.toContain("Reconciled");
+    expect(md).not.toContain("Cost per line of business");
   });
 
   it("leaves out charts without data", async () => {
