@@ -5,8 +5,30 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import type { ChargebackReport } from "../model.js";
-import { percent } from "./tables.js";
+import { type Decimal, dec, formatMoney, sum } from "../../core/money.js";
+import type { ChargebackReport, LobTotal, SharedEndpointReport } from "../model.js";
+import {
+  count,
+  grouped,
+  IDLE_LABEL,
+  idleTotal,
+  isEmptyReport,
+  money,
+  percent,
+  UNALLOCATED_LABEL,
+  unallocatedParts,
+} from "./tables.js";
+
+/** The costliest {@link CHART_TOP_ENDPOINTS} shared endpoints, in report order. */
+function chartEndpoints(r: ChargebackReport): readonly SharedEndpointReport[] {
+  if (r.sharedEndpoints.length <= CHART_TOP_ENDPOINTS) return r.sharedEndpoints;
+  const keep = new Set(
+    [...r.sharedEndpoints]
+      .sort((a, b) => dec(b.cost).comparedTo(dec(a.cost)) || (a.endpoint < b.endpoint ? -1 : 1))
+      .slice(0, CHART_TOP_ENDPOINTS),
+  );
+  return r.sharedEndpoints.filter((e) => keep.has(e));
+}
 
 const FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif";
 const CONFIG = {
@@ -30,44 +52,97 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-/** Cost per LOB, stacked dedicated / shared / Bedrock (horizontal bars). */
+/** How many LOBs the cost chart draws one by one; the rest are summed into one "others" bar. */
+export const CHART_TOP_LOBS = 20;
+
+/** How many shared endpoints the endpoint charts draw (the costliest); the tables list every one. */
+export const CHART_TOP_ENDPOINTS = 30;
+
+const LOB_CATEGORIES = ["dedicated", "shared", "Bedrock", "adjustments", "idle", "unallocated"] as const;
+const LOB_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#bab0ac", "#9d755d"] as const;
+
+/** One bar of the cost chart: a LOB, the "others" sum, `__idle__` or unallocated. */
+interface Bar {
+  readonly key: string;
+  readonly parts: Readonly<Partial<Record<(typeof LOB_CATEGORIES)[number], Decimal>>>;
+}
+
+/**
+ * The bars of the cost chart: the {@link CHART_TOP_LOBS} LOBs with the largest totals (by size, then name), one
+ * "others (n LOBs)" bar summing the rest exactly, then `__idle__` and unallocated (drawn in their own colours).
+ */
+export function lobBars(r: ChargebackReport): Bar[] {
+  const byTotal = [...r.lobs].sort(
+    (a, b) =>
+      dec(b.total).abs().comparedTo(dec(a.total).abs()) || (a.lob < b.lob ? -1 : a.lob > b.lob ? 1 : 0),
+  );
+  const split = byTotal.length > CHART_TOP_LOBS + 1 ? CHART_TOP_LOBS : byTotal.length;
+  const parts = (l: LobTotal) => ({
+    dedicated: dec(l.dedicated),
+    shared: dec(l.shared),
+    Bedrock: dec(l.bedrock),
+    adjustments: dec(l.adjustments ?? "0"),
+  });
+  const bars: Bar[] = byTotal.slice(0, split).map((l) => ({ key: l.lob, parts: parts(l) }));
+  const rest = byTotal.slice(split);
+  if (rest.length > 0) {
+    const ps = rest.map(parts);
+    const add = (k: keyof ReturnType<typeof parts>) => sum(ps.map((p) => p[k]));
+    bars.push({
+      key: `others (${count(rest.length)} LOBs)`,
+      parts: {
+        dedicated: add("dedicated"),
+        shared: add("shared"),
+        Bedrock: add("Bedrock"),
+        adjustments: add("adjustments"),
+      },
+    });
+  }
+  const idle = dec(idleTotal(r));
+  if (!idle.isZero()) bars.push({ key: IDLE_LABEL, parts: { idle } });
+  const un = unallocatedParts(r);
+  if (!dec(un.total).isZero())
+    bars.push({
+      key: UNALLOCATED_LABEL,
+      parts: { unallocated: dec(un.total).minus(dec(un.adjustments)), adjustments: dec(un.adjustments) },
+    });
+  return bars;
+}
+
+/**
+ * Cost per LOB, stacked dedicated / shared / Bedrock / adjustments (horizontal bars), the top
+ * {@link CHART_TOP_LOBS} LOBs and "others", then the `__idle__` and unallocated bars in their own colours: every
+ * line of the reconciled total is drawn.
+ */
 export function lobCostSpec(r: ChargebackReport): TopLevelSpec {
-  const values = r.lobs.flatMap((l) => [
-    {
-      lob: l.lob,
-      category: "dedicated",
-      rank: 0,
-      cost: Number(l.dedicated),
-      label: `${l.lob}, dedicated: ${l.dedicated} ${r.currency}`,
-    },
-    {
-      lob: l.lob,
-      category: "shared",
-      rank: 1,
-      cost: Number(l.shared),
-      label: `${l.lob}, shared: ${l.shared} ${r.currency}`,
-    },
-    {
-      lob: l.lob,
-      category: "Bedrock",
-      rank: 2,
-      cost: Number(l.bedrock),
-      label: `${l.lob}, Bedrock: ${l.bedrock} ${r.currency}`,
-    },
-  ]);
+  const values = lobBars(r).flatMap((b) =>
+    LOB_CATEGORIES.flatMap((category, rank) => {
+      const v = b.parts[category];
+      if (v === undefined || v.isZero()) return [];
+      return [
+        {
+          lob: b.key,
+          category,
+          rank,
+          cost: v.toNumber(),
+          label: `${b.key}, ${category}: ${money(formatMoney(v))} ${r.currency}`,
+        },
+      ];
+    }),
+  );
   return {
     width: 560,
     height: { step: 22 },
     data: { values },
     mark: { type: "bar" },
     encoding: {
-      y: { field: "lob", type: "nominal", title: "LOB", sort: r.lobs.map((l) => l.lob) },
+      y: { field: "lob", type: "nominal", title: "LOB", sort: lobBars(r).map((b) => b.key) },
       x: { field: "cost", type: "quantitative", aggregate: "sum", title: `Cost (${r.currency})` },
       color: {
         field: "category",
         type: "nominal",
         title: "Category",
-        scale: { domain: ["dedicated", "shared", "Bedrock"], range: ["#4c78a8", "#f58518", "#54a24b"] },
+        scale: { domain: [...LOB_CATEGORIES], range: [...LOB_COLORS] },
       },
       order: { field: "rank", type: "quantitative" },
       description: { field: "label", type: "nominal" },
@@ -78,7 +153,7 @@ export function lobCostSpec(r: ChargebackReport): TopLevelSpec {
 
 /** Each shared endpoint's capacity: the used (or reserved-and-used) share against the idle share, in percent. */
 export function utilizationSpec(r: ChargebackReport): TopLevelSpec {
-  const values = r.sharedEndpoints.flatMap((e) => {
+  const values = chartEndpoints(r).flatMap((e) => {
     const used = Math.min(1, Math.max(0, e.utilization));
     return [
       {
@@ -121,9 +196,9 @@ export function utilizationSpec(r: ChargebackReport): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Effective cost per million tokens beside the cost at full utilization, per shared endpoint (grouped bars). */
+/** Effective cost per million weighted tokens beside the cost at full utilization, per shared endpoint (grouped bars). */
 export function pricePerTokenSpec(r: ChargebackReport): TopLevelSpec {
-  const values = r.sharedEndpoints.flatMap((e) => [
+  const values = chartEndpoints(r).flatMap((e) => [
     ...(e.effectiveCostPerMillionTokens == null
       ? []
       : [
@@ -131,7 +206,7 @@ export function pricePerTokenSpec(r: ChargebackReport): TopLevelSpec {
             endpoint: e.endpoint,
             measure: "effective",
             price: Number(e.effectiveCostPerMillionTokens),
-            label: `${e.endpoint}, effective: ${e.effectiveCostPerMillionTokens} ${r.currency} per million tokens`,
+            label: `${e.endpoint}, effective: ${grouped(e.effectiveCostPerMillionTokens)} ${r.currency} per million weighted tokens`,
           },
         ]),
     ...(e.fullUtilizationCostPerMillionTokens == null
@@ -141,7 +216,7 @@ export function pricePerTokenSpec(r: ChargebackReport): TopLevelSpec {
             endpoint: e.endpoint,
             measure: "at full utilization",
             price: Number(e.fullUtilizationCostPerMillionTokens),
-            label: `${e.endpoint}, at full utilization: ${e.fullUtilizationCostPerMillionTokens} ${r.currency} per million tokens`,
+            label: `${e.endpoint}, at full utilization: ${grouped(e.fullUtilizationCostPerMillionTokens)} ${r.currency} per million weighted tokens`,
           },
         ]),
   ]);
@@ -153,7 +228,7 @@ export function pricePerTokenSpec(r: ChargebackReport): TopLevelSpec {
     encoding: {
       y: { field: "endpoint", type: "nominal", title: "Shared endpoint", sort: null },
       yOffset: { field: "measure", type: "nominal", sort: ["effective", "at full utilization"] },
-      x: { field: "price", type: "quantitative", title: `Cost per million tokens (${r.currency})` },
+      x: { field: "price", type: "quantitative", title: `Cost per million weighted tokens (${r.currency})` },
       color: {
         field: "measure",
         type: "nominal",
@@ -176,11 +251,12 @@ export interface Chart {
 
 /** Renders every chart of the report (charts without data are left out, with `svg: undefined`). */
 export async function renderCharts(r: ChargebackReport): Promise<Chart[]> {
+  if (isEmptyReport(r)) return [];
   const hasPrices = r.sharedEndpoints.some(
     (e) => e.effectiveCostPerMillionTokens != null || e.fullUtilizationCostPerMillionTokens != null,
   );
   const charts: Array<{ id: string; title: string; spec: TopLevelSpec | undefined }> = [
-    { id: "chart-lob-cost", title: "Cost per LOB", spec: r.lobs.length > 0 ? lobCostSpec(r) : undefined },
+    { id: "chart-lob-cost", title: "Cost per LOB", spec: lobBars(r).length > 0 ? lobCostSpec(r) : undefined },
     {
       id: "chart-utilization",
       title: "Shared endpoint utilization and idle capacity",
@@ -188,7 +264,7 @@ export async function renderCharts(r: ChargebackReport): Promise<Chart[]> {
     },
     {
       id: "chart-price-per-token",
-      title: "Effective cost per million tokens vs. at full utilization",
+      title: "Effective cost per million weighted tokens vs. at full utilization",
       spec: hasPrices ? pricePerTokenSpec(r) : undefined,
     },
   ];

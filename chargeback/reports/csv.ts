@@ -4,7 +4,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { ChargebackReport } from "../model.js";
 
-/** The CSV columns, in order. */
+/** The CSV columns, in order. Columns added later are appended, so readers of the older columns do not break. */
 export const CSV_COLUMNS = [
   "month",
   "currency",
@@ -18,11 +18,44 @@ export const CSV_COLUMNS = [
   "consumed_unit",
   "cost",
   "estimated",
+  "charge_category",
+  "usage_type",
+  "product_name",
+  "cost_basis",
 ] as const;
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Neutralizes a spreadsheet cell against formula injection (CSV injection) as OWASP recommends: a cell that begins
+ * with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with a single quote, so a spreadsheet shows it as
+ * text instead of evaluating it. A cell that is a plain number (`-12.30`, `+5`) is left as it is, so negative money
+ * stays a number. (OWASP, "CSV Injection": https://owasp.org/www-community/attacks/CSV_Injection)
+ */
+export function neutralizeCell(value: string): string {
+  if (!/^[=+\-@\t\r]/.test(value)) return value;
+  if (NUMBER.test(value)) return value;
+  return `'${value}`;
+}
+
+/** Writes rows as RFC 4180 CSV with a header, every cell neutralized ({@link neutralizeCell}). */
+export function safeCsv(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  return stringify(
+    rows.map((r) => r.map(neutralizeCell)),
+    { header: true, columns: [...columns], record_delimiter: "unix" },
+  );
+}
 
 /**
  * Renders the report's detail rows as CSV (RFC 4180, header row, `\n` line ends). The `cost` column adds up
- * exactly to `reconciliation.reportTotal`; an unallocated row has an empty `lob`.
+ * exactly to `reconciliation.reportTotal`; an unallocated row has an empty `lob`, an idle line the LOB `__idle__`.
+ *
+ * - `charge_category` is `usage` or the adjustment category (`commitment`, `discount`, `credit`, `refund`, `tax`),
+ *   `usage_type` the CUR usage type (so a profile's input-token and output-token rows can be told apart; empty for a
+ *   mix), `product_name` the Marketplace model's name, `cost_basis` the report's basis (`net-amortized` …).
+ * - The excluded (out-of-scope) services are not rows: they are outside the allocation and the reconciled total.
+ *   They are in the JSON report (`excluded`) and in the excluded section of the table, Markdown and HTML reports.
+ * - Every cell is neutralized against formula injection ({@link neutralizeCell}).
  *
  * @example
  * ```ts
@@ -44,6 +77,10 @@ export function renderCsv(report: ChargebackReport): string {
     l.consumedUnit,
     l.cost,
     estimated,
+    l.chargeCategory,
+    l.usageType ?? "",
+    l.productName ?? "",
+    report.reconciliation.basis,
   ]);
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], record_delimiter: "unix" });
+  return safeCsv(CSV_COLUMNS, rows);
 }

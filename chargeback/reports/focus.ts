@@ -3,10 +3,10 @@
  * columns it has, plus `x_`-prefixed extensions for the allocation. It is aligned with FOCUS 1.2, not conformant:
  * it carries only the columns below, one row per allocated amount rather than per provider charge.
  */
-import { stringify } from "csv-stringify/sync";
 import { DEFAULT_TAG_KEY } from "../../core/tags.js";
 import { isoSeconds, monthWindow } from "../engine/month.js";
-import type { AllocationLine, ChargebackReport, InScopeService } from "../model.js";
+import type { AllocationLine, ChargebackReport, CostBasis, CostCategory, InScopeService } from "../model.js";
+import { safeCsv } from "./csv.js";
 
 /** Options of {@link renderFocus}. */
 export interface FocusOptions {
@@ -36,7 +36,45 @@ export const FOCUS_COLUMNS = [
   "x_AllocationMethod",
   "x_SharedEndpoint",
   "x_Estimated",
+  "x_CostBasis",
+  "x_ChargeCategory",
+  "x_UsageType",
+  "x_ProductName",
 ] as const;
+
+/** The FOCUS 1.2 `ChargeCategory` values (FOCUS 1.2, column ChargeCategory, "Allowed values"). */
+export type FocusChargeCategory = "Usage" | "Purchase" | "Tax" | "Credit" | "Adjustment";
+
+/** True for the amortized bases, whose amounts are FOCUS `EffectiveCost`; the unblended ones are `BilledCost`. */
+export function isAmortizedBasis(basis: CostBasis): boolean {
+  return basis === "net-amortized" || basis === "amortized";
+}
+
+/**
+ * The FOCUS 1.2 `ChargeCategory` of an amount of our {@link CostCategory}:
+ * - `usage` → `Usage`; `tax` → `Tax`; `credit` → `Credit` (promotional credits: "charges granted by the provider").
+ * - `commitment` → under an amortized basis the unused part of a commitment, which FOCUS counts as `Usage` (the
+ *   EffectiveCost rules sum "Usage" rows whose CommitmentDiscountStatus is "Unused", and a "Purchase" row's
+ *   EffectiveCost must be 0); under an unblended basis the commitment fees as billed → `Purchase`.
+ * - `refund` → `Adjustment`: the refunded charge is not known per allocation line, and the FOCUS supporting content
+ *   maps AWS CUR `Refund` lines to `Adjustment`.
+ * - `discount` → `Adjustment` (a discount line a basis leaves: "charges the provider applies that do not fall into
+ *   other category values").
+ */
+export function focusChargeCategory(category: CostCategory, basis: CostBasis): FocusChargeCategory {
+  switch (category) {
+    case "usage":
+      return "Usage";
+    case "tax":
+      return "Tax";
+    case "credit":
+      return "Credit";
+    case "commitment":
+      return isAmortizedBasis(basis) ? "Usage" : "Purchase";
+    default:
+      return "Adjustment";
+  }
+}
 
 /** FOCUS `ServiceName` of each in-scope service (the names AWS gives these services). */
 const SERVICE_NAME: Readonly<Record<InScopeService, string>> = {
@@ -45,6 +83,16 @@ const SERVICE_NAME: Readonly<Record<InScopeService, string>> = {
 };
 
 function description(l: AllocationLine): string {
+  if (l.chargeCategory !== "usage" || l.category === "adjustment") {
+    const policy = l.method.split(":")[1] ?? (l.lob === null ? "central" : "lob");
+    const where =
+      policy === "proportional"
+        ? "spread over the LOBs in proportion to cost"
+        : l.lob === null
+          ? "kept central (unallocated)"
+          : `charged to ${l.lob}`;
+    return `Adjustment ${l.chargeCategory}, ${where} (${l.method})`;
+  }
   switch (l.category) {
     case "shared":
       return `Share of shared endpoint ${l.endpoint ?? ""} (${l.method})`;
@@ -58,16 +106,26 @@ function description(l: AllocationLine): string {
 }
 
 /**
- * Renders the report's detail rows as a FOCUS-1.2-aligned CSV.
+ * Renders the report's detail rows as a FOCUS-1.2-aligned CSV (one row per allocated amount; every cell neutralized
+ * against formula injection, see {@link neutralizeCell}).
  *
- * - `BilledCost` and `EffectiveCost` are both the allocated amount (the source's unblended cost; no amortization
- *   is applied), in `BillingCurrency`.
+ * - **Cost columns true to the basis.** FOCUS 1.2 `EffectiveCost` is amortized, `BilledCost` is what was invoiced
+ *   (unamortized). Under `net-amortized`/`amortized` the allocated amount is `EffectiveCost`; under
+ *   `net-unblended`/`unblended` it is `BilledCost`. The other column cannot be derived per allocation line (a
+ *   shared endpoint's pool mixes covered hours, fees and on-demand hours), so it is left **empty** — except on
+ *   `Credit` rows, where FOCUS 1.2 says EffectiveCost "MUST match the BilledCost" for a charge unrelated to other
+ *   charges, so both hold the amount. `x_CostBasis` names the basis.
+ * - `ChargeCategory` follows {@link focusChargeCategory}; `x_ChargeCategory` is ours (`usage`, `commitment` …).
  * - `BillingPeriod*` and `ChargePeriod*` are the report's month, `[start, end)` in UTC.
- * - `ChargeCategory` is `Usage`; `ServiceCategory` is `AI and Machine Learning`.
+ * - `ServiceName` is `Amazon SageMaker` or `Amazon Bedrock` (the Bedrock models sold through AWS Marketplace too,
+ *   with the model in `x_ProductName`); `ServiceCategory` is `AI and Machine Learning`.
  * - `Tags` is a JSON object with the LOB tag (`{"LineOfBusiness":"retail"}`) on rows allocated by that tag
  *   (dedicated, Bedrock), `{}` on the others: a shared endpoint's own tag names its owner, not the LOB charged.
- * - `x_Lob` (the LOB, `__idle__`, or empty), `x_Category` (`dedicated|shared|bedrock|idle|unallocated`),
- *   `x_AllocationMethod`, `x_SharedEndpoint` and `x_Estimated` describe the allocation.
+ * - `x_Lob` (the LOB, `__idle__`, or empty), `x_Category` (`dedicated|shared|bedrock|idle|adjustment|unallocated`),
+ *   `x_AllocationMethod`, `x_SharedEndpoint`, `x_Estimated` and `x_UsageType` (the CUR usage type) describe the
+ *   allocation.
+ * - The excluded (out-of-scope) services are not rows, so the cost column still adds up to the report total; they
+ *   are in the JSON report's `excluded` and in the excluded section of the table, Markdown and HTML reports.
  *
  * @example
  * ```ts
@@ -80,18 +138,22 @@ export function renderFocus(report: ChargebackReport, options: FocusOptions = {}
   const start = isoSeconds(bounds.start);
   const end = isoSeconds(bounds.end);
   const estimated = String(report.reconciliation.estimated);
+  const basis = report.reconciliation.basis;
+  const amortized = isAmortizedBasis(basis);
   const rows = report.lines.map((l) => {
     // Tags are the resource's own tags (FOCUS): only dedicated and Bedrock rows were allocated by their LOB tag.
     const tagged = l.lob !== null && (l.category === "dedicated" || l.category === "bedrock");
+    const chargeCategory = focusChargeCategory(l.chargeCategory, basis);
+    const both = chargeCategory === "Credit";
     return [
-      l.cost,
-      l.cost,
+      amortized && !both ? "" : l.cost,
+      amortized || both ? l.cost : "",
       report.currency,
       start,
       end,
       start,
       end,
-      "Usage",
+      chargeCategory,
       description(l),
       SERVICE_NAME[l.service],
       "AI and Machine Learning",
@@ -104,7 +166,11 @@ export function renderFocus(report: ChargebackReport, options: FocusOptions = {}
       l.method,
       l.endpoint ?? "",
       estimated,
+      basis,
+      l.chargeCategory,
+      l.usageType ?? "",
+      l.productName ?? "",
     ];
   });
-  return stringify(rows, { header: true, columns: [...FOCUS_COLUMNS], record_delimiter: "unix" });
+  return safeCsv(FOCUS_COLUMNS, rows);
 }

@@ -9,7 +9,7 @@ import { renderTable } from "./table.js";
 
 export { renderJson } from "./json.js";
 export * from "./renderers.js";
-export { renderTable } from "./table.js";
+export { escapeTerminal, renderTable } from "./table.js";
 
 /** Every format `smcb chargeback --format` accepts (DESIGN §3.7). */
 export const FORMAT_NAMES = ["table", "json", "csv", "focus", "html", "md"] as const;

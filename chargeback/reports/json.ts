@@ -3,7 +3,9 @@ import type { ChargebackReport } from "../model.js";
 
 /**
  * Renders the report as the `smcb chargeback --json` document: §3.6 fields plus the additions of the model
- * (per-endpoint utilization details, `usageQuality`, the detail `lines`).
+ * (per-endpoint utilization details, `usageQuality`, the detail `lines`). The excluded (out-of-scope) services are
+ * its `excluded` array, beside the allocation: they are not detail `lines` and not in the reconciled total (the CSV
+ * and FOCUS outputs leave them out; the table, Markdown and HTML reports show them in their own section).
  */
 export function renderJson(report: ChargebackReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
