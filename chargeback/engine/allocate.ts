@@ -396,7 +396,13 @@ function settleSharedPool(
   const alloc = allocateSharedEndpoint(pool.config, { cost: pool.cost, instanceHours: pool.hours, usage });
   const r = roundShared(alloc, cents, pool.resourceId ?? pool.config.name);
   l.endpoints.push(r.report);
-  l.lines.push(...r.lines);
+  // usage of a LOB outside the allowlist is unallocated, in the detail rows as in the totals
+  for (const row of r.lines)
+    l.lines.push(
+      row.lob === null || row.lob === IDLE_LOB || l.totals.has(row.lob)
+        ? row
+        : { ...row, lob: null, category: "unallocated", method: `unknown-lob:${row.lob}` },
+    );
   l.idle = l.idle.plus(r.idle);
   for (const [lob, c] of r.byLob) {
     const t = l.totals.get(lob);

@@ -271,6 +271,11 @@ describe("allocate: cost lines", () => {
       { reason: "unknown-lob:marketing", service: "AmazonSageMaker", cost: "50.00" },
     ]);
     expect(r.sharedEndpoints[0]?.allocations.map((a) => a.lob)).toEqual(["marketing", "retail"]);
+    // the detail rows (CSV, FOCUS) give the same answer as the totals
+    expect(r.lines.map((l) => [l.lob, l.category, l.method, l.cost])).toEqual([
+      [null, "unallocated", "unknown-lob:marketing", "50.00"],
+      ["retail", "shared", "weighted-tokens", "50.00"],
+    ]);
   });
 
   it("rejects a malformed month", () => {
