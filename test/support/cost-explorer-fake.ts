@@ -25,6 +25,10 @@ import {
 } from "@aws-sdk/client-cost-explorer";
 import { mockClient } from "aws-sdk-client-mock";
 import type { CostBasis } from "../../chargeback/model.js";
+import {
+  type CostExplorerSourceOptions,
+  readCostExplorerCosts,
+} from "../../chargeback/sources/cost-explorer.js";
 import { Decimal } from "../../core/money.js";
 
 /** The cost metrics of `GetCostAndUsage`. */
@@ -257,6 +261,25 @@ export function fakeCostExplorerOf(items: readonly CeItem[], options: FakeOption
     responses,
     restore: () => mock.restore(),
   };
+}
+
+/**
+ * The answers a Cost Explorer holding `items` gives to the requests `readCostExplorerCosts` makes with `options`, in
+ * request order and without `$metadata`: the queue to give moto's `POST /moto-api/static/ce/cost-and-usage-results`
+ * (moto answers queued results in request order, one per distinct request body, pages included).
+ */
+export async function motoAnswersFor(
+  items: readonly CeItem[],
+  options: CostExplorerSourceOptions,
+  fakeOptions: FakeOptions = {},
+): Promise<Omit<GetCostAndUsageCommandOutput, "$metadata">[]> {
+  const fake = fakeCostExplorerOf(items, fakeOptions);
+  try {
+    await readCostExplorerCosts(fake.client, options);
+    return fake.responses.map(({ $metadata: _metadata, ...rest }) => rest);
+  } finally {
+    fake.restore();
+  }
 }
 
 /**

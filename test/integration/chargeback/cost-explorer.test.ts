@@ -5,7 +5,6 @@
  */
 import {
   CostExplorerClient,
-  type GetCostAndUsageCommandOutput,
   type ServiceInputTypes,
   type ServiceOutputTypes,
 } from "@aws-sdk/client-cost-explorer";
@@ -18,8 +17,8 @@ import { type ApiModel, checkWireRequest, loadApiModel, type WireRequest } from 
 import {
   EXPECTED_EXCLUDED,
   expectedLines,
-  fakeCostExplorerOf,
   MONTH_ITEMS,
+  motoAnswersFor,
 } from "../../support/cost-explorer-fake.js";
 import { type Moto, motoClientConfig, startMoto } from "../../support/moto.js";
 
@@ -299,33 +298,18 @@ describe("Cost Explorer cost source against moto", () => {
     async (basis) => {
       // The answers a Cost Explorer holding MONTH_ITEMS gives to the source's requests (three groups a page), queued in
       // the order the source asks; the expected lines are hand-computed (expectedLines).
-      const fake = fakeCostExplorerOf(MONTH_ITEMS, { groupsPerPage: 3 });
       const now = new Date("2026-11-20T00:00:00Z");
-      let answers: GetCostAndUsageCommandOutput[];
-      try {
-        await readCostExplorerCosts(fake.client, {
-          month: "2026-10",
-          region: "us-east-1",
-          accountId: "111122223333",
-          basis,
-          now,
-        });
-        answers = fake.responses;
-      } finally {
-        fake.restore();
-      }
-      await queueCeResults(
-        moto,
-        answers.map(({ $metadata: _m, ...rest }) => rest),
-      );
-      const { client, sent } = recordingClient(moto);
-      const out = await readCostExplorerCosts(client, {
+      const options = {
         month: "2026-10",
         region: "us-east-1",
         accountId: "111122223333",
         basis,
         now,
-      });
+      } as const;
+      const answers = await motoAnswersFor(MONTH_ITEMS, options, { groupsPerPage: 3 });
+      await queueCeResults(moto, answers);
+      const { client, sent } = recordingClient(moto);
+      const out = await readCostExplorerCosts(client, options);
       expect(sent).toHaveLength(answers.length);
       expect(sent.length).toBeGreaterThan(6); // pages were followed over the wire
       for (const r of sent) expect(checkWireRequest(model, r).problems).toEqual([]);
