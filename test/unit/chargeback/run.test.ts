@@ -5,7 +5,11 @@ import {
   StartQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
-import { CostExplorerClient, GetCostAndUsageCommand } from "@aws-sdk/client-cost-explorer";
+import {
+  CostExplorerClient,
+  GetCostAndUsageCommand,
+  type GetCostAndUsageCommandInput,
+} from "@aws-sdk/client-cost-explorer";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { monthWindow } from "../../../chargeback/engine/month.js";
@@ -232,24 +236,42 @@ describe("runChargeback with the configured AWS sources (injected clients)", () 
       {
         tagKey: "CostCenter",
         lobs: ["retail", "platform"],
-        costs: {
-          type: "cost-explorer",
-          bedrockServices: ["Amazon Bedrock", "Claude (Amazon Bedrock Edition)"],
-        },
+        costs: { type: "cost-explorer" },
         usage: { type: "cloudwatch", namespace: "Usage" },
         sharedEndpoints: [{ name: "shared-llm", owner: "platform" }],
       },
       "/ws/smcb.config.json",
     );
-    ce.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [] });
+    // By SERVICE × RECORD_TYPE the month holds SageMaker usage (AWS) and a Claude model (AWS Marketplace).
+    ce.on(GetCostAndUsageCommand).callsFake((input: GetCostAndUsageCommandInput) => {
+      const metric = input.Metrics?.[0] ?? "";
+      const byRecordType = input.GroupBy?.[1]?.Key === "RECORD_TYPE";
+      const marketplace = input.Filter?.Dimensions?.Key === "BILLING_ENTITY";
+      const service = !byRecordType
+        ? undefined
+        : marketplace
+          ? "Claude (Amazon Bedrock Edition)"
+          : "Amazon SageMaker";
+      return {
+        ResultsByTime: [
+          {
+            Groups: service
+              ? [{ Keys: [service, "Usage"], Metrics: { [metric]: { Amount: "1.00", Unit: "USD" } } }]
+              : [],
+          },
+        ],
+      };
+    });
     cw.on(ListMetricsCommand).resolves({ Metrics: [] });
     cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
     await runChargeback({ config: cfg, month: "2026-10", clients, now });
 
     const asked = ce.commandCalls(GetCostAndUsageCommand).map((c) => c.args[0].input);
-    expect(asked).toHaveLength(3);
-    expect(asked[0]?.GroupBy?.[0]).toEqual({ Type: "TAG", Key: "CostCenter" });
-    expect(JSON.stringify(asked[1]?.Filter)).toContain("Claude (Amazon Bedrock Edition)");
+    // Two calls by record type, dedicated and shared SageMaker, the Marketplace model found by BILLING_ENTITY.
+    expect(asked).toHaveLength(5);
+    expect(asked[2]?.GroupBy?.[0]).toEqual({ Type: "TAG", Key: "CostCenter" });
+    expect(asked[4]?.GroupBy?.[0]).toEqual({ Type: "TAG", Key: "CostCenter" });
+    expect(JSON.stringify(asked[4]?.Filter)).toContain("Claude (Amazon Bedrock Edition)");
     const queries = cw.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries ?? [];
     expect(queries.map((q) => q.MetricStat?.Metric?.Dimensions?.map((d) => d.Value).join("/"))).toEqual([
       "shared-llm/retail",
