@@ -38,6 +38,25 @@ export {
   parseUtcTimestamp,
   timestampLiteral,
 } from "./sources/cur-sql.js";
+export {
+  type ChosenDelivery,
+  chooseDelivery,
+  type Delivery,
+  dataFileFormat,
+  deliveryFolderOf,
+  type ExecutionFolder,
+  type ExportListing,
+  type ExportManifest,
+  type ExportObject,
+  exportManifestSchema,
+  isManifestName,
+  parseExecutionFolder,
+  parseExportManifest,
+  partitionPeriod,
+  pathBelowExport,
+  type ResolveDeliveryOptions,
+  resolveDelivery,
+} from "./sources/deliveries.js";
 export { type FileLedgerOptions, ledgerEventsSql, readFileLedger } from "./sources/file-ledger.js";
 export { type FocusFilesOptions, readFocusFiles } from "./sources/focus-files.js";
 export {
@@ -52,4 +71,5 @@ export {
   type ReadFocusLinesOptions,
   readFocusLines,
 } from "./sources/focus-sql.js";
+export { parseS3Uri, resolveS3Export, S3_CACHE_INDEX, type S3ExportOptions } from "./sources/s3-export.js";
 export { usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";
