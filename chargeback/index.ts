@@ -29,13 +29,32 @@ export {
   runChargeback,
   type UsageSource,
 } from "./run.js";
-export { type CurFilesOptions, readCurFiles } from "./sources/cur-files.js";
 export {
+  type AthenaQueryOptions,
+  type AthenaRows,
+  athenaColumnsSql,
+  athenaEngine,
+  athenaTableColumns,
+  runAthenaQuery,
+} from "./sources/athena.js";
+export { type AthenaCurOptions, readAthenaCurCosts } from "./sources/athena-cur.js";
+export { type AthenaUsageOptions, athenaUsageSql, readAthenaUsage } from "./sources/athena-usage.js";
+export { type CurFilesOptions, curFormatOf, readCurFiles } from "./sources/cur-files.js";
+export {
+  CUR_AMORTIZED_COLUMNS,
+  CUR_IN_SCOPE_PRODUCTS,
   CUR_REQUIRED_COLUMNS,
+  type CurRelation,
+  type CurRowsResult,
   type CurSqlOptions,
-  costLinesFromRows,
-  curLinesSql,
+  curColumnProblems,
+  curResultFromRows,
+  curSql,
+  MARKETPLACE_BEDROCK_SUFFIX,
+  parseTagMap,
   parseUtcTimestamp,
+  type ReadCurLinesOptions,
+  readCurLines,
   timestampLiteral,
 } from "./sources/cur-sql.js";
 export {
@@ -72,4 +91,5 @@ export {
   readFocusLines,
 } from "./sources/focus-sql.js";
 export { parseS3Uri, resolveS3Export, S3_CACHE_INDEX, type S3ExportOptions } from "./sources/s3-export.js";
-export { usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";
+export { duckDbEngine, type SqlEngine, type SqlRow } from "./sources/sql-engine.js";
+export { lakeEventsSql, usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";

@@ -15,10 +15,8 @@ import { readAthenaCurCosts } from "./sources/athena-cur.js";
 import { readAthenaUsage } from "./sources/athena-usage.js";
 import { readCloudWatchUsage } from "./sources/cloudwatch-usage.js";
 import { readCostExplorerCosts } from "./sources/cost-explorer.js";
-import { readCurFiles } from "./sources/cur-files.js";
-import { curLinesSql } from "./sources/cur-sql.js";
+import { curFormatOf, readCurFiles } from "./sources/cur-files.js";
 import { readFileLedger } from "./sources/file-ledger.js";
-import { usageAggregationSql } from "./sources/usage-sql.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;
@@ -98,7 +96,7 @@ class SourceClients {
 
 type AthenaTable = NonNullable<Extract<LoadedConfig["usage"], { type: "firehose" }>["athena"]>;
 
-/** `"database"."table"`, quoted for Athena (Trino) SQL. */
+/** `"database"."table"`, for messages. */
 function athenaTableRef(t: AthenaTable): string {
   const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
   return `${quote(t.database)}.${quote(t.table)}`;
@@ -140,20 +138,29 @@ function configuredCostSource(
     throw new ConfigError(`Configuration ${config.configFile}: costs of type focus are not read yet.`);
   if (costs.path !== undefined) {
     const glob = costs.path;
-    return (window, estimated) => readCurFiles({ path: glob, window, estimated, onProgress });
+    return (window, estimated) =>
+      readCurFiles({
+        files: [glob],
+        format: curFormatOf(glob),
+        window,
+        basis: costs.basis,
+        estimated,
+        ...(onProgress ? { onProgress } : {}),
+      });
   }
   const table = costs.athena;
   if (table === undefined)
     throw new ConfigError(
       `Configuration ${config.configFile}: costs of type cur need a path or an athena table.`,
     );
-  return (window) => {
+  return (window, estimated) => {
     onProgress?.(`Athena: reading CUR lines of ${window.month} from ${athenaTableRef(table)}`);
     return readAthenaCurCosts(clients.athena(), {
       ...athenaQueryOptions(table, onProgress),
-      month: window.month,
-      sql: curLinesSql({ from: athenaTableRef(table), window }),
-      now,
+      table: table.table,
+      window,
+      basis: costs.basis,
+      estimated,
     });
   };
 }
@@ -187,10 +194,10 @@ function configuredUsageSource(
         );
       return (window) => {
         onProgress?.(`Athena: reading usage of ${window.month} from ${athenaTableRef(table)}`);
-        const events = `SELECT id, ts, lob, kind, endpoint, input_tokens, output_tokens, false AS malformed FROM ${athenaTableRef(table)}`;
         return readAthenaUsage(clients.athena(), {
           ...athenaQueryOptions(table, onProgress),
-          sql: usageAggregationSql(events, window),
+          table: table.table,
+          window,
         });
       };
     }

@@ -1,118 +1,58 @@
 /**
- * Cost source: a CUR 2.0 table queried on Athena. The SQL is the one the local CUR source runs on DuckDB (one
- * builder, two engines); this module runs it and turns its rows into {@link CostLine}s.
+ * Cost source: a CUR 2.0 table queried on Athena. The SQL, its checks and the row mapper are those the local CUR
+ * source runs on DuckDB ({@link readCurLines}: one reader, two engines); this module only lists the table's columns
+ * and runs the reader through the Athena adapter of the SQL-engine port.
  */
 import type { AthenaClient } from "@aws-sdk/client-athena";
-import { DataSourceError } from "../../core/errors.js";
-import { dec } from "../../core/money.js";
-import { monthWindow } from "../engine/month.js";
-import type { CostLine, CostSourceResult, InScopeService } from "../model.js";
-import { type AthenaQueryOptions, columnsOf, runAthenaQuery } from "./athena.js";
-
-/** The columns the CUR query must return (DESIGN §3.4). */
-export const CUR_QUERY_COLUMNS = [
-  "line_item_usage_start_date",
-  "line_item_product_code",
-  "line_item_usage_type",
-  "line_item_resource_id",
-  "line_item_usage_amount",
-  "line_item_unblended_cost",
-  "resource_tags",
-] as const;
-
-const IN_SCOPE: ReadonlySet<string> = new Set<InScopeService>(["AmazonSageMaker", "AmazonBedrock"]);
+import type { MonthWindow } from "../engine/month.js";
+import type { CostBasis, CostSourceResult } from "../model.js";
+import { type AthenaQueryOptions, athenaEngine, athenaIdent, athenaTableColumns } from "./athena.js";
+import { parseTagMap, readCurLines } from "./cur-sql.js";
 
 /** Options of {@link readAthenaCurCosts}. */
 export interface AthenaCurOptions extends AthenaQueryOptions {
-  /** The month, `YYYY-MM` (for the estimated flag; the SQL selects the rows). */
-  readonly month: string;
-  /** The CUR query: it returns {@link CUR_QUERY_COLUMNS} (plus `line_item_currency_code` when it has it). */
-  readonly sql: string;
-  /** The current time, to flag a month that has not ended. @default new Date() */
-  readonly now?: Date;
+  /** The table holding the CUR 2.0 export (in {@link AthenaQueryOptions.database}). */
+  readonly table: string;
+  readonly window: MonthWindow;
+  /** The cost basis (DESIGN §3.4). @default "net-amortized" */
+  readonly basis?: CostBasis;
+  /** Whether the month has not ended (the result is then flagged estimated). @default false */
+  readonly estimated?: boolean;
 }
 
 /**
- * Parses `resource_tags` as Athena returns it: JSON text (`{"user_lineofbusiness":"retail"}`, when the query
- * casts the map to JSON) or Athena's map text (`{user_lineofbusiness=retail, user_team=ml}`); empty for null.
+ * Parses `resource_tags` as Athena returns it: JSON text or Athena's map text; empty for null.
+ * (The same parser as the CUR row mapper's: {@link parseTagMap}.)
  */
 export function parseResourceTags(text: string | null): Record<string, string> {
-  if (text === null || text.trim() === "" || text.trim() === "{}") return {};
-  const t = text.trim();
-  try {
-    const parsed = JSON.parse(t) as unknown;
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-      const out: Record<string, string> = {};
-      for (const [k, v] of Object.entries(parsed as Record<string, unknown>))
-        if (v !== null && v !== undefined) out[k] = String(v);
-      return out;
-    }
-  } catch {
-    // not JSON: Athena's map text
-  }
-  if (!t.startsWith("{") || !t.endsWith("}"))
-    throw new DataSourceError(`resource_tags is neither a JSON object nor a map: ${t.slice(0, 80)}`);
-  const out: Record<string, string> = {};
-  // Tag keys and values cannot contain commas (AWS tag rules), so ", " separates entries.
-  for (const entry of t.slice(1, -1).split(", ")) {
-    const eq = entry.indexOf("=");
-    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
-  }
-  return out;
-}
-
-function parseDate(text: string): Date {
-  // Athena timestamps: "2026-10-01 00:00:00.000"; ISO also accepted.
-  const iso = /^\d{4}-\d{2}-\d{2} \d/.test(text) ? `${text.replace(" ", "T")}Z` : text;
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime()))
-    throw new DataSourceError(`line_item_usage_start_date "${text}" is not a date.`);
-  return d;
+  return parseTagMap(text);
 }
 
 /**
- * Reads a month's in-scope costs from a CUR 2.0 table on Athena.
+ * Reads a month's costs from a CUR 2.0 table on Athena at a cost basis: two queries (the table's columns from
+ * `information_schema.columns`, then the CUR reader's one scan).
  *
  * @example
  * ```ts
- * const costs = await readAthenaCurCosts(athena, { month: "2026-10", sql, database: "cur", workgroup: "finops" });
+ * const costs = await readAthenaCurCosts(athena, { database: "cur", table: "data", workgroup: "finops",
+ *   window: monthWindow("2026-10"), basis: "net-amortized" });
  * ```
- * @throws {@link DataSourceError} when the query fails or lacks columns (naming them); {@link AwsError} when a call fails
+ * @throws {@link DataSourceError} when the table is missing, lacks a column the basis needs (all named), mixes
+ * currencies, or the query fails; {@link AwsError} when a call fails
  */
 export async function readAthenaCurCosts(
   client: AthenaClient,
   options: AthenaCurOptions,
 ): Promise<CostSourceResult> {
-  const { end } = monthWindow(options.month);
-  const result = await runAthenaQuery(client, options.sql, options);
-  const col = columnsOf(result, CUR_QUERY_COLUMNS, "CUR query on Athena");
-  const currencies = new Set<string>();
-  const lines: CostLine[] = [];
-  for (const row of result.rows) {
-    const service = col(row, "line_item_product_code") ?? "";
-    if (!IN_SCOPE.has(service)) continue;
-    const currency = col(row, "line_item_currency_code");
-    if (currency) currencies.add(currency);
-    lines.push({
-      usageStart: parseDate(col(row, "line_item_usage_start_date") ?? ""),
-      service: service as InScopeService,
-      category: "usage",
-      lineItemType: "Usage",
-      productCode: service,
-      usageType: col(row, "line_item_usage_type") ?? "",
-      resourceId: col(row, "line_item_resource_id") || null,
-      usageAmount: dec(col(row, "line_item_usage_amount")),
-      cost: dec(col(row, "line_item_unblended_cost")),
-      tags: parseResourceTags(col(row, "resource_tags")),
-    });
-  }
-  if (currencies.size > 1)
-    throw new DataSourceError(`The CUR table has several currencies (${[...currencies].sort().join(", ")}).`);
-  return {
-    lines,
-    currency: [...currencies][0] ?? "USD",
-    basis: "unblended",
-    excluded: [],
-    estimated: (options.now ?? new Date()).getTime() < end.getTime(),
-  };
+  const engine = athenaEngine(client, options);
+  const ref = `${athenaIdent(options.database)}.${athenaIdent(options.table)}`;
+  const columns = await athenaTableColumns(engine, options.database, options.table);
+  const result = await readCurLines(engine, {
+    relations: [{ name: ref, from: ref, columns }],
+    window: options.window,
+    basis: options.basis ?? "net-amortized",
+    estimated: options.estimated ?? false,
+    what: `CUR table ${ref}`,
+  });
+  return { ...result, provenance: { kind: "athena", location: ref } };
 }

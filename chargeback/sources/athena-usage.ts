@@ -1,59 +1,44 @@
 /**
- * Usage source: the usage lake (the Firehose-delivered usage events as an Athena/Glue table). The SQL is the
- * aggregation the file ledger runs on DuckDB (one builder, two engines); this module runs it on Athena.
+ * Usage source: the usage lake (the Firehose-delivered usage events as an Athena/Glue table). The aggregation and
+ * the row mapper are the file ledger's ({@link usageAggregationSql}, {@link usageFromRows}: one reader, two
+ * engines); the events relation ({@link lakeEventsSql}) applies the file ledger's checks, so malformed events and
+ * duplicates are really counted.
  */
 import type { AthenaClient } from "@aws-sdk/client-athena";
-import { DataSourceError } from "../../core/errors.js";
-import type { EndpointUsage, UsageSourceResult } from "../model.js";
-import { type AthenaQueryOptions, columnsOf, runAthenaQuery } from "./athena.js";
-
-/** The columns the usage aggregation must return: one row per endpoint and LOB. */
-export const USAGE_QUERY_COLUMNS = [
-  "endpoint",
-  "lob",
-  "invocations",
-  "input_tokens",
-  "output_tokens",
-] as const;
+import type { MonthWindow } from "../engine/month.js";
+import type { UsageSourceResult } from "../model.js";
+import { type AthenaQueryOptions, athenaEngine, athenaIdent } from "./athena.js";
+import { lakeEventsSql, usageAggregationSql, usageFromRows } from "./usage-sql.js";
 
 /** Options of {@link readAthenaUsage}. */
 export interface AthenaUsageOptions extends AthenaQueryOptions {
-  /** The usage aggregation: it returns {@link USAGE_QUERY_COLUMNS}, duplicates by `id` counted once. */
-  readonly sql: string;
+  /** The Glue table of the usage events (in {@link AthenaQueryOptions.database}). */
+  readonly table: string;
+  readonly window: MonthWindow;
 }
 
-function count(text: string | null, column: string): number {
-  const n = Number(text ?? "0");
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new DataSourceError(`Usage query: ${column} "${text}" is not a count.`);
-  return n;
+/** The Athena SQL of {@link readAthenaUsage}: the lake's events, checked, aggregated per endpoint and LOB. */
+export function athenaUsageSql(database: string, table: string, window: MonthWindow): string {
+  return usageAggregationSql(lakeEventsSql(`${athenaIdent(database)}.${athenaIdent(table)}`), window);
 }
 
 /**
- * Reads a month's shared-endpoint usage per endpoint and LOB from the usage lake on Athena.
- * The SQL counts duplicate events once and the lake's JSON SerDe skips unreadable records; neither number is
- * counted by this source, so `malformed` and `duplicates` are 0 (the file ledger source reports both).
+ * Reads a month's shared-endpoint usage per endpoint and LOB from the usage lake on Athena, duplicates by `id`
+ * counted once, with the numbers of malformed events and of duplicates.
  *
  * @example
  * ```ts
- * const { usage } = await readAthenaUsage(athena, { sql, database: "smcb", workgroup: "finops" });
+ * const { usage, malformed } = await readAthenaUsage(athena, { database: "smcb", table: "usage_events",
+ *   workgroup: "finops", window: monthWindow("2026-10") });
  * ```
- * @throws {@link DataSourceError} when the query fails or lacks columns; {@link AwsError} when a call fails
+ * @throws {@link DataSourceError} when the query fails or returns unreadable counts; {@link AwsError} when a call fails
  */
 export async function readAthenaUsage(
   client: AthenaClient,
   options: AthenaUsageOptions,
 ): Promise<UsageSourceResult> {
-  const result = await runAthenaQuery(client, options.sql, options);
-  const col = columnsOf(result, USAGE_QUERY_COLUMNS, "Usage query on Athena");
-  const usage: EndpointUsage[] = result.rows
-    .filter((r) => col(r, "endpoint"))
-    .map((r) => ({
-      endpoint: col(r, "endpoint") ?? "",
-      lob: col(r, "lob") ?? "",
-      invocations: count(col(r, "invocations"), "invocations"),
-      inputTokens: count(col(r, "input_tokens"), "input_tokens"),
-      outputTokens: count(col(r, "output_tokens"), "output_tokens"),
-    }));
-  return { usage, malformed: 0, duplicates: 0 };
+  const rows = await athenaEngine(client, options).query(
+    athenaUsageSql(options.database, options.table, options.window),
+  );
+  return usageFromRows(rows);
 }

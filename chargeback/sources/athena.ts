@@ -11,6 +11,7 @@ import {
   StartQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { DataSourceError, toAwsError } from "../../core/errors.js";
+import type { SqlEngine, SqlRow } from "./sql-engine.js";
 
 /** Where and how an Athena query runs (the `athena` block of the configuration). */
 export interface AthenaQueryOptions {
@@ -142,4 +143,71 @@ export function columnsOf(
     const i = index.get(column);
     return i === undefined ? null : (row[i] ?? null);
   };
+}
+
+/** A result's rows as objects keyed by column name (the {@link SqlEngine} port's row shape). */
+export function athenaRowObjects(result: AthenaRows): SqlRow[] {
+  return result.rows.map((row) => {
+    const out: Record<string, string | null> = {};
+    result.columns.forEach((c, i) => {
+      out[c] = row[i] ?? null;
+    });
+    return out;
+  });
+}
+
+/**
+ * The Athena adapter of the SQL-engine port: each query runs with {@link runAthenaQuery} under `options`
+ * (database, workgroup, output location), and its rows come back as text cells keyed by column name.
+ *
+ * @example
+ * ```ts
+ * const engine = athenaEngine(athena, { database: "cur", workgroup: "finops" });
+ * await engine.query("SELECT 1 AS one"); // [{ one: "1" }]
+ * ```
+ */
+export function athenaEngine(client: AthenaClient, options: AthenaQueryOptions): SqlEngine {
+  return {
+    dialect: "athena",
+    async query(sql) {
+      return athenaRowObjects(await runAthenaQuery(client, sql, options));
+    },
+  };
+}
+
+/** Quotes an Athena (Trino) identifier: `"name"`, quotes doubled. */
+export function athenaIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The query listing a table's columns and types from `information_schema.columns` (Athena names are lower case):
+ * result columns `column_name`, `data_type` (e.g. `varchar`, `double`, `timestamp(3)`, `map(varchar,varchar)`).
+ */
+export function athenaColumnsSql(database: string, table: string): string {
+  const lit = (v: string) => `'${v.toLowerCase().replaceAll("'", "''")}'`;
+  return `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ${lit(database)} AND table_name = ${lit(table)}`;
+}
+
+/**
+ * A table's columns (lower-case name → type), read through the engine from `information_schema.columns`.
+ *
+ * @throws {@link DataSourceError} when the table has no columns (it does not exist, or the role cannot see it)
+ */
+export async function athenaTableColumns(
+  engine: SqlEngine,
+  database: string,
+  table: string,
+): Promise<Map<string, string>> {
+  const rows = await engine.query(athenaColumnsSql(database, table));
+  const columns = new Map<string, string>();
+  for (const r of rows) if (r.column_name) columns.set(r.column_name.toLowerCase(), r.data_type ?? "varchar");
+  if (columns.size === 0)
+    throw new DataSourceError(
+      `Athena table ${athenaIdent(database)}.${athenaIdent(table)} has no columns (or does not exist).`,
+      {
+        hint: "Check the database and table of the athena block; the role needs glue:GetTables on them.",
+      },
+    );
+  return columns;
 }

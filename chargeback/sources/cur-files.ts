@@ -1,70 +1,99 @@
 /**
- * The CUR 2.0 cost source over local export files (CSV, gzipped CSV or Parquet), read with DuckDB.
+ * The CUR 2.0 cost source over local export files (CSV, gzip CSV or Parquet), read with DuckDB through the
+ * {@link SqlEngine} port: the same reader ({@link readCurLines}) as the Athena CUR source.
  */
 import { DataSourceError } from "../../core/errors.js";
 import type { MonthWindow } from "../engine/month.js";
-import type { CostSourceResult } from "../model.js";
-import { CUR_REQUIRED_COLUMNS, costLinesFromRows, curLinesSql } from "./cur-sql.js";
+import type { CostBasis, CostSourceResult } from "../model.js";
+import { type CurRelation, readCurLines } from "./cur-sql.js";
 import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
+import { duckDbEngine } from "./sql-engine.js";
 
 /** Options of {@link readCurFiles}. */
 export interface CurFilesOptions {
-  /** An absolute glob of CUR files, e.g. `/data/cur/**\/*.parquet`; Parquet when it ends in `.parquet`. */
-  readonly path: string;
+  /**
+   * Absolute paths of CUR files; each may be a glob (`/data/cur/*.csv.gz`). CSV may be gzip (`.csv.gz`, detected
+   * by DuckDB). Folders and manifests are resolved before (see `resolveDelivery`).
+   */
+  readonly files: readonly string[];
+  /** `csv` (also gzip CSV) or `parquet`. */
+  readonly format: "csv" | "parquet";
   readonly window: MonthWindow;
+  /** The cost basis (DESIGN §3.4). @default "net-amortized" */
+  readonly basis?: CostBasis;
   /** Whether the month has not ended (the result is then flagged estimated). @default false */
   readonly estimated?: boolean;
   /** Progress messages (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
 }
 
+/** `parquet` for `.parquet` names, else `csv`. */
+export function curFormatOf(file: string): "csv" | "parquet" {
+  return /\.parquet$/i.test(file) ? "parquet" : "csv";
+}
+
+/** The DuckDB table expression of one CUR file. */
+function fileFrom(file: string, format: "csv" | "parquet"): string {
+  return format === "parquet"
+    ? `read_parquet(${sqlString(file)})`
+    : `read_csv(${sqlString(file)}, all_varchar = true, header = true)`;
+}
+
 /**
- * Reads a month of in-scope lines from CUR 2.0 export files.
+ * Reads a month of CUR 2.0 export files at a cost basis: in-scope lines with their category, the excluded lines
+ * summed per product code, warnings (columns read by their default), and whether the month is estimated.
+ * Every file is checked by its own columns.
  *
  * @example
  * ```ts
- * const costs = await readCurFiles({ path: "/data/cur/*.csv", window: monthWindow("2026-10") });
+ * const costs = await readCurFiles({ files: ["/data/cur/*.csv.gz"], format: "csv", window: monthWindow("2026-10"),
+ *   basis: "net-amortized" });
  * ```
- * @throws {@link DataSourceError} when no file matches, a required column is missing (all are named), or a
- * value cannot be read
+ * @throws {@link DataSourceError} when no file matches, a file lacks a column the basis needs (each file and
+ * column named), the currencies are mixed or not ISO 4217, or a value cannot be read
  */
 export async function readCurFiles(o: CurFilesOptions): Promise<CostSourceResult> {
-  const parquet = /\.parquet$/i.test(o.path);
-  const from = parquet
-    ? `read_parquet(${sqlString(o.path)}, union_by_name = true)`
-    : `read_csv(${sqlString(o.path)}, all_varchar = true, header = true, union_by_name = true)`;
-  return withDuckDb(`Reading CUR files ${o.path}`, async (c) => {
-    o.onProgress?.(`reading CUR ${parquet ? "Parquet" : "CSV"} files ${o.path} …`);
+  const what = `CUR files ${o.files.join(", ")}`;
+  return withDuckDb(`Reading ${what}`, async (c) => {
     const started = Date.now();
-    const described = await queryRows(c, `DESCRIBE SELECT * FROM ${from}`);
-    const types = new Map(described.map((r) => [String(r.column_name).toLowerCase(), String(r.column_type)]));
-    const missing = CUR_REQUIRED_COLUMNS.filter((col) => !types.has(col));
-    if (missing.length > 0)
-      throw new DataSourceError(`CUR files ${o.path} lack required column(s): ${missing.join(", ")}.`, {
-        hint: "Export CUR 2.0 (Data Exports) with the resource_tags column and split line items; see the README.",
-      });
-    const tagsType = types.get("resource_tags") ?? "VARCHAR";
-    const sql = curLinesSql({
-      from,
+    const files: string[] = [];
+    for (const pattern of o.files) {
+      const found = (await queryRows(c, `SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).map(
+        (r) => String(r.file),
+      );
+      if (found.length === 0)
+        throw new DataSourceError(`No CUR file matches ${pattern}.`, {
+          hint: "Check costs.path in the configuration (relative paths are relative to the config file).",
+        });
+      files.push(...found);
+    }
+    o.onProgress?.(`reading ${files.length} CUR ${o.format === "parquet" ? "Parquet" : "CSV"} file(s) …`);
+    const relations: CurRelation[] = [];
+    for (const file of new Set(files)) {
+      const from = fileFrom(file, o.format);
+      const described = await queryRows(c, `DESCRIBE SELECT * FROM ${from}`);
+      const columns = new Map<string, string>();
+      const spelling = new Map<string, string>();
+      for (const r of described) {
+        const name = String(r.column_name);
+        columns.set(name.toLowerCase(), String(r.column_type));
+        spelling.set(name.toLowerCase(), name);
+      }
+      relations.push({ name: file, from, columns, spelling });
+    }
+    const result = await readCurLines(duckDbEngine(c), {
+      relations,
       window: o.window,
-      dialect: "duckdb",
-      start: "CAST(CAST(line_item_usage_start_date AS TIMESTAMPTZ) AS TIMESTAMP)",
-      tagsJson: tagsType === "VARCHAR" ? "resource_tags" : "CAST(to_json(resource_tags) AS VARCHAR)",
-      hasUnit: types.has("pricing_unit"),
-      hasCurrency: types.has("line_item_currency_code"),
-    });
-    const rows = await queryRows(c, sql);
-    const { lines, currencies } = costLinesFromRows(rows);
-    if (currencies.length > 1)
-      throw new DataSourceError(`CUR files ${o.path} mix currencies (${currencies.join(", ")}).`);
-    const count = rows.reduce((n, r) => n + Number(r.line_count), 0);
-    o.onProgress?.(`read ${count} in-scope CUR lines in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return {
-      lines,
-      currency: currencies[0] ?? "USD",
+      basis: o.basis ?? "net-amortized",
       estimated: o.estimated ?? false,
-      basis: "unblended",
-      excluded: [],
+      what,
+    });
+    o.onProgress?.(
+      `read ${result.lines.length} in-scope CUR line groups (${result.excluded.reduce((n, e) => n + e.lines, 0)} lines excluded) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return {
+      ...result,
+      provenance: { kind: "files", location: o.files.join(", "), files: relations.length },
     };
   });
 }

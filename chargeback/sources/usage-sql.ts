@@ -1,31 +1,57 @@
 /**
  * The SQL that turns usage events into a month's per-endpoint, per-LOB usage, written once for DuckDB and Athena.
  */
+import { DataSourceError } from "../../core/errors.js";
 import type { MonthWindow } from "../engine/month.js";
 import type { EndpointUsage, UsageSourceResult } from "../model.js";
+import { timestampLiteral } from "./cur-sql.js";
+import type { SqlRow } from "./sql-engine.js";
 
 /** `ev AS (…)`: the events of the window that count (SageMaker, with an endpoint), and every malformed line. */
 function monthEventsCte(events: string, window: MonthWindow): string {
   return `ev AS (
   SELECT * FROM (${events}) e
   WHERE (kind = 'sagemaker' AND endpoint IS NOT NULL
-         AND ts >= ${isoBound(window.start)} AND ts < ${isoBound(window.end)})
+         AND ts >= ${timestampLiteral(window.start)} AND ts < ${timestampLiteral(window.end)})
      OR malformed
 )`;
 }
 
-/** The ISO-8601 prefix `YYYY-MM-DDTHH:MM:SS` of an instant: ISO UTC strings compare with it as times do. */
-function isoBound(d: Date): string {
-  return `'${d.toISOString().slice(0, 19)}'`;
+/**
+ * The usage events of the lake's Glue table (DESIGN §3.3; `infra/usage-lake.ts`: `ts` is the ISO-8601 text the
+ * recorder wrote, counts `bigint`) in the shape {@link usageAggregationSql} reads, with the checks of the file
+ * ledger ({@link ledgerEventsSql} in `file-ledger.ts`): `ts` parsed as an instant (`from_iso8601_timestamp`, any UTC
+ * offset converted to UTC, a time that does not parse such as `2026-10-zz` is malformed), `v` = 1, non-empty `id`
+ * and `lob`, `kind` sagemaker|bedrock, token counts non-negative integers. A record the JSON SerDe could not read
+ * (`ignore.malformed.json`) is a row of NULLs, so malformed too. Athena (Trino) SQL.
+ *
+ * @example
+ * ```ts
+ * usageAggregationSql(lakeEventsSql('"smcb"."usage_events"'), monthWindow("2026-10"));
+ * ```
+ */
+export function lakeEventsSql(table: string): string {
+  const count = (c: string) => `try(CAST(${c} AS DOUBLE))`;
+  const ok = (c: string) => `${c} >= 0 AND ${c} = floor(${c}) AND ${c} < 1e15`;
+  return `SELECT id, ts, lob, kind, endpoint,
+  CAST(input_tokens AS BIGINT) AS input_tokens, CAST(output_tokens AS BIGINT) AS output_tokens,
+  NOT coalesce(v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
+    AND ${ok("input_tokens")} AND ${ok("output_tokens")}, false) AS malformed
+FROM (
+  SELECT try(CAST(v AS DOUBLE)) AS v, id, lob, kind, endpoint,
+    CAST((try(from_iso8601_timestamp(ts)) AT TIME ZONE 'UTC') AS TIMESTAMP) AS ts,
+    ${count("input_tokens")} AS input_tokens, ${count("output_tokens")} AS output_tokens
+  FROM ${table}
+) e`;
 }
 
 /**
  * Builds the aggregation over a relation of usage events. `events` must be a subquery or table with the columns
  * `id`, `ts`, `lob`, `kind`, `endpoint` (varchar), `input_tokens`, `output_tokens` (bigint) and `malformed`
- * (boolean: a line that is not a valid event; its other columns are ignored). `ts` is either a timestamp with time
- * zone (the file ledger) or the event's ISO-8601 UTC time as written, `…Z` (the Athena lake): the month window's
- * bounds are written as `'YYYY-MM-DDTHH:MM:SS'` literals, which compare correctly with both (as text, ISO-8601
- * UTC times order as the times do).
+ * (boolean: a line that is not a valid event; its other columns are ignored). `ts` is an instant: a `TIMESTAMPTZ`
+ * (the file ledger on DuckDB, UTC session) or a UTC `TIMESTAMP` (the lake on Athena, {@link lakeEventsSql}); the
+ * month window's bounds are `TIMESTAMP 'YYYY-MM-DD HH:MM:SS'` literals (UTC), never text, so an event at
+ * `2026-10-31T23:30:00-01:00` counts in November.
  *
  * Only SageMaker events of the month with an endpoint count. Duplicates by `id` are counted once: the copy that
  * is least as (ts, endpoint, lob, input, output), so the choice never depends on file or thread order. Result
@@ -97,7 +123,9 @@ GROUP BY 1, 2, 3, 4`;
  * copies that differ in endpoint, lob or token counts (then the per-event rows count more events than there are
  * ids, and only {@link usageAggregationSql} picks the copy that counts).
  */
-export function usageFromFastRows(rows: readonly Record<string, unknown>[]): UsageSourceResult | undefined {
+export function usageFromFastRows(
+  rows: readonly (SqlRow | Record<string, unknown>)[],
+): UsageSourceResult | undefined {
   const isTrue = (v: unknown) => v === true || v === "true";
   let events = 0;
   let ids = 0;
@@ -109,23 +137,34 @@ export function usageFromFastRows(rows: readonly Record<string, unknown>[]): Usa
   return events === ids ? usageFromRows(rows.filter((r) => !isTrue(r.by_id))) : undefined;
 }
 
-/** The result rows of {@link usageAggregationSql} as a usage source result. */
-export function usageFromRows(rows: readonly Record<string, unknown>[]): UsageSourceResult {
+/** A count of a usage row (JSON number or text), checked. */
+function count(v: unknown, column: string): number {
+  const n = v === null || v === undefined ? 0 : Number(v);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new DataSourceError(`Usage query: ${column} "${String(v)}" is not a count.`);
+  return n;
+}
+
+/**
+ * The one row mapper for usage rows (both engines): the result rows of {@link usageAggregationSql} (JSON values
+ * from DuckDB, or text cells from the port) as a usage source result, with the malformed and duplicate counts.
+ */
+export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[]): UsageSourceResult {
   const usage: EndpointUsage[] = [];
   let malformed = 0;
   let duplicates = 0;
   for (const r of rows) {
     if (r.malformed === true || r.malformed === "true") {
-      malformed += Number(r.events);
+      malformed += count(r.events, "events");
       continue;
     }
-    duplicates += Number(r.duplicates);
+    duplicates += count(r.duplicates, "duplicates");
     usage.push({
       endpoint: String(r.endpoint),
       lob: String(r.lob),
-      invocations: Number(r.invocations),
-      inputTokens: Number(r.input_tokens),
-      outputTokens: Number(r.output_tokens),
+      invocations: count(r.invocations, "invocations"),
+      inputTokens: count(r.input_tokens, "input_tokens"),
+      outputTokens: count(r.output_tokens, "output_tokens"),
     });
   }
   usage.sort((a, b) => (a.endpoint + a.lob < b.endpoint + b.lob ? -1 : 1));
