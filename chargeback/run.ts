@@ -1,22 +1,27 @@
 /**
  * `runChargeback`: the monthly job as a library call — sources chosen from the configuration, then the engine.
  */
+
+import path from "node:path";
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import { S3Client } from "@aws-sdk/client-s3";
 import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
 import type { LoadedConfig } from "../core/config.js";
 import { ConfigError, UsageError } from "../core/errors.js";
 import { allocate } from "./engine/allocate.js";
 import { type MonthWindow, monthWindow } from "./engine/month.js";
-import type { ChargebackReport, CostSourceResult, UsageSourceResult } from "./model.js";
+import type { ChargebackReport, CostBasis, CostSourceResult, UsageSourceResult } from "./model.js";
 import type { AthenaQueryOptions } from "./sources/athena.js";
 import { readAthenaCurCosts } from "./sources/athena-cur.js";
 import { readAthenaUsage } from "./sources/athena-usage.js";
 import { readCloudWatchUsage } from "./sources/cloudwatch-usage.js";
 import { readCostExplorerCosts } from "./sources/cost-explorer.js";
-import { curFormatOf, readCurFiles } from "./sources/cur-files.js";
+import { readCurFiles } from "./sources/cur-files.js";
+import { resolveDelivery } from "./sources/deliveries.js";
 import { readFileLedger } from "./sources/file-ledger.js";
+import { readFocusFiles } from "./sources/focus-files.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;
@@ -31,6 +36,8 @@ export interface ChargebackClients {
   readonly cloudWatch?: CloudWatchClient;
   /** For `costs.type: cur` with `athena`, and `usage.type: firehose` (its `athena` table). */
   readonly athena?: AthenaClient;
+  /** For a `costs.path` of `s3://…` (a CUR or FOCUS export read through the S3 API). */
+  readonly s3?: S3Client;
 }
 
 /** Options of {@link runChargeback}. */
@@ -49,6 +56,8 @@ export interface RunChargebackOptions {
   readonly awsOptions?: AwsOptions;
   /** The current time. @default new Date() */
   readonly now?: Date;
+  /** The cost basis, instead of the configuration's `costs.basis` (e.g. `smcb chargeback --basis`). */
+  readonly basis?: CostBasis;
   /** Progress messages. */
   readonly onProgress?: (message: string) => void;
 }
@@ -78,6 +87,12 @@ class SourceClients {
     return this.given.cloudWatch ?? this.make(CloudWatchClient);
   }
 
+  s3(): S3Client {
+    // path-style addressing when an endpoint is given (moto, a VPC endpoint), as the S3 API accepts everywhere
+    const endpoint = this.options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+    return this.given.s3 ?? this.make(S3Client, { forcePathStyle: endpoint !== undefined });
+  }
+
   athena(): AthenaClient {
     this.athenaClient ??= this.given.athena ?? this.make(AthenaClient);
     return this.athenaClient;
@@ -87,8 +102,11 @@ class SourceClients {
     for (const c of this.made.splice(0)) c.destroy();
   }
 
-  private make<C extends { destroy(): void }>(Ctor: new (config: ClientConfig) => C): C {
-    const client = makeClient(Ctor, this.options);
+  private make<C extends { destroy(): void }, X extends object = object>(
+    Ctor: new (config: ClientConfig & X) => C,
+    extra?: X,
+  ): C {
+    const client = makeClient(Ctor, this.options, extra);
     this.made.push(client);
     return client;
   }
@@ -130,24 +148,37 @@ function configuredCostSource(
         month: window.month,
         tagKey: config.tagKey,
         region,
+        basis: costs.basis,
         now,
       });
     };
   }
-  if (costs.type === "focus")
-    throw new ConfigError(`Configuration ${config.configFile}: costs of type focus are not read yet.`);
   if (costs.path !== undefined) {
-    const glob = costs.path;
-    return (window, estimated) =>
-      readCurFiles({
-        files: [glob],
-        format: curFormatOf(glob),
+    const where = costs.path;
+    const cacheDir = costs.cacheDir ?? path.join(config.configDir, ".smcb/cache");
+    const read = costs.type === "focus" ? readFocusFiles : readCurFiles;
+    return async (window, estimated) => {
+      const delivery = await resolveDelivery({
+        path: where,
+        month: window.month,
+        cacheDir,
+        ...(/^s3:\/\//i.test(where) ? { s3: clients.s3() } : {}),
+        ...(onProgress ? { onProgress } : {}),
+      });
+      const result = await read({
+        files: delivery.files,
+        format: delivery.format,
         window,
         basis: costs.basis,
         estimated,
         ...(onProgress ? { onProgress } : {}),
       });
+      const warnings = [...delivery.warnings, ...(result.warnings ?? [])];
+      return { ...result, provenance: delivery.provenance, ...(warnings.length > 0 ? { warnings } : {}) };
+    };
   }
+  if (costs.type === "focus")
+    throw new ConfigError(`Configuration ${config.configFile}: costs of type focus need a path.`);
   const table = costs.athena;
   if (table === undefined)
     throw new ConfigError(
@@ -234,8 +265,9 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     ...o.awsOptions,
     region: o.awsOptions?.region ?? o.config.region,
   });
-  const costSource = o.costSource ?? configuredCostSource(o.config, clients, now, o.onProgress);
-  const usageSource = o.usageSource ?? configuredUsageSource(o.config, clients, o.onProgress);
+  const config = withBasis(o.config, o.basis);
+  const costSource = o.costSource ?? configuredCostSource(config, clients, now, o.onProgress);
+  const usageSource = o.usageSource ?? configuredUsageSource(config, clients, o.onProgress);
   let costs: CostSourceResult;
   let usage: UsageSourceResult;
   try {
@@ -254,5 +286,14 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     usageQuality: { malformed: usage.malformed, duplicates: usage.duplicates },
     basis: costs.basis,
     excluded: costs.excluded,
+    ...(config.costs ? { adjustments: config.costs.adjustments } : {}),
+    ...(costs.warnings ? { warnings: costs.warnings } : {}),
+    ...(costs.provenance ? { source: costs.provenance } : {}),
   });
+}
+
+/** The configuration with `costs.basis` replaced (unchanged without a basis or a cost source). */
+function withBasis(config: LoadedConfig, basis: CostBasis | undefined): LoadedConfig {
+  if (basis === undefined || config.costs === undefined) return config;
+  return { ...config, costs: { ...config.costs, basis } };
 }

@@ -69,8 +69,14 @@ export function clientConfig(opts: AwsOptions = {}): ClientConfig {
  * ```ts
  * import { SageMakerClient } from "@aws-sdk/client-sagemaker";
  * const sm = makeClient(SageMakerClient, { region: "us-east-1" });
+ * const s3 = makeClient(S3Client, { endpointUrl: "http://127.0.0.1:5000" }, { forcePathStyle: true });
  * ```
+ * @param extra - settings of this client's own kind (e.g. S3's `forcePathStyle`), over the toolkit's
  */
-export function makeClient<C>(Ctor: new (config: ClientConfig) => C, opts: AwsOptions = {}): C {
-  return new Ctor(clientConfig(opts));
+export function makeClient<C, X extends object = object>(
+  Ctor: new (config: ClientConfig & X) => C,
+  opts: AwsOptions = {},
+  extra?: X,
+): C {
+  return new Ctor({ ...clientConfig(opts), ...extra } as ClientConfig & X);
 }
