@@ -120,7 +120,7 @@ export async function generateLedger(spec: LedgerSpec): Promise<number> {
           component: null,
           variant: null,
           profile_arn: "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/retail01abcd",
-          model_id: "anthropic.claude-3-5-sonnet-20240620-v1:0",
+          model_id: "anthropic.claude-sonnet-4-5-20250929-v1:0", // via AWS Marketplace, as on the example bill
           input_tokens: Math.round(rand() * 2000),
           output_tokens: Math.round(rand() * 500),
           cache_read_tokens: 0,
@@ -1455,6 +1455,8 @@ function focusRows(l: BillLine, month: string): Record<string, string>[] {
           ...commitment,
           CommitmentDiscountStatus: "Used",
           CommitmentDiscountQuantity: num(l.sp?.effective ?? D(0)),
+          // the EDP on the plan's hours is billed (and shown) on the fee row; covered and negation cancel out
+          x_Discounts: "{}",
           ...money(D(0), eff, l.netUnblended),
         },
       ];
@@ -1481,6 +1483,7 @@ function focusRows(l: BillLine, month: string): Record<string, string>[] {
           ...commitment,
           CommitmentDiscountStatus: "Unused",
           CommitmentDiscountQuantity: num(unused),
+          x_Discounts: "{}",
           ...money(D(0), unused.times(NET), D(0)),
         });
       return rows;
