@@ -43,6 +43,7 @@
  *   amortized. The mapping of CUR line types to FOCUS rows (covered usage `Used`, fee `Purchase` + `Unused` row, no
  *   negation or EDP rows, refund `Adjustment`) follows the FOCUS specification's commitment-discount model [inferred].
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -204,6 +205,21 @@ describe("examples/generate.ts: the exports are deterministic and committed as g
     expect(z.readUInt32LE(4)).toBe(0); // MTIME
     expect(z[9]).toBe(255); // OS unknown
     expect(gunzipSync(z).toString()).toBe("a,b\n1,2\n");
+  });
+});
+
+describe("examples/generate.ts: the command line", () => {
+  it("documents itself with --help and refuses an unknown option with exit 2", () => {
+    const script = path.join(ROOT, "examples", "generate.ts");
+    const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
+    const help = spawnSync(tsx, [script, "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("--if-missing");
+    expect(help.stdout).toContain("--cur");
+    expect(help.stdout).toContain("examples/cur/smcb-cur2");
+    const bad = spawnSync(tsx, [script, "--nope"], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("unknown option --nope");
   });
 });
 
@@ -436,7 +452,15 @@ async function curNetAmortized() {
         ELSE ${CUR_CATEGORY} END AS category,
       CAST(sum(${money("line_item_net_unblended_cost")}) AS VARCHAR) AS cost
     FROM ${rel} WHERE ${CUR_IN_SCOPE} GROUP BY 1 ORDER BY 1`);
-  return { categories, unblendedCategories, excluded, lobs, shared, totals };
+  const unallocated =
+    await query(`SELECT CASE WHEN json_extract_string(resource_tags, '$.user_line_of_business') IS NULL THEN 'untagged'
+        ELSE 'unknown-lob:' || json_extract_string(resource_tags, '$.user_line_of_business') END AS reason,
+      ${CUR_SERVICE} AS service, CAST(sum(${CUR_NET_AMORTIZED}) AS VARCHAR) AS cost
+    FROM ${rel} WHERE ${CUR_IN_SCOPE} AND ${CUR_CATEGORY} = 'usage' AND NOT COALESCE(${CUR_SHARED}, false)
+      AND COALESCE(json_extract_string(resource_tags, '$.user_line_of_business') NOT IN (${LOBS.map(sqlString).join(", ")}), true)
+      AND line_item_line_item_type <> 'SavingsPlanNegation'
+    GROUP BY 1, 2 ORDER BY 1, 2`);
+  return { categories, unblendedCategories, excluded, lobs, shared, unallocated, totals };
 }
 
 describe("the month's expected chargeback inputs (net-amortized), for the readers to reproduce", () => {
@@ -475,7 +499,19 @@ describe("the month's expected chargeback inputs (net-amortized), for the reader
       excluded: r.excluded.map((e) => ({ ...e, cost: fixed(e.cost) })),
       shared: r.shared.map((s) => ({ ...s, cost: fixed(s.cost) })),
       lobs: r.lobs.map((l) => ({ ...l, cost: fixed(l.cost) })),
+      unallocatedUsage: r.unallocated.map((u) => ({ ...u, cost: fixed(u.cost) })),
     };
+    // usage = shared pools + LOB-tagged + unallocated usage, exactly
+    const parts = [...r.shared, ...r.lobs, ...r.unallocated].reduce(
+      (s, x) => s.plus(String(x.cost)),
+      new Decimal(0),
+    );
+    expect(parts.toFixed(4)).toBe(cat.usage);
+    expect(r.unallocated.map((u) => `${u.reason} ${u.service}`)).toEqual([
+      "unknown-lob:research sagemaker",
+      "untagged bedrock",
+      "untagged sagemaker",
+    ]);
     process.stdout.write(`EXAMPLE NET-AMORTIZED ${JSON.stringify(report, null, 1)}\n`);
     expect(r.lobs.length).toBeGreaterThan(6);
   });
