@@ -24,9 +24,30 @@ describe("smcb chargeback", () => {
     // wealth = 100 + 3×100 = 400 but reserved 0.2 × K = 2000; A = 5000 < K → used 30 + 20, idle 50 → owner.
     // Source: 100 + 12.345 + 7.10 + 1.005 + 2.50 = 122.95; the two half cents tie, "retail" wins by name.
     expect(report.lobs).toEqual([
-      { lob: "retail", total: "42.35", dedicated: "12.35", shared: "30.00", bedrock: "0.00" },
-      { lob: "wealth", total: "27.10", dedicated: "0.00", shared: "20.00", bedrock: "7.10" },
-      { lob: "platform", total: "50.00", dedicated: "0.00", shared: "50.00", bedrock: "0.00" },
+      {
+        lob: "retail",
+        total: "42.35",
+        dedicated: "12.35",
+        shared: "30.00",
+        bedrock: "0.00",
+        adjustments: "0.00",
+      },
+      {
+        lob: "wealth",
+        total: "27.10",
+        dedicated: "0.00",
+        shared: "20.00",
+        bedrock: "7.10",
+        adjustments: "0.00",
+      },
+      {
+        lob: "platform",
+        total: "50.00",
+        dedicated: "0.00",
+        shared: "50.00",
+        bedrock: "0.00",
+        adjustments: "0.00",
+      },
     ]);
     expect(report.unallocated.items).toEqual([
       { reason: "unknown-lob:marketing", service: "AmazonSageMaker", cost: "2.50" },
@@ -37,8 +58,28 @@ describe("smcb chargeback", () => {
       reportTotal: "122.95",
       difference: "0.00",
       estimated: false,
+      basis: "net-amortized",
+      byCategory: {
+        usage: "122.95",
+        commitment: "0.00",
+        discount: "0.00",
+        credit: "0.00",
+        refund: "0.00",
+        tax: "0.00",
+      },
     });
-    expect(report).toEqual(JSON.parse(await readFile(path.join(SMALL, "expected.json"), "utf8")));
+    // an S3 line of the hand-made file is outside the scope: counted, not dropped
+    expect(report.excluded).toEqual([{ service: "AmazonS3", lines: 1, cost: "9.99" }]);
+    // a hand-made file without the line type, billing entity and invoice columns is read by their defaults, said once
+    const costs = path.join(SMALL, "costs");
+    expect(report.warnings).toEqual([
+      `${costs}/cur.csv has no line_item_line_item_type: every line read as Usage.`,
+      `${costs}/cur.csv has no bill_billing_entity: every line read as billed by AWS (no Marketplace models).`,
+      `${costs}/cur.csv has no bill_invoice_id: read as final once the month has ended.`,
+    ]);
+    expect(report.source).toEqual({ kind: "files", location: `${costs}/*.csv`, files: 1 });
+    const { warnings: _w, source: _s, ...rest } = report;
+    expect(rest).toEqual(JSON.parse(await readFile(path.join(SMALL, "expected.json"), "utf8")));
     expect(r.stderr).toContain("1 duplicates counted once, 1 malformed lines");
   });
 
@@ -46,7 +87,7 @@ describe("smcb chargeback", () => {
     const r = await runCli(["chargeback", "--month", "2026-10", "--config", CONFIG]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Chargeback 2026-10 (USD) — final");
-    expect(r.stdout).toMatch(/retail\s+12\.35\s+30\.00\s+0\.00\s+42\.35/);
+    expect(r.stdout).toMatch(/retail\s+12\.35\s+30\.00\s+0\.00\s+0\.00\s+42\.35/);
     expect(r.stdout).toContain("Reconciliation: source 122.95 = report 122.95 (difference 0.00)");
   });
 
@@ -114,6 +155,7 @@ describe("smcb chargeback", () => {
       dedicated: "4.20",
       shared: "0.00",
       bedrock: "0.00",
+      adjustments: "0.00",
     });
     const table = await runCli([
       "chargeback",

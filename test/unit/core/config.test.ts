@@ -11,7 +11,19 @@ describe("config", () => {
     const cfg = await loadConfig(path.join(ROOT, "test/fixtures/smcb.config.json"));
     expect(cfg.tagKey).toBe("LineOfBusiness");
     expect(cfg.usage).toEqual({ type: "file", path: path.join(ROOT, "test/fixtures/usage") });
-    expect(cfg.costs).toEqual({ type: "cur", path: path.join(ROOT, "test/fixtures/costs/*.csv") });
+    expect(cfg.costs).toEqual({
+      type: "cur",
+      path: path.join(ROOT, "test/fixtures/costs/*.csv"),
+      basis: "net-amortized",
+      adjustments: {
+        commitment: "central",
+        discount: "central",
+        credit: "central",
+        refund: "central",
+        tax: "central",
+      },
+      cacheDir: path.join(ROOT, "test/fixtures/.smcb/cache"),
+    });
     expect(cfg.sharedEndpoints[0]).toMatchObject({
       idle: "proportional",
       tokenWeights: { input: 1, output: 3 },
@@ -106,6 +118,49 @@ describe("config", () => {
       }),
     );
   });
+  it("costs: basis, adjustment policies (central, proportional or a LOB), export paths and the S3 cache", () => {
+    const cfg = parseConfig(
+      {
+        lobs: ["retail", "platform"],
+        costs: {
+          type: "focus",
+          path: "s3://billing/exports/focus",
+          basis: "net-unblended",
+          adjustments: { commitment: "platform", tax: "proportional" },
+        },
+      },
+      "/ws/smcb.config.json",
+    );
+    expect(cfg.costs).toEqual({
+      type: "focus",
+      path: "s3://billing/exports/focus",
+      basis: "net-unblended",
+      adjustments: {
+        commitment: "platform",
+        discount: "central",
+        credit: "central",
+        refund: "central",
+        tax: "proportional",
+      },
+      cacheDir: "/ws/.smcb/cache",
+    });
+    expect(() =>
+      parseConfig({
+        lobs: ["retail"],
+        costs: { type: "cur", path: "cur", basis: "blended", adjustments: { credit: "wealth" } },
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'costs.basis: Invalid option: expected one of "net-amortized"|"amortized"|"net-unblended"|"unblended"',
+        ],
+      }),
+    );
+    expect(() =>
+      parseConfig({ lobs: ["retail"], costs: { type: "cost-explorer", adjustments: { credit: "wealth" } } }),
+    ).toThrow(expect.objectContaining({ problems: ['costs.adjustments.credit: "wealth" is not in lobs'] }));
+  });
+
   it("reports a missing file and invalid JSON as config errors", async () => {
     await expect(loadConfig("/nonexistent/smcb.config.json")).rejects.toThrow(/Cannot read configuration/);
     const dir = await mkdtemp(path.join(tmpdir(), "smcb-"));
