@@ -1,6 +1,7 @@
 /** `smcb chargeback --month YYYY-MM [--format …] [--out dir]`: the monthly chargeback. */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { COST_BASES, type CostBasis } from "../../chargeback/model.js";
 import {
   FORMAT_NAMES,
   type FormatName,
@@ -27,10 +28,20 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
           defaultDescription: "table",
         })
         .option("out", { type: "string", describe: "Write chargeback-YYYY-MM.<ext> files into this folder" })
+        .option("basis", {
+          type: "string",
+          choices: COST_BASES,
+          describe: "Cost basis, instead of the config's costs.basis",
+          defaultDescription: "costs.basis, else net-amortized",
+        })
         .example("smcb chargeback --month 2026-10", "the terminal table")
         .example("smcb chargeback --month 2026-10 --json", "the JSON report (DESIGN §3.6) on stdout")
-        .example("smcb chargeback --month 2026-10 --out out", "every format into out/, the table on stdout"),
-    run<{ month: string; format?: FormatName[]; out?: string }>(async (ctx, argv) => {
+        .example("smcb chargeback --month 2026-10 --out out", "every format into out/, the table on stdout")
+        .example(
+          "smcb chargeback --month 2026-10 --basis unblended",
+          "list prices before Savings Plans and discounts",
+        ),
+    run<{ month: string; format?: FormatName[]; out?: string; basis?: CostBasis }>(async (ctx, argv) => {
       const config = await ctx.config();
       const requested = argv.format ?? [];
       if (argv.out === undefined && requested.length > 1)
@@ -39,6 +50,7 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
         config,
         month: argv.month,
         awsOptions: await ctx.awsOptions(),
+        ...(argv.basis ? { basis: argv.basis } : {}),
         onProgress: (m) => ctx.log(m),
       });
       for (const w of report.warnings ?? []) ctx.log(`warning: ${w}`);
