@@ -203,8 +203,11 @@ export async function athenaTableColumns(
   const columns = new Map<string, string>();
   for (const r of rows) if (r.column_name) columns.set(r.column_name.toLowerCase(), r.data_type ?? "varchar");
   if (columns.size === 0)
-    throw new DataSourceError(`Athena table ${athenaIdent(database)}.${athenaIdent(table)} has no columns (or does not exist).`, {
-      hint: "Check the database and table of the athena block; the role needs glue:GetTables on them.",
-    });
+    throw new DataSourceError(
+      `Athena table ${athenaIdent(database)}.${athenaIdent(table)} has no columns (or does not exist).`,
+      {
+        hint: "Check the database and table of the athena block; the role needs glue:GetTables on them.",
+      },
+    );
   return columns;
 }

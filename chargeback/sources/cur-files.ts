@@ -58,8 +58,8 @@ export async function readCurFiles(o: CurFilesOptions): Promise<CostSourceResult
     const started = Date.now();
     const files: string[] = [];
     for (const pattern of o.files) {
-      const found = (await queryRows(c, `SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).map((r) =>
-        String(r.file),
+      const found = (await queryRows(c, `SELECT file FROM glob(${sqlString(pattern)}) ORDER BY file`)).map(
+        (r) => String(r.file),
       );
       if (found.length === 0)
         throw new DataSourceError(`No CUR file matches ${pattern}.`, {

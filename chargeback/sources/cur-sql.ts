@@ -101,7 +101,10 @@ const isDecimal = (type: string) => /^(decimal|numeric)/i.test(type);
 export function curColumnProblems(
   rel: CurRelation,
   basis: CostBasis,
-): { missing: string[]; defaults: ("line_item_line_item_type" | "bill_billing_entity" | "bill_invoice_id")[] } {
+): {
+  missing: string[];
+  defaults: ("line_item_line_item_type" | "bill_billing_entity" | "bill_invoice_id")[];
+} {
   const has = (c: string) => rel.columns.has(c);
   const missing: string[] = CUR_REQUIRED_COLUMNS.filter((c) => !has(c));
   if (!has("resource_tags") && !has("tags")) missing.push("resource_tags (or tags)");
@@ -141,7 +144,11 @@ class Columns {
     return isText(t) ? `NULLIF(${this.ref(c)}, '')` : `CAST(${this.ref(c)} AS VARCHAR)`;
   }
 
-  /** The column as an exact `DECIMAL(38, 18)`, NULL and `''` as 0. On DuckDB a double is read through its text. */
+  /**
+   * The column as an exact `DECIMAL(38, 18)`, NULL and `''` as 0. On DuckDB a double is read through its shortest
+   * text; Trino (Athena engine v3) casts a double to decimal the same way, through `BigDecimal.valueOf(double)`
+   * (trinodb/trino `core/trino-spi/…/type/DecimalConversions.java`, `internalDoubleToLongDecimal`), so `0.1` stays 0.1.
+   */
   dec(c: string): string {
     const t = this.type(c);
     const col = this.ref(c);
@@ -227,7 +234,9 @@ function basisCost(c: Columns, basis: CostBasis, lt: string, riArn: string): str
 /** One relation's lines of the month, in the common shape the aggregation reads. */
 function relationSql(rel: CurRelation, o: CurSqlOptions): string {
   const c = new Columns(rel, o.dialect);
-  const lt = c.has("line_item_line_item_type") ? `coalesce(${c.text("line_item_line_item_type")}, '')` : "'Usage'";
+  const lt = c.has("line_item_line_item_type")
+    ? `coalesce(${c.text("line_item_line_item_type")}, '')`
+    : "'Usage'";
   const riArn = c.has("reservation_reservation_a_r_n")
     ? `${c.text("reservation_reservation_a_r_n")} IS NOT NULL`
     : "false";
@@ -324,7 +333,10 @@ export function parseUtcTimestamp(text: string): Date {
  *
  * @throws {@link DataSourceError} when the text is neither
  */
-export function parseTagMap(text: string | null | undefined, column = "resource_tags"): Record<string, string> {
+export function parseTagMap(
+  text: string | null | undefined,
+  column = "resource_tags",
+): Record<string, string> {
   if (text === null || text === undefined) return {};
   const t = text.trim();
   if (t === "" || t === "{}") return {};
@@ -421,9 +433,15 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
     });
   }
   const key = (l: CostLine) =>
-    [l.service, l.productCode, l.category, l.lineItemType, l.usageType, l.resourceId ?? "", JSON.stringify(l.tags)].join(
-      "\u0000",
-    );
+    [
+      l.service,
+      l.productCode,
+      l.category,
+      l.lineItemType,
+      l.usageType,
+      l.resourceId ?? "",
+      JSON.stringify(l.tags),
+    ].join("\u0000");
   lines.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return {
     lines,
@@ -473,27 +491,37 @@ export async function readCurLines(engine: SqlEngine, o: ReadCurLinesOptions): P
       },
     );
   const warnings: string[] = [];
-  const named = (files: string[]) => (files.length === 1 ? files[0] : `${files.length} files (${files.join(", ")})`);
+  const named = (files: string[]) =>
+    files.length === 1 ? files[0] : `${files.length} files (${files.join(", ")})`;
   const lt = defaults.get("line_item_line_item_type");
   if (lt) warnings.push(`${named(lt)} has no line_item_line_item_type: every line read as Usage.`);
   const be = defaults.get("bill_billing_entity");
   if (be)
-    warnings.push(`${named(be)} has no bill_billing_entity: every line read as billed by AWS (no Marketplace models).`);
+    warnings.push(
+      `${named(be)} has no bill_billing_entity: every line read as billed by AWS (no Marketplace models).`,
+    );
   const inv = defaults.get("bill_invoice_id");
   if (inv) warnings.push(`${named(inv)} has no bill_invoice_id: read as final once the month has ended.`);
   const noCurrency = o.relations.filter((r) => !r.columns.has("line_item_currency_code")).map((r) => r.name);
   if (noCurrency.length > 0)
     warnings.push(`${named(noCurrency)} has no line_item_currency_code: amounts read as USD.`);
 
-  const rows = await engine.query(curSql({ relations: o.relations, window: o.window, basis: o.basis, dialect: engine.dialect }));
+  const rows = await engine.query(
+    curSql({ relations: o.relations, window: o.window, basis: o.basis, dialect: engine.dialect }),
+  );
   const r = curResultFromRows(rows);
   const bad = r.currencies.filter((c) => !/^[A-Z]{3}$/.test(c));
   if (bad.length > 0)
-    throw new DataSourceError(`${o.what}: line_item_currency_code ${bad.map((b) => `"${b}"`).join(", ")} is not an ISO 4217 code.`);
+    throw new DataSourceError(
+      `${o.what}: line_item_currency_code ${bad.map((b) => `"${b}"`).join(", ")} is not an ISO 4217 code.`,
+    );
   if (r.currencies.length > 1)
-    throw new DataSourceError(`${o.what} mix currencies (${r.currencies.join(", ")}); a chargeback is in one currency.`, {
-      hint: "Read one payer's export at a time (each bills in one currency).",
-    });
+    throw new DataSourceError(
+      `${o.what} mix currencies (${r.currencies.join(", ")}); a chargeback is in one currency.`,
+      {
+        hint: "Read one payer's export at a time (each bills in one currency).",
+      },
+    );
   return {
     lines: r.lines,
     currency: r.currencies[0] ?? "USD",

@@ -123,7 +123,9 @@ GROUP BY 1, 2, 3, 4`;
  * copies that differ in endpoint, lob or token counts (then the per-event rows count more events than there are
  * ids, and only {@link usageAggregationSql} picks the copy that counts).
  */
-export function usageFromFastRows(rows: readonly (SqlRow | Record<string, unknown>)[]): UsageSourceResult | undefined {
+export function usageFromFastRows(
+  rows: readonly (SqlRow | Record<string, unknown>)[],
+): UsageSourceResult | undefined {
   const isTrue = (v: unknown) => v === true || v === "true";
   let events = 0;
   let ids = 0;

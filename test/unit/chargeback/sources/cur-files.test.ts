@@ -33,7 +33,7 @@ const read = (files: string[], basis: CostBasis, format: "csv" | "parquet" = "cs
   readCurFiles({ files, format, window: OCT, basis });
 const total = (xs: readonly { cost: Decimal }[]) => sum(xs.map((x) => x.cost));
 const expected = (cases: readonly CurCase[], basis: CostBasis, noNet = false) =>
-  sum(cases.map((k) => new Decimal((noNet ? k.expectNoNet : k.expect)[basisIndex(basis)])));
+  sum(cases.map((k) => new Decimal((noNet ? k.expectNoNet : k.expect)[basisIndex(basis)] ?? "NaN")));
 const byCategory = (r: CostSourceResult) => {
   const out: Record<string, string> = {};
   for (const l of r.lines) out[l.category] = new Decimal(out[l.category] ?? 0).plus(l.cost).toString();
@@ -102,7 +102,9 @@ describe("readCurFiles: bases, categories and scope (hand-computed per line, DES
     });
     expect(fee?.cost.toString()).toBe("20");
     // Zero-amount adjustments (the negation, the discount) carry no money and are not lines.
-    expect(r.lines.some((l) => l.lineItemType === "SavingsPlanNegation" || l.category === "discount")).toBe(false);
+    expect(r.lines.some((l) => l.lineItemType === "SavingsPlanNegation" || l.category === "discount")).toBe(
+      false,
+    );
   });
 
   it("unblended: covered usage at on-demand, the negation and the fee as commitment, the EDP discount as discount", async () => {
@@ -161,12 +163,21 @@ describe("readCurFiles: bases, categories and scope (hand-computed per line, DES
       },
     ]);
     // AWS's own Bedrock lines carry no product name (it is only kept for Marketplace models).
-    expect(r.lines.find((l) => l.productCode === "AmazonBedrock" && l.category === "usage")?.productName).toBeUndefined();
+    expect(
+      r.lines.find((l) => l.productCode === "AmazonBedrock" && l.category === "usage")?.productName,
+    ).toBeUndefined();
   });
 
   it("groups lines of the same resource, type and tags, summing exactly (earliest start kept)", async () => {
     const train = CASES.find((k) => k.name.startsWith("SageMaker training")) as CurCase;
-    const again = { ...train, cols: { ...train.cols, line_item_usage_start_date: "2026-10-02T00:00:00Z", line_item_unblended_cost: "0.1" } };
+    const again = {
+      ...train,
+      cols: {
+        ...train.cols,
+        line_item_usage_start_date: "2026-10-02T00:00:00Z",
+        line_item_unblended_cost: "0.1",
+      },
+    };
     const third = { ...train, cols: { ...train.cols, line_item_unblended_cost: "0.2" } };
     const r = await read([await file("g.csv", curCsv([train, again, third]))], "unblended");
     expect(plain(r.lines)).toHaveLength(1);
@@ -223,11 +234,17 @@ describe("readCurFiles: formats and tag columns", () => {
       },
     };
     const r = await read([await file("tags.csv", curCsv([withTags], { columns: cols }))], "unblended");
-    expect(r.lines[0]?.tags).toEqual({ "resourceTags/LineOfBusiness": "retail", "accountTag/Environment": "prod" });
+    expect(r.lines[0]?.tags).toEqual({
+      "resourceTags/LineOfBusiness": "retail",
+      "accountTag/Environment": "prod",
+    });
     // an export with only the tags column (no resource_tags) is complete too
     const only = cols.filter((c) => c !== "resource_tags");
     const r2 = await read([await file("tags-only.csv", curCsv([withTags], { columns: only }))], "unblended");
-    expect(r2.lines[0]?.tags).toEqual({ "resourceTags/LineOfBusiness": "retail", "accountTag/Environment": "prod" });
+    expect(r2.lines[0]?.tags).toEqual({
+      "resourceTags/LineOfBusiness": "retail",
+      "accountTag/Environment": "prod",
+    });
   });
 });
 
@@ -244,7 +261,16 @@ describe("readCurFiles: bad input and defaults", () => {
   });
 
   it("an amortized basis names every Savings Plan and RI column a file with line types lacks", async () => {
-    const columns = ["line_item_usage_start_date", "line_item_line_item_type", "line_item_product_code", "line_item_usage_type", "line_item_resource_id", "line_item_usage_amount", "line_item_unblended_cost", "resource_tags"];
+    const columns = [
+      "line_item_usage_start_date",
+      "line_item_line_item_type",
+      "line_item_product_code",
+      "line_item_usage_type",
+      "line_item_resource_id",
+      "line_item_usage_amount",
+      "line_item_unblended_cost",
+      "resource_tags",
+    ];
     const f = await file("no-sp.csv", curCsv(CASES.slice(0, 1), { columns }));
     const err = (await read([f], "amortized").catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(DataSourceError);
@@ -256,7 +282,16 @@ describe("readCurFiles: bad input and defaults", () => {
   });
 
   it("a hand-made file without line type, billing entity or invoice id reads as Usage, AWS-billed, final — each said once", async () => {
-    const columns = ["line_item_usage_start_date", "line_item_product_code", "line_item_usage_type", "line_item_resource_id", "line_item_usage_amount", "line_item_unblended_cost", "line_item_currency_code", "resource_tags"];
+    const columns = [
+      "line_item_usage_start_date",
+      "line_item_product_code",
+      "line_item_usage_type",
+      "line_item_resource_id",
+      "line_item_usage_amount",
+      "line_item_unblended_cost",
+      "line_item_currency_code",
+      "resource_tags",
+    ];
     const a = await file("hand-a.csv", curCsv(CASES, { columns }));
     await file("hand-b.csv", curCsv(CASES.slice(0, 1), { columns }));
     const r = await read([path.join(dir, "hand-*.csv")], "net-amortized");
@@ -285,10 +320,17 @@ describe("readCurFiles: bad input and defaults", () => {
     const ec2 = CASES.findIndex((k) => k.name.startsWith("EC2 on-demand"));
     const sm = CASES.findIndex((k) => k.name.startsWith("SageMaker training"));
     const excludedOpen = CASES.map((k, i) => (i === ec2 ? open(k) : k));
-    expect((await read([await file("open-ec2.csv", curCsv(excludedOpen))], "unblended")).estimated).toBe(false);
+    expect((await read([await file("open-ec2.csv", curCsv(excludedOpen))], "unblended")).estimated).toBe(
+      false,
+    );
     const inScopeOpen = CASES.map((k, i) => (i === sm ? open(k) : k));
     expect((await read([await file("open-sm.csv", curCsv(inScopeOpen))], "unblended")).estimated).toBe(true);
-    const closed = await readCurFiles({ files: [await file("closed.csv", curCsv(CASES))], format: "csv", window: OCT, estimated: true });
+    const closed = await readCurFiles({
+      files: [await file("closed.csv", curCsv(CASES))],
+      format: "csv",
+      window: OCT,
+      estimated: true,
+    });
     expect(closed.estimated).toBe(true); // the caller's open month
     expect(closed.basis).toBe("net-amortized"); // the default basis
   });
