@@ -144,7 +144,11 @@ class Columns {
     return isText(t) ? `NULLIF(${this.ref(c)}, '')` : `CAST(${this.ref(c)} AS VARCHAR)`;
   }
 
-  /** The column as an exact `DECIMAL(38, 18)`, NULL and `''` as 0. On DuckDB a double is read through its text. */
+  /**
+   * The column as an exact `DECIMAL(38, 18)`, NULL and `''` as 0. On DuckDB a double is read through its shortest
+   * text; Trino (Athena engine v3) casts a double to decimal the same way, through `BigDecimal.valueOf(double)`
+   * (trinodb/trino `core/trino-spi/…/type/DecimalConversions.java`, `internalDoubleToLongDecimal`), so `0.1` stays 0.1.
+   */
   dec(c: string): string {
     const t = this.type(c);
     const col = this.ref(c);

@@ -34,7 +34,7 @@ export function lakeEventsSql(table: string): string {
   const count = (c: string) => `try(CAST(${c} AS DOUBLE))`;
   const ok = (c: string) => `${c} >= 0 AND ${c} = floor(${c}) AND ${c} < 1e15`;
   return `SELECT id, ts, lob, kind, endpoint,
-  CAST(input_tokens AS BIGINT) AS input_tokens, CAST(output_tokens AS BIGINT) AS output_tokens,
+  try(CAST(input_tokens AS BIGINT)) AS input_tokens, try(CAST(output_tokens AS BIGINT)) AS output_tokens,
   NOT coalesce(v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
     AND ${ok("input_tokens")} AND ${ok("output_tokens")}, false) AS malformed
 FROM (

@@ -14,7 +14,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { monthWindow } from "../../../chargeback/engine/month.js";
 import { type CostSource, runChargeback, type UsageSource } from "../../../chargeback/run.js";
-import { CUR_REQUIRED_COLUMNS, curLinesSql } from "../../../chargeback/sources/cur-sql.js";
+import { athenaColumnsSql } from "../../../chargeback/sources/athena.js";
+import { athenaUsageSql } from "../../../chargeback/sources/athena-usage.js";
+import { CUR_REQUIRED_COLUMNS, curSql } from "../../../chargeback/sources/cur-sql.js";
 import { parseConfig } from "../../../core/config.js";
 import { ConfigError, UsageError } from "../../../core/errors.js";
 import { hosting } from "./helpers.js";
@@ -165,7 +167,11 @@ describe("runChargeback with the configured AWS sources (injected clients)", () 
       "/ws/smcb.config.json",
     );
     athena.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) => ({
-      QueryExecutionId: input.QueryString?.includes('"finops"."cur"') ? "cur" : "usage",
+      QueryExecutionId: input.QueryString?.includes("information_schema")
+        ? "columns"
+        : input.QueryString?.includes('"finops"."cur"')
+          ? "cur"
+          : "usage",
     }));
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
     const result = (columns: string[], ...rows: string[][]) => ({
@@ -174,19 +180,50 @@ describe("runChargeback with the configured AWS sources (injected clients)", () 
         Rows: [columns, ...rows].map((r) => ({ Data: r.map((VarCharValue) => ({ VarCharValue })) })),
       },
     });
+    // The CUR table's columns (information_schema), then the CUR reader's one query (its result columns).
+    const columns = new Map<string, string>([
+      ...CUR_REQUIRED_COLUMNS.map((c): [string, string] => [
+        c,
+        c === "line_item_usage_start_date" ? "timestamp(3)" : "varchar",
+      ]),
+      ["resource_tags", "map(varchar,varchar)"],
+    ]);
+    athena
+      .on(GetQueryResultsCommand, { QueryExecutionId: "columns" })
+      .resolves(result(["column_name", "data_type"], ...[...columns].map(([c, t]) => [c, t])));
     athena
       .on(GetQueryResultsCommand, { QueryExecutionId: "cur" })
       .resolves(
         result(
-          [...CUR_REQUIRED_COLUMNS],
           [
-            "2026-10-01 00:00:00.000",
+            "service",
+            "product_code",
+            "line_item_type",
+            "category",
+            "usage_type",
+            "resource_id",
+            "resource_tags",
+            "currency",
+            "usage_start",
+            "usage_amount",
+            "cost",
+            "line_count",
+            "invoice_open",
+          ],
+          [
             "AmazonSageMaker",
+            "AmazonSageMaker",
+            "Usage",
+            "usage",
             "USE1-Host:ml.g5.2xlarge",
             "arn:aws:sagemaker:eu-west-1:111122223333:endpoint/shared-llm",
+            "{}",
+            "USD",
+            "2026-10-01 00:00:00.000",
             "10",
             "100",
-            "{}",
+            "1",
+            "false",
           ],
         ),
       );
@@ -218,11 +255,20 @@ describe("runChargeback with the configured AWS sources (injected clients)", () 
     expect(r.lobs.find((l) => l.lob === "retail")?.shared).toBe("100.00");
 
     const starts = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
-    const window = curLinesSql({ from: '"finops"."cur"', window: monthWindow("2026-10") });
-    expect(starts.map((s) => s.QueryString)).toContain(window);
-    const usageSql = starts.find((s) => s.QueryString !== window)?.QueryString ?? "";
-    expect(usageSql).toContain('false AS malformed FROM "finops"."usage"');
-    expect(usageSql).toContain("ts >= '2026-10-01T00:00:00' AND ts < '2026-11-01T00:00:00'");
+    const window = monthWindow("2026-10");
+    const ref = '"finops"."cur"';
+    expect(starts.map((s) => s.QueryString).sort()).toEqual(
+      [
+        athenaColumnsSql("finops", "cur"),
+        curSql({
+          relations: [{ name: ref, from: ref, columns }],
+          window,
+          basis: "net-amortized",
+          dialect: "athena",
+        }),
+        athenaUsageSql("finops", "usage", window),
+      ].sort(),
+    );
     for (const s of starts) {
       expect(s.QueryExecutionContext).toEqual({ Database: "finops" });
       expect(s.WorkGroup).toBe("chargeback");

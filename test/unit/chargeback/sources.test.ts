@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthWindow } from "../../../chargeback/engine/index.js";
 import { readCurFiles } from "../../../chargeback/sources/cur-files.js";
-import { CUR_REQUIRED_COLUMNS, curLinesSql, parseUtcTimestamp } from "../../../chargeback/sources/cur-sql.js";
+import { curSql, parseUtcTimestamp } from "../../../chargeback/sources/cur-sql.js";
 import { queryRows, sqlString, withDuckDb } from "../../../chargeback/sources/duckdb.js";
 import { ledgerEventsSql, readFileLedger } from "../../../chargeback/sources/file-ledger.js";
 import {
@@ -29,8 +29,14 @@ afterAll(async () => {
 
 describe("readCurFiles", () => {
   it("reads in-scope lines of the month from CSV, exact, tags parsed from the JSON string", async () => {
-    const r = await readCurFiles({ path: path.join(SMALL, "costs/*.csv"), window: OCT });
+    const r = await readCurFiles({
+      files: [path.join(SMALL, "costs/*.csv")],
+      format: "csv",
+      window: OCT,
+      basis: "unblended",
+    });
     expect(r.currency).toBe("USD");
+    expect(r.excluded.map((e) => [e.service, e.lines, e.cost.toString()])).toEqual([["AmazonS3", 1, "9.99"]]);
     expect(r.lines).toHaveLength(5); // S3 and the two lines outside October are left out
     const training = r.lines.find((l) => l.usageType === "USE1-Train:ml.m5.xlarge");
     expect(training?.cost.toString()).toBe("12.345");
@@ -50,7 +56,12 @@ describe("readCurFiles", () => {
         ) t(line_item_usage_start_date, line_item_product_code, line_item_usage_type, line_item_resource_id,
             line_item_usage_amount, line_item_unblended_cost, resource_tags)) TO ${sqlString(file)} (FORMAT parquet)`);
     });
-    const r = await readCurFiles({ path: path.join(dir, "*.parquet"), window: OCT });
+    const r = await readCurFiles({
+      files: [path.join(dir, "*.parquet")],
+      format: "parquet",
+      window: OCT,
+      basis: "unblended",
+    });
     expect(r.lines).toHaveLength(1); // the two October lines are summed in SQL, exactly
     expect(r.lines[0]?.cost.toString()).toBe("0.3");
     expect(r.lines[0]?.usageAmount.toString()).toBe("2");
@@ -63,50 +74,48 @@ describe("readCurFiles", () => {
       file,
       "line_item_usage_start_date,line_item_product_code,line_item_unblended_cost\n2026-10-01,AmazonSageMaker,1\n",
     );
-    const err = await readCurFiles({ path: file, window: OCT }).catch((e: unknown) => e);
+    const err = await readCurFiles({ files: [file], format: "csv", window: OCT }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DataSourceError);
     expect((err as Error).message).toContain(
-      "line_item_usage_type, line_item_resource_id, line_item_usage_amount, resource_tags",
+      `${file}: line_item_usage_type, line_item_resource_id, line_item_usage_amount, resource_tags (or tags)`,
     );
     expect((err as DataSourceError).exitCode).toBe(3);
   });
 
   it("fails with a DataSourceError when no file matches", async () => {
-    await expect(readCurFiles({ path: path.join(dir, "nothing-*.csv"), window: OCT })).rejects.toBeInstanceOf(
-      DataSourceError,
-    );
+    await expect(
+      readCurFiles({ files: [path.join(dir, "nothing-*.csv")], format: "csv", window: OCT }),
+    ).rejects.toBeInstanceOf(DataSourceError);
   });
 
-  it("builds SQL with no DuckDB-only functions, so Athena can run it", () => {
-    const sql = curLinesSql({
-      from: '"cur"."data"',
+  it("builds SQL with no DuckDB-only functions for Athena, from the same builder", () => {
+    const columns = new Map([
+      ["line_item_usage_start_date", "timestamp(3)"],
+      ["line_item_product_code", "varchar"],
+      ["line_item_line_item_type", "varchar"],
+      ["line_item_usage_type", "varchar"],
+      ["line_item_resource_id", "varchar"],
+      ["line_item_usage_amount", "double"],
+      ["line_item_unblended_cost", "double"],
+      ["bill_billing_entity", "varchar"],
+      ["product", "map(varchar,varchar)"],
+      ["resource_tags", "map(varchar,varchar)"],
+    ]);
+    const sql = curSql({
+      relations: [{ name: "cur", from: '"cur"."data"', columns }],
       window: OCT,
-      tagsJson: "json_format(CAST(resource_tags AS JSON))",
+      basis: "unblended",
+      dialect: "athena",
     });
     expect(sql).toContain('FROM "cur"."data"');
     expect(sql).toContain("TIMESTAMP '2026-10-01 00:00:00'");
     expect(sql).toContain("TIMESTAMP '2026-11-01 00:00:00'");
-    expect(sql).not.toMatch(/read_csv|read_parquet|to_json|TIMESTAMPTZ/);
+    expect(sql).toContain('json_format(CAST("resource_tags" AS JSON))');
+    expect(sql).toContain("element_at(\"product\", 'product_name')");
+    expect(sql).not.toMatch(/read_csv|read_parquet|to_json|TIMESTAMPTZ|json_extract_string/);
     expect(usageAggregationSql('SELECT * FROM "lake"."usage"', OCT)).not.toMatch(
       /read_csv|json_|TIMESTAMPTZ/,
     );
-  });
-
-  it("returns the CUR column names, so an Athena source expecting CUR columns can run it as is", async () => {
-    const from = `read_csv(${sqlString(path.join(SMALL, "costs/*.csv"))}, all_varchar = true)`;
-    const rows = await withDuckDb("test", (c) =>
-      queryRows(
-        c,
-        curLinesSql({
-          from,
-          window: OCT,
-          dialect: "duckdb",
-          start: "CAST(line_item_usage_start_date AS TIMESTAMP)",
-        }),
-      ),
-    );
-    for (const col of [...CUR_REQUIRED_COLUMNS, "line_item_currency_code", "pricing_unit"])
-      expect(Object.keys(rows[0] ?? {})).toContain(col);
   });
 
   it("parses the timestamp spellings of CUR and DuckDB as UTC", () => {
@@ -186,6 +195,7 @@ describe("readFileLedger", () => {
       ev("out-offset", "2026-10-01T01:00:00+02:00"), // 2026-09-30T23:00Z
       ev("in-no-offset", "2026-10-01 00:00:00"),
       ev("out-z", "2026-11-01T00:00:00Z"),
+      ev("out-offset-nov", "2026-10-31T23:30:00-01:00"), // 2026-11-01T00:30Z: November, though its text says October
       ev("bad-day", "2026-10-32T00:00:00Z"),
       ev("bad-hour", "2026-10-02T25:00:00Z"),
     ];

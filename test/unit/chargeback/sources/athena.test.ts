@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-athena";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runAthenaQuery } from "../../../../chargeback/sources/athena.js";
+import { athenaEngine, runAthenaQuery } from "../../../../chargeback/sources/athena.js";
 import { parseResourceTags } from "../../../../chargeback/sources/athena-cur.js";
 import { AwsError, DataSourceError } from "../../../../core/errors.js";
 
@@ -105,5 +105,29 @@ describe("parseResourceTags", () => {
     expect(parseResourceTags(null)).toEqual({});
     expect(parseResourceTags("{}")).toEqual({});
     expect(() => parseResourceTags("user_a=x")).toThrow(DataSourceError);
+  });
+});
+
+describe("athenaEngine", () => {
+  it("runs a query through runAthenaQuery and returns rows keyed by column, as text", async () => {
+    mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "q-e" });
+    mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    mock.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        Rows: [row("a", "b"), row("1", "x"), { Data: [{ VarCharValue: "2" }, {}] }],
+        ResultSetMetadata: meta,
+      },
+    });
+    const engine = athenaEngine(client, { database: "cur", workgroup: "finops", pollMs: 1 });
+    expect(engine.dialect).toBe("athena");
+    expect(await engine.query("SELECT a, b FROM t")).toEqual([
+      { a: "1", b: "x" },
+      { a: "2", b: null },
+    ]);
+    expect(mock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toMatchObject({
+      QueryString: "SELECT a, b FROM t",
+      QueryExecutionContext: { Database: "cur" },
+      WorkGroup: "finops",
+    });
   });
 });

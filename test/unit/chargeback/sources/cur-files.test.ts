@@ -13,7 +13,16 @@ import { readCurFiles } from "../../../../chargeback/sources/cur-files.js";
 import { sqlString, withDuckDb } from "../../../../chargeback/sources/duckdb.js";
 import { DataSourceError } from "../../../../core/errors.js";
 import { Decimal, sum } from "../../../../core/money.js";
-import { BASES, basisIndex, CASES, CLAUDE_CODE, CLAUDE_NAME, type CurCase, curCsv } from "./cur-fixture.js";
+import {
+  BASES,
+  basisIndex,
+  CASES,
+  CLAUDE_CODE,
+  CLAUDE_NAME,
+  CUR_COLUMNS,
+  type CurCase,
+  curCsv,
+} from "./cur-fixture.js";
 
 const OCT = monthWindow("2026-10");
 let dir: string;
@@ -33,7 +42,7 @@ const read = (files: string[], basis: CostBasis, format: "csv" | "parquet" = "cs
   readCurFiles({ files, format, window: OCT, basis });
 const total = (xs: readonly { cost: Decimal }[]) => sum(xs.map((x) => x.cost));
 const expected = (cases: readonly CurCase[], basis: CostBasis, noNet = false) =>
-  sum(cases.map((k) => new Decimal((noNet ? k.expectNoNet : k.expect)[basisIndex(basis)])));
+  sum(cases.map((k) => new Decimal((noNet ? k.expectNoNet : k.expect)[basisIndex(basis)] ?? "NaN")));
 const byCategory = (r: CostSourceResult) => {
   const out: Record<string, string> = {};
   for (const l of r.lines) out[l.category] = new Decimal(out[l.category] ?? 0).plus(l.cost).toString();
@@ -184,6 +193,38 @@ describe("readCurFiles: bases, categories and scope (hand-computed per line, DES
     expect(r.lines[0]?.cost.toString()).toBe("12.645");
     expect(r.lines[0]?.usageAmount.toString()).toBe("9");
     expect(r.lines[0]?.usageStart.toISOString()).toBe("2026-10-02T00:00:00.000Z");
+  });
+});
+
+describe("readCurFiles: per-file net columns and Savings Plan refunds", () => {
+  it("uses each file's own net columns: one file with a discount, one without, at net-unblended", async () => {
+    const train = CASES.find((k) => k.name.startsWith("SageMaker training")) as CurCase;
+    const bedrock = CASES.find((k) => k.name.startsWith("Bedrock usage")) as CurCase;
+    await file("mixnet-a.csv", curCsv([train])); // net 11.1105
+    await file("mixnet-b.csv", curCsv([bedrock], { noNet: true })); // no net columns: unblended 3.00
+    const r = await read([path.join(dir, "mixnet-*.csv")], "net-unblended");
+    expect(total(r.lines).toString()).toBe("14.1105");
+  });
+
+  it("a refund of a Savings Plan's one-time fee counts 0 under amortized bases, like the fee itself (CID summary_view)", async () => {
+    const refund = CASES.find((k) => k.name === "SageMaker refund") as CurCase;
+    const spRefund = {
+      ...refund,
+      cols: {
+        ...refund.cols,
+        line_item_product_code: "MachineLearningSavingsPlans",
+        line_item_line_item_description: "Refund for one-time fee for Savings Plan ID sp-1",
+        line_item_unblended_cost: "-1000.00",
+        line_item_net_unblended_cost: "-900.00",
+      },
+    };
+    const all = [...CUR_COLUMNS, "line_item_line_item_description"];
+    const f = await file("sp-refund.csv", curCsv([spRefund, refund], { columns: all }));
+    const at = async (b: CostBasis) => byCategory(await read([f], b)).refund;
+    expect(await at("unblended")).toBe("-1002.5");
+    expect(await at("net-unblended")).toBe("-902.25");
+    expect(await at("amortized")).toBe("-2.5");
+    expect(await at("net-amortized")).toBe("-2.25");
   });
 });
 
