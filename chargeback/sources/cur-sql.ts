@@ -10,9 +10,9 @@
  *   `dashboards/scad-containers-cost-allocation/scad-containers-cost-allocation.yaml` (its net amortized sum):
  *   `savings_plan_net_savings_plan_effective_cost` for covered usage, `reservation_net_effective_cost` for RI usage,
  *   `reservation_net_unused_amortized_upfront_fee_for_billing_period + reservation_net_unused_recurring_fee` for
- *   `RIFee`, `line_item_net_unblended_cost` otherwise, and — as CUR 2.0 has no net twin of
- *   `savings_plan_total_commitment_to_date` or `savings_plan_used_commitment` — the non-net unused commitment
- *   for `SavingsPlanRecurringFee`;
+ *   `RIFee`, `line_item_net_unblended_cost` otherwise; CUR 2.0 has no net twin of
+ *   `savings_plan_total_commitment_to_date` or `savings_plan_used_commitment`, so a `SavingsPlanRecurringFee`'s
+ *   unused commitment is scaled by its net-over-gross commitment (see `netUnusedCommitment`);
  * - net columns "are included in your report only when your account has a discount in the applicable billing
  *   period" (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-savings-plan.html): without them
  *   net equals non-net.
@@ -202,6 +202,43 @@ class Columns {
 
 const ZERO_SQL = "CAST(0 AS DECIMAL(38, 18))";
 
+/** A Savings Plan fee line's unused commitment: `savings_plan_total_commitment_to_date − savings_plan_used_commitment`. */
+function unusedCommitment(c: Columns): string {
+  return `(${c.dec("savings_plan_total_commitment_to_date")} - ${c.dec("savings_plan_used_commitment")})`;
+}
+
+/**
+ * The same net of discounts. CUR 2.0 has no net twin of the commitment-to-date columns, so the unused commitment is
+ * scaled by what the discount left of the fee line's commitment: the net over the gross commitment of the billing
+ * period (`savings_plan_net_recurring_commitment_for_billing_period` + `…_net_amortized_upfront_…`, over their
+ * non-net twins), else `line_item_net_unblended_cost / line_item_unblended_cost`, else 1 (no discount to apply).
+ * So a no-upfront plan's net amortized month equals its net unblended month, as the invoice does. On DuckDB the
+ * ratio is computed in double (DuckDB divides decimals as doubles): an error below 1e-12 of a fee line.
+ */
+function netUnusedCommitment(c: Columns): string {
+  const sum = (cols: string[]) => {
+    const have = cols.filter((x) => c.has(x));
+    return have.length === 0 ? undefined : `(${have.map((x) => c.dec(x)).join(" + ")})`;
+  };
+  const gross = sum([
+    "savings_plan_recurring_commitment_for_billing_period",
+    "savings_plan_amortized_upfront_commitment_for_billing_period",
+  ]);
+  const net = sum([
+    "savings_plan_net_recurring_commitment_for_billing_period",
+    "savings_plan_net_amortized_upfront_commitment_for_billing_period",
+  ]);
+  const ratios: string[] = [];
+  if (gross && net) ratios.push(`CAST(${net} AS DOUBLE) / CAST(NULLIF(${gross}, 0) AS DOUBLE)`);
+  if (c.has("line_item_net_unblended_cost"))
+    ratios.push(
+      `CAST(${c.dec("line_item_net_unblended_cost")} AS DOUBLE) / CAST(NULLIF(${c.dec("line_item_unblended_cost")}, 0) AS DOUBLE)`,
+    );
+  if (ratios.length === 0) return unusedCommitment(c);
+  const ratio = `coalesce(${[...ratios, "1"].join(", ")})`;
+  return `CAST(CAST(${unusedCommitment(c)} AS DOUBLE) * ${ratio} AS DECIMAL(38, 18))`;
+}
+
 /**
  * The cost of one line at the basis (DESIGN §3.4), for one relation's columns. `lt` is the line type expression.
  * Under a net basis with net columns present, `*Discount` lines count 0 (the net columns already hold the
@@ -223,7 +260,7 @@ function basisCost(c: Columns, basis: CostBasis, lt: string, riArn: string): str
     : "";
   return `CASE
       WHEN ${lt} = 'SavingsPlanCoveredUsage' THEN ${pick("savings_plan_net_savings_plan_effective_cost", "savings_plan_savings_plan_effective_cost")}
-      WHEN ${lt} = 'SavingsPlanRecurringFee' THEN ${c.dec("savings_plan_total_commitment_to_date")} - ${c.dec("savings_plan_used_commitment")}
+      WHEN ${lt} = 'SavingsPlanRecurringFee' THEN ${net ? netUnusedCommitment(c) : unusedCommitment(c)}
       WHEN ${lt} IN ('SavingsPlanNegation', 'SavingsPlanUpfrontFee') THEN ${ZERO_SQL}
       WHEN ${lt} = 'DiscountedUsage' THEN ${pick("reservation_net_effective_cost", "reservation_effective_cost")}
       WHEN ${lt} = 'RIFee' THEN ${pick("reservation_net_unused_amortized_upfront_fee_for_billing_period", "reservation_unused_amortized_upfront_fee_for_billing_period")} + ${pick("reservation_net_unused_recurring_fee", "reservation_unused_recurring_fee")}

@@ -84,10 +84,11 @@ describe("readCurFiles: bases, categories and scope (hand-computed per line, DES
 
   it("net-amortized with net columns: per category and per line (SP at net effective cost, unused commitment, no discount line)", async () => {
     const r = await read([await file("na.csv", curCsv(CASES))], "net-amortized");
-    // usage 90 + 2.70 + 6 + 1.50 + 11.1105; commitment: the $20 unused; EDP already in the net columns.
+    // usage 90 + 2.70 + 6 + 1.50 + 11.1105; commitment: the $20 unused net of the EDP (× 108/120); EDP already in
+    // the net columns.
     expect(byCategory(r)).toEqual({
       usage: "111.3105",
-      commitment: "20",
+      commitment: "18",
       credit: "-5",
       refund: "-2.25",
       tax: "8",
@@ -109,7 +110,7 @@ describe("readCurFiles: bases, categories and scope (hand-computed per line, DES
       category: "commitment",
       productCode: "MachineLearningSavingsPlans",
     });
-    expect(fee?.cost.toString()).toBe("20");
+    expect(fee?.cost.toString()).toBe("18");
     // Zero-amount adjustments (the negation, the discount) carry no money and are not lines.
     expect(r.lines.some((l) => l.lineItemType === "SavingsPlanNegation" || l.category === "discount")).toBe(
       false,

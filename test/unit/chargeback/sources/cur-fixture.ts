@@ -6,7 +6,8 @@
  * - amortized cost per line type: CID `cid/builtin/core/data/queries/cid/summary_view.sql` "amortized_cost"
  *   (aws-solutions-library-samples/cloud-intelligence-dashboards-framework);
  * - net amortized: CID `dashboards/scad-containers-cost-allocation/scad-containers-cost-allocation.yaml` (net twins;
- *   `SavingsPlanRecurringFee` keeps the non-net unused commitment, as CUR 2.0 has no net used commitment);
+ *   CUR 2.0 has no net used commitment, so a `SavingsPlanRecurringFee`'s unused commitment is scaled by the fee's net
+ *   over gross, which keeps a no-upfront plan's net amortized month equal to its net unblended month);
  * - net columns exist "only when your account has a discount" (table-dictionary-cur2-savings-plan.html);
  * - the SageMaker Savings Plan fee is billed under `MachineLearningSavingsPlans` (CID `kpi_instance_all_view.sql`);
  * - a `SavingsPlanNegation` line is aggregated per plan, operation, usage type and AZ: no resource
@@ -156,7 +157,8 @@ export const CASES: readonly CurCase[] = [
       savings_plan_total_commitment_to_date: "120.00",
       savings_plan_used_commitment: "100.00",
     },
-    expect: ["120.00", "20.00", "108.00", "20.00"],
+    // net amortized: the unused $20 scaled by the fee's net over gross (108 / 120): 18.00
+    expect: ["120.00", "20.00", "108.00", "18.00"],
     expectNoNet: ["120.00", "20.00", "120.00", "20.00"],
     inScope: true,
   },
