@@ -12,6 +12,7 @@ import { CloudWatchUsageRecorder } from "../../../inference/cloudwatch-usage-rec
 import { FileUsageRecorder } from "../../../inference/file-usage-recorder.js";
 import type { UsageEvent } from "../../../inference/usage-event.js";
 import { runCli } from "../../support/cli.js";
+import { type CeItem, motoAnswersFor } from "../../support/cost-explorer-fake.js";
 import { MOTO_ENV, type Moto, motoClientConfig, startMoto } from "../../support/moto.js";
 import { usageEvent } from "../../support/usage-events.js";
 
@@ -236,62 +237,31 @@ function curCsv(): string {
   return `${[header, ...CUR.map((l) => row(l)), row(SEPTEMBER_LINE, "2026-09")].join("\n")}\n`;
 }
 
+/** Cost Explorer's `SERVICE` names of the CUR products of the month. */
+const CE_SERVICE: Readonly<Record<CurLine["product"], string>> = {
+  AmazonSageMaker: "Amazon SageMaker",
+  AmazonBedrock: "Amazon Bedrock",
+  AmazonS3: "Amazon Simple Storage Service",
+};
+
 /**
- * The Cost Explorer answers for the same month, consistent with the CUR: the three grouped queries of the source
- * (dedicated SageMaker over two pages, Bedrock, shared endpoints), each group the CUR's total for that tag value
- * and usage type (tag group keys as Cost Explorer writes them, `Key$value`, `Key$` for untagged).
+ * The same month's lines as Cost Explorer holds them (SERVICE, RECORD_TYPE `Usage`, usage type, the cost allocation
+ * tags under the keys the user typed); `motoAnswersFor` turns them into the answers of the source's own queries, which
+ * are queued in moto.
  */
-function costExplorerResults(): unknown[] {
-  const group = (keys: [string, string], cost: string, quantity: string) => ({
-    Keys: keys,
-    Metrics: {
-      UnblendedCost: { Amount: cost, Unit: "USD" },
-      UsageQuantity: { Amount: quantity, Unit: "N/A" },
-    },
-  });
-  const period = (groups: unknown[]) => ({
-    TimePeriod: { Start: `${MONTH}-01`, End: "2026-11-01" },
-    Total: {},
-    Groups: groups,
-    Estimated: false,
-  });
-  return [
-    {
-      ResultsByTime: [
-        period([
-          group(["LineOfBusiness$retail", "USE1-Train:ml.m5.xlarge"], "120.000", "40"),
-          group(["LineOfBusiness$insurance", "USE1-Host:ml.m5.xlarge"], "300.00", "744"),
-        ]),
-      ],
-      NextPageToken: "page-2",
-    },
-    {
-      ResultsByTime: [
-        period([
-          group(["LineOfBusiness$", "USE1-Notebk:ml.t3.medium"], "3.00", "12"),
-          group(["LineOfBusiness$marketing", "USE1-Processing:ml.m5.xlarge"], "5.555", "3"),
-        ]),
-      ],
-    },
-    {
-      ResultsByTime: [
-        period([
-          group(["LineOfBusiness$retail", "USE1-Claude3Haiku-input-tokens"], "36.2", "1200"),
-          group(["LineOfBusiness$wealth", "USE1-Claude3Haiku-input-tokens"], "12.345", "400"),
-          group(["LineOfBusiness$", "USE1-TitanEmbed-input-tokens"], "7.10", "10"),
-        ]),
-      ],
-    },
-    {
-      ResultsByTime: [
-        period([
-          group(["SharedEndpoint$shared-llm", "USE1-Host:ml.g5.2xlarge"], "1130.88", "744"),
-          group(["SharedEndpoint$shared-llm", "USE1-Data-Processed-In"], "0.45", "9"),
-          group(["SharedEndpoint$shared-embed", "USE1-Host:ml.m5.xlarge"], "171.12", "744"),
-        ]),
-      ],
-    },
-  ];
+function costExplorerItems(): CeItem[] {
+  const keys: Readonly<Record<string, string>> = {
+    user_LineOfBusiness: "LineOfBusiness",
+    user_SharedEndpoint: "SharedEndpoint",
+  };
+  return CUR.map((l) => ({
+    service: CE_SERVICE[l.product],
+    recordType: "Usage",
+    usageType: l.usageType,
+    tags: Object.fromEntries(Object.entries(l.tags).map(([k, v]) => [keys[k] ?? k, v])),
+    cost: l.cost,
+    quantity: l.amount,
+  }));
 }
 
 const FILE_COSTS = { type: "cur", path: "costs/*.csv" };
@@ -319,9 +289,13 @@ function config(costs: object, usage: object) {
   };
 }
 
-/** The allocation part of a report: everything but the detail rows (whose resource ids differ by source). */
+/**
+ * The allocation part of a report: everything but the detail rows (whose resource ids differ by source) and what
+ * says where the lines came from (source, its warnings, and the excluded services, which Cost Explorer names by
+ * SERVICE and CUR by product code).
+ */
 function allocation(report: Record<string, unknown>) {
-  const { lines: _lines, ...rest } = report;
+  const { lines: _lines, source: _source, warnings: _warnings, excluded: _excluded, ...rest } = report;
   return rest;
 }
 
@@ -384,7 +358,14 @@ describe("AWS sources give the same allocation as the file sources (smcb chargeb
     const res = await fetch(`${moto.endpoint}/moto-api/static/ce/cost-and-usage-results`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ results: costExplorerResults() }),
+      body: JSON.stringify({
+        results: await motoAnswersFor(costExplorerItems(), {
+          month: MONTH,
+          tagKey: "LineOfBusiness",
+          region: "us-east-1",
+          basis: "net-amortized",
+        }),
+      }),
     });
     expect(res.status).toBe(201);
     files = await chargeback(FILE_COSTS, FILE_USAGE);
@@ -403,7 +384,17 @@ describe("AWS sources give the same allocation as the file sources (smcb chargeb
       reportTotal: "1786.65",
       difference: "0.00",
       estimated: false,
+      basis: "net-amortized",
+      byCategory: {
+        usage: "1786.65",
+        commitment: "0.00",
+        discount: "0.00",
+        credit: "0.00",
+        refund: "0.00",
+        tax: "0.00",
+      },
     });
+    expect(files.excluded).toEqual([{ service: "AmazonS3", lines: 1, cost: "9.99" }]);
     const endpoints = files.sharedEndpoints as {
       endpoint: string;
       cost: string;
@@ -412,11 +403,12 @@ describe("AWS sources give the same allocation as the file sources (smcb chargeb
       allocations: { lob: string }[];
     }[];
     expect(endpoints.map((e) => [e.endpoint, e.cost, e.instanceHours])).toEqual([
-      ["shared-llm", "1131.33", "744"],
       ["shared-embed", "171.12", "744"],
+      ["shared-llm", "1131.33", "744"],
     ]);
-    expect(endpoints[0]?.allocations.map((a) => a.lob).sort()).toEqual([...LOBS, "marketing"].sort());
-    expect(Number(endpoints[1]?.idle)).toBeGreaterThan(0);
+    const [embed, llm] = endpoints;
+    expect(llm?.allocations.map((a) => a.lob).sort()).toEqual([...LOBS, "marketing"].sort());
+    expect(Number(embed?.idle)).toBeGreaterThan(0);
     // marketing: its 5.555 processing job plus its part of shared-llm
     expect(
       (files.unallocated as { items: { reason: string; service: string }[] }).items.map((u) => [
