@@ -32,6 +32,7 @@ import {
   chatRequestSchema,
   converseTokens,
   embeddingsRequestSchema,
+  encodeEmbedding,
   finishReason,
   inferenceConfig,
   openAiUsage,
@@ -659,7 +660,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
           `No application inference profile for this LOB and model: ${(e as Error).message}`,
         );
       });
-      const data: { object: "embedding"; index: number; embedding: number[] }[] = [];
+      const data: { object: "embedding"; index: number; embedding: number[] | string }[] = [];
       for (const [index, inputText] of inputs.entries()) {
         // Amazon Titan Text Embeddings (V2) InvokeModel body and answer: `{inputText, dimensions?, normalize?}` →
         // `{embedding, inputTextTokenCount}` (Bedrock user guide, "Amazon Titan Embeddings G1 - Text", V2 Request/Response).
@@ -676,7 +677,11 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
           inputTextTokenCount?: number;
         };
         tokens += answer.inputTextTokenCount ?? count(inputText);
-        data.push({ object: "embedding", index, embedding: answer.embedding ?? [] });
+        data.push({
+          object: "embedding",
+          index,
+          embedding: encodeEmbedding(answer.embedding ?? [], body.encoding_format),
+        });
       }
       await settle(event("ok", profileArn));
       return json(

@@ -44,7 +44,7 @@ export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1),
   input: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(256)]),
   dimensions: z.number().int().positive().optional(),
-  encoding_format: z.enum(["float"]).optional(),
+  encoding_format: z.enum(["float", "base64"]).optional(),
 });
 /** A validated embeddings request. */
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
@@ -155,6 +155,15 @@ export function converseTokens(u: ConverseUsage | undefined) {
 /** The text a ConverseStream event adds, if any. */
 export function streamText(ev: ConverseStreamOutput): string | undefined {
   return ev.contentBlockDelta?.delta?.text;
+}
+
+/** An embedding as OpenAI sends it: numbers, or (`base64`) the little-endian float32 bytes in base64. */
+export function encodeEmbedding(
+  values: readonly number[],
+  format: "float" | "base64" | undefined,
+): number[] | string {
+  if (format !== "base64") return [...values];
+  return Buffer.from(new Float32Array(values).buffer).toString("base64");
 }
 
 /** One server-sent event line. */
