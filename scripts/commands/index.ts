@@ -4,6 +4,7 @@ import { registerAudit } from "./audit.js";
 import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";
 import { registerEndpoint } from "./endpoint.js";
+import { registerGateway } from "./gateway.js";
 import { registerInvoke } from "./invoke.js";
 import { registerPipeline } from "./pipeline.js";
 import { registerProfiles } from "./profiles.js";
@@ -18,4 +19,5 @@ export const commands: readonly CommandRegistrar[] = [
   registerInvoke,
   registerProfiles,
   registerChargeback,
+  registerGateway,
 ];
