@@ -9,7 +9,7 @@ import { type GatewayWorkspace, startGatewayWorkspace } from "../../support/gate
 
 let ws: GatewayWorkspace | undefined;
 afterEach(async () => {
-  await ws?.stop();
+  await ws?.remove();
   ws = undefined;
 });
 
@@ -50,7 +50,6 @@ describe("gateway refusals", () => {
     await openai.chat.completions.create(hello);
     expect(ws.bedrock.requests[0]?.modelId).toContain("pay123");
     const events = await ws.stop();
-    ws = undefined;
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ lob: "payments", tenant: "fraud-team" });
   });
@@ -136,7 +135,6 @@ describe("gateway refusals", () => {
     expect((slow as APIError).status).toBe(504);
     expect((slow as APIError).code).toBe("upstream_timeout");
     const events = await ws.stop();
-    ws = undefined;
     expect(events.map((e) => [e.status, e.output_tokens])).toEqual([
       ["error", 0],
       ["error", 0],
