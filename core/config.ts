@@ -4,11 +4,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CONFIG_FILE } from "./config-file.js";
 import { ConfigError } from "./errors.js";
-import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
 
-/** The default config file name, looked up in the working directory. */
-export const DEFAULT_CONFIG_FILE = "smcb.config.json";
+export { DEFAULT_CONFIG_FILE } from "./config-file.js";
+
+import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
 
 const lobValue = z
   .string()
