@@ -221,7 +221,9 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
       const samples: MalformedLine[] = [];
       for (const f of perFile) {
         if (samples.length >= MALFORMED_SAMPLES) break;
-        samples.push(...(await locateMalformed(c, o.path, f.file, o.window, MALFORMED_SAMPLES - samples.length)));
+        samples.push(
+          ...(await locateMalformed(c, o.path, f.file, o.window, MALFORMED_SAMPLES - samples.length)),
+        );
       }
       samples.push(...quarantined.samples.slice(0, Math.max(0, MALFORMED_SAMPLES - samples.length)));
       const malformed = result.malformed + quarantined.count;
