@@ -4,11 +4,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CONFIG_FILE } from "./config-file.js";
 import { ConfigError } from "./errors.js";
-import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
 
-/** The default config file name, looked up in the working directory. */
-export const DEFAULT_CONFIG_FILE = "smcb.config.json";
+export { DEFAULT_CONFIG_FILE } from "./config-file.js";
+
+import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
 
 const lobValue = z
   .string()
@@ -265,6 +266,18 @@ export const configSchema = z
       .strictObject({ profiles: z.record(z.string(), profileArn).default({}) })
       .default({ profiles: {} }),
     infra: infraSchema.optional(),
+    /** How the local reads (file ledger, CUR files, compaction) may use memory: DuckDB spills the rest to disk. */
+    duckdb: z
+      .strictObject({
+        /** DuckDB's `memory_limit`. @default "2GB" */
+        memoryLimit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, "must be a size such as 2GB or 512MB")
+          .optional(),
+        /** The spill folder (`temp_directory`), relative to the config file. @default a fresh folder in the OS temp folder */
+        tempDirectory: z.string().min(1).optional(),
+      })
+      .optional(),
   })
   .superRefine((c, ctx) => {
     const lobs = new Set(c.lobs);
@@ -378,7 +391,19 @@ export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONF
   const sharedEndpoints = cfg.sharedEndpoints.map((e) =>
     e.tokenizer === undefined ? e : { ...e, tokenizer: path.resolve(configDir, e.tokenizer) },
   );
-  return { ...cfg, usage, costs, sharedEndpoints, configFile: path.resolve(configFile), configDir };
+  const duckdb =
+    cfg.duckdb?.tempDirectory === undefined
+      ? cfg.duckdb
+      : { ...cfg.duckdb, tempDirectory: path.resolve(configDir, cfg.duckdb.tempDirectory) };
+  return {
+    ...cfg,
+    usage,
+    costs,
+    sharedEndpoints,
+    ...(duckdb ? { duckdb } : {}),
+    configFile: path.resolve(configFile),
+    configDir,
+  };
 }
 
 /**
