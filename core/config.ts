@@ -126,6 +126,44 @@ const sharedEndpointSchema = z.strictObject({
    * tokens its answers do not report (instead of js-tiktoken's `o200k_base`).
    */
   tokenizer: z.string().min(1).optional(),
+  /**
+   * Where the share of paid capacity in use comes from (docs/utilization.md): `tokens` (weighted tokens over
+   * `capacityTokensPerInstanceHour`, the default), `cloudwatch` (the instance metrics `GPUUtilization` or
+   * `CPUUtilization` in `/aws/sagemaker/Endpoints`), `components` (what the endpoint's inference components reserve).
+   */
+  utilization: z.enum(["tokens", "cloudwatch", "components"]).optional(),
+  /**
+   * How the cost is split: `weighted-tokens` (by use, the default), `reserved-compute` (by what each LOB's inference
+   * components reserve; the rest is idle), `hybrid` (the reserved share first, the rest by weighted tokens).
+   */
+  allocation: z.enum(["weighted-tokens", "reserved-compute", "hybrid"]).optional(),
+  /**
+   * `auto` (the default): hour by hour when utilization is measured and the cost lines are hourly, else monthly;
+   * `monthly`; `hourly-spread`: hour by hour, each daily cost line spread evenly over the hours of its day.
+   */
+  mode: z.enum(["auto", "monthly", "hourly-spread"]).optional(),
+  /**
+   * A local file of measured utilization (JSON Lines, docs/utilization.md) read instead of CloudWatch and the
+   * SageMaker API, relative to the config file.
+   */
+  utilizationFile: z.string().min(1).optional(),
+  /**
+   * The endpoint's instance type (`ml.g5.12xlarge`) when its hosting cost lines do not name one, or to override it.
+   */
+  instanceType: z
+    .string()
+    .regex(/^ml\.[a-z0-9-]+\.[a-z0-9-]+$/, "must be a SageMaker instance type such as ml.g5.12xlarge")
+    .optional(),
+  /** GPUs, vCPUs and memory of one instance, for an instance type the built-in table does not know. */
+  instance: z
+    .strictObject({
+      gpus: z.number().int().min(0),
+      vcpus: z.number().int().positive(),
+      memoryGiB: z.number().positive(),
+    })
+    .optional(),
+  /** The production variants whose instance metrics are read (`cloudwatch`). @default ["AllTraffic"] */
+  variants: z.array(z.string().min(1).max(63)).min(1).optional(),
 });
 
 const profileArn = z
@@ -546,9 +584,13 @@ export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONF
           ...(cfg.costs.path === undefined ? {} : { path: local(cfg.costs.path) }),
           cacheDir: path.resolve(configDir, cfg.costs.cacheDir ?? ".smcb/cache"),
         };
-  const sharedEndpoints = cfg.sharedEndpoints.map((e) =>
-    e.tokenizer === undefined ? e : { ...e, tokenizer: path.resolve(configDir, e.tokenizer) },
-  );
+  const sharedEndpoints = cfg.sharedEndpoints.map((e) => ({
+    ...e,
+    ...(e.tokenizer === undefined ? {} : { tokenizer: path.resolve(configDir, e.tokenizer) }),
+    ...(e.utilizationFile === undefined
+      ? {}
+      : { utilizationFile: path.resolve(configDir, e.utilizationFile) }),
+  }));
   const duckdb =
     cfg.duckdb?.tempDirectory === undefined
       ? cfg.duckdb
