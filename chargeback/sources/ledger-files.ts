@@ -35,7 +35,12 @@ export function ledgerFileKind(name: string): "raw" | "compacted" | "quarantine"
  * Athena and Hive ignore them.
  */
 export async function listLedgerFiles(root: string): Promise<LedgerFiles> {
-  const out = { raw: [] as string[], compacted: [] as string[], quarantine: [] as string[], dangling: [] as string[] };
+  const out = {
+    raw: [] as string[],
+    compacted: [] as string[],
+    quarantine: [] as string[],
+    dangling: [] as string[],
+  };
   const seen = new Set<string>();
   async function walk(dir: string): Promise<void> {
     const real = await realpath(dir);

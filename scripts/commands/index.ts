@@ -5,6 +5,7 @@ import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";
 import { registerEndpoint } from "./endpoint.js";
 import { registerInvoke } from "./invoke.js";
+import { registerLedger } from "./ledger.js";
 import { registerPipeline } from "./pipeline.js";
 import { registerProfiles } from "./profiles.js";
 import { registerTags } from "./tags.js";
@@ -18,4 +19,5 @@ export const commands: readonly CommandRegistrar[] = [
   registerInvoke,
   registerProfiles,
   registerChargeback,
+  registerLedger,
 ];
