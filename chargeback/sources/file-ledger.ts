@@ -269,7 +269,10 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
         const found = await locateMalformed(c, o.path, f.file, o.window, MALFORMED_SAMPLES - samples.length);
         samples.push(...found.map(({ month: _, ...line }) => line));
       }
-      samples.push(...quarantined.samples.slice(0, Math.max(0, MALFORMED_SAMPLES - samples.length)));
+      // the first ones by file and line, whether still raw or quarantined by a compaction
+      samples.push(...quarantined.samples);
+      samples.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+      samples.splice(MALFORMED_SAMPLES);
       const malformed = result.malformed + quarantined.count;
       const counted = result.usage.reduce((t, u) => t + u.invocations, 0);
       o.onProgress?.(
