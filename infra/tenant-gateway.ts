@@ -230,8 +230,11 @@ export class TenantGateway extends Construct {
       description:
         "Tenant gateway handler: its table, usage stream, alert topic, the LOBs' Bedrock profiles and shared endpoints",
     });
+    const lockFile = lockFileOf(entry);
     this.function = new nodejs.NodejsFunction(this, "Handler", {
       entry,
+      // The handler's own project, whatever the working directory of the synthesis.
+      ...(lockFile !== undefined ? { depsLockFilePath: lockFile } : {}),
       handler: props.handler ?? "handler",
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -493,6 +496,17 @@ function defaultEntry(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const ts = path.resolve(here, "../gateway/lambda.ts");
   return existsSync(ts) ? ts : path.resolve(here, "../gateway/lambda.js");
+}
+
+/** The nearest lock file in or above the folder of `entry` (the handler's project), if any. */
+function lockFileOf(entry: string): string | undefined {
+  for (let dir = path.dirname(path.resolve(entry)); ; dir = path.dirname(dir)) {
+    for (const name of ["package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb"]) {
+      const file = path.join(dir, name);
+      if (existsSync(file)) return file;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 /**
