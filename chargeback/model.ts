@@ -168,10 +168,36 @@ export interface UtilizationSourceResult {
 /** What a usage source returns for one month. */
 export interface UsageSourceResult {
   readonly usage: readonly EndpointUsage[];
-  /** Lines that could not be read as usage events (file ledger); reported, never silently dropped. */
+  /** Lines of the month that could not be read as usage events; reported, never silently dropped. */
   readonly malformed: number;
   /** Events seen more than once (same `id`), counted once. */
   readonly duplicates: number;
+  /** The first malformed lines in full (file ledger), in file and line order. */
+  readonly malformedLines?: readonly MalformedLine[];
+  /** What the reader skipped and the report should say (e.g. a link to nothing in the ledger folder). */
+  readonly warnings?: readonly string[];
+}
+
+/** A ledger line that is not a valid usage event, where it is and why. */
+export interface MalformedLine {
+  /** The file, relative to the ledger folder. */
+  readonly file: string;
+  /** Its line number (1-based). */
+  readonly line: number;
+  /** The first check it fails. */
+  readonly reason: string;
+  /** The line as written. */
+  readonly text: string;
+}
+
+/** The quality of the month's usage input (an addition to §3.6). */
+export interface UsageQuality {
+  /** Malformed lines of the month (by their `ts`, else by their file's day folder). */
+  readonly malformed: number;
+  /** Duplicate events counted once. */
+  readonly duplicates: number;
+  /** The first malformed lines in full; present when there are some (file ledger). */
+  readonly malformedLines?: readonly MalformedLine[];
 }
 
 /** One LOB's totals in the JSON report (money as two-place decimal strings). */
@@ -331,7 +357,7 @@ export interface ChargebackReport {
   /** Where the cost lines came from. */
   readonly source?: CostProvenance;
   /** Usage lines that could not be read and duplicate events counted once (an addition to §3.6). */
-  readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
+  readonly usageQuality?: UsageQuality;
   /** The detail rows behind the totals (an addition to the §3.6 fields). */
   readonly lines: readonly AllocationLine[];
 }

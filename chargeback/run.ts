@@ -228,7 +228,13 @@ function configuredUsageSource(
   const usage = config.usage;
   switch (usage.type) {
     case "file":
-      return (window) => readFileLedger({ path: usage.path, window, onProgress });
+      return (window) =>
+        readFileLedger({
+          path: usage.path,
+          window,
+          ...(config.duckdb ? { duckdb: config.duckdb } : {}),
+          ...(onProgress ? { onProgress } : {}),
+        });
     case "cloudwatch":
       return (window) =>
         readCloudWatchUsage(clients.cloudWatch(), {
@@ -361,7 +367,7 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
   } finally {
     clients.destroy();
   }
-  const warnings = [...(costs.warnings ?? []), ...(utilization.warnings ?? [])];
+  const warnings = [...(costs.warnings ?? []), ...(usage.warnings ?? []), ...(utilization.warnings ?? [])];
   return allocate({
     month: o.month,
     policy: { tagKey: o.config.tagKey, lobs: o.config.lobs },
@@ -370,7 +376,11 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     usage: usage.usage,
     estimated: monthOpen || costs.estimated,
     currency: costs.currency,
-    usageQuality: { malformed: usage.malformed, duplicates: usage.duplicates },
+    usageQuality: {
+      malformed: usage.malformed,
+      duplicates: usage.duplicates,
+      ...(usage.malformedLines ? { malformedLines: usage.malformedLines } : {}),
+    },
     basis: costs.basis,
     excluded: costs.excluded,
     ...(config.costs ? { adjustments: config.costs.adjustments } : {}),

@@ -31,6 +31,7 @@ import {
   type SharedAllocation,
   type SharedEndpointReport,
   type UnallocatedItem,
+  type UsageQuality,
   type UtilizationRecord,
 } from "../model.js";
 import {
@@ -63,7 +64,7 @@ export interface AllocationInput {
   /** ISO 4217 currency of the cost lines. @default "USD" */
   readonly currency?: string;
   /** Passed through to the report when given. */
-  readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
+  readonly usageQuality?: UsageQuality;
   /** The basis of the cost lines' amounts. @default "net-amortized" */
   readonly basis?: CostBasis;
   /** Where each adjustment category goes (`costs.adjustments`). @default every category `central` */
