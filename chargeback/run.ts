@@ -3,10 +3,10 @@
  */
 
 import path from "node:path";
-import { AthenaClient } from "@aws-sdk/client-athena";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { AthenaClient } from "@aws-sdk/client-athena";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
 import type { LoadedConfig } from "../core/config.js";
 import { ConfigError, UsageError } from "../core/errors.js";
@@ -14,14 +14,6 @@ import { allocate } from "./engine/allocate.js";
 import { type MonthWindow, monthWindow } from "./engine/month.js";
 import type { ChargebackReport, CostBasis, CostSourceResult, UsageSourceResult } from "./model.js";
 import type { AthenaQueryOptions } from "./sources/athena.js";
-import { readAthenaCurCosts } from "./sources/athena-cur.js";
-import { readAthenaUsage } from "./sources/athena-usage.js";
-import { readCloudWatchUsage } from "./sources/cloudwatch-usage.js";
-import { readCostExplorerCosts } from "./sources/cost-explorer.js";
-import { readCurFiles } from "./sources/cur-files.js";
-import { resolveDelivery } from "./sources/deliveries.js";
-import { readFileLedger } from "./sources/file-ledger.js";
-import { readFocusFiles } from "./sources/focus-files.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;
@@ -65,6 +57,8 @@ export interface RunChargebackOptions {
 /**
  * The AWS clients of the configured sources: the given ones, or made from the AWS options when a source first needs
  * one (the Athena client is shared by the CUR and usage-lake sources). {@link destroy} closes only those it made.
+ * Each client's package, like each source's module, is loaded only when a configured source needs it, so that a
+ * local run (CUR files and the file ledger) loads no AWS SDK.
  */
 class SourceClients {
   private readonly made: { destroy(): void }[] = [];
@@ -79,22 +73,28 @@ class SourceClients {
     return this.options.region;
   }
 
-  costExplorer(): CostExplorerClient {
-    return this.given.costExplorer ?? this.make(CostExplorerClient);
+  async costExplorer(): Promise<CostExplorerClient> {
+    return (
+      this.given.costExplorer ?? this.make((await import("@aws-sdk/client-cost-explorer")).CostExplorerClient)
+    );
   }
 
-  cloudWatch(): CloudWatchClient {
-    return this.given.cloudWatch ?? this.make(CloudWatchClient);
+  async cloudWatch(): Promise<CloudWatchClient> {
+    return this.given.cloudWatch ?? this.make((await import("@aws-sdk/client-cloudwatch")).CloudWatchClient);
   }
 
-  s3(): S3Client {
+  async s3(): Promise<S3Client> {
     // path-style addressing when an endpoint is given (moto, a VPC endpoint), as the S3 API accepts everywhere
     const endpoint = this.options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-    return this.given.s3 ?? this.make(S3Client, { forcePathStyle: endpoint !== undefined });
+    return (
+      this.given.s3 ??
+      this.make((await import("@aws-sdk/client-s3")).S3Client, { forcePathStyle: endpoint !== undefined })
+    );
   }
 
-  athena(): AthenaClient {
-    this.athenaClient ??= this.given.athena ?? this.make(AthenaClient);
+  async athena(): Promise<AthenaClient> {
+    this.athenaClient ??=
+      this.given.athena ?? this.make((await import("@aws-sdk/client-athena")).AthenaClient);
     return this.athenaClient;
   }
 
@@ -144,7 +144,8 @@ function configuredCostSource(
     const region = clients.region ?? "";
     return async (window) => {
       onProgress?.(`Cost Explorer: reading ${window.month}`);
-      return readCostExplorerCosts(clients.costExplorer(), {
+      const { readCostExplorerCosts } = await import("./sources/cost-explorer.js");
+      return readCostExplorerCosts(await clients.costExplorer(), {
         month: window.month,
         tagKey: config.tagKey,
         region,
@@ -156,13 +157,17 @@ function configuredCostSource(
   if (costs.path !== undefined) {
     const where = costs.path;
     const cacheDir = costs.cacheDir ?? path.join(config.configDir, ".smcb/cache");
-    const read = costs.type === "focus" ? readFocusFiles : readCurFiles;
     return async (window, estimated) => {
+      const { resolveDelivery } = await import("./sources/deliveries.js");
+      const read =
+        costs.type === "focus"
+          ? (await import("./sources/focus-files.js")).readFocusFiles
+          : (await import("./sources/cur-files.js")).readCurFiles;
       const delivery = await resolveDelivery({
         path: where,
         month: window.month,
         cacheDir,
-        ...(/^s3:\/\//i.test(where) ? { s3: clients.s3() } : {}),
+        ...(/^s3:\/\//i.test(where) ? { s3: await clients.s3() } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
       const result = await read({
@@ -184,9 +189,10 @@ function configuredCostSource(
     throw new ConfigError(
       `Configuration ${config.configFile}: costs of type cur need a path or an athena table.`,
     );
-  return (window, estimated) => {
+  return async (window, estimated) => {
     onProgress?.(`Athena: reading CUR lines of ${window.month} from ${athenaTableRef(table)}`);
-    return readAthenaCurCosts(clients.athena(), {
+    const { readAthenaCurCosts } = await import("./sources/athena-cur.js");
+    return readAthenaCurCosts(await clients.athena(), {
       ...athenaQueryOptions(table, onProgress),
       table: table.table,
       window,
@@ -204,16 +210,16 @@ function configuredUsageSource(
   const usage = config.usage;
   switch (usage.type) {
     case "file":
-      return (window) =>
-        readFileLedger({
+      return async (window) =>
+        (await import("./sources/file-ledger.js")).readFileLedger({
           path: usage.path,
           window,
           ...(config.duckdb ? { duckdb: config.duckdb } : {}),
           ...(onProgress ? { onProgress } : {}),
         });
     case "cloudwatch":
-      return (window) =>
-        readCloudWatchUsage(clients.cloudWatch(), {
+      return async (window) =>
+        (await import("./sources/cloudwatch-usage.js")).readCloudWatchUsage(await clients.cloudWatch(), {
           month: window.month,
           namespace: usage.namespace,
           candidates: { endpoints: config.sharedEndpoints.map((e) => e.name), lobs: config.lobs },
@@ -229,9 +235,10 @@ function configuredUsageSource(
             hint: 'Add "athena": { "database": "…", "table": "…" } (the Glue table over the delivery bucket) to "usage".',
           },
         );
-      return (window) => {
+      return async (window) => {
         onProgress?.(`Athena: reading usage of ${window.month} from ${athenaTableRef(table)}`);
-        return readAthenaUsage(clients.athena(), {
+        const { readAthenaUsage } = await import("./sources/athena-usage.js");
+        return readAthenaUsage(await clients.athena(), {
           ...athenaQueryOptions(table, onProgress),
           table: table.table,
           window,
