@@ -4,17 +4,25 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CONFIG_FILE } from "./config-file.js";
 import { ConfigError } from "./errors.js";
-import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
 
-/** The default config file name, looked up in the working directory. */
-export const DEFAULT_CONFIG_FILE = "smcb.config.json";
+export { DEFAULT_CONFIG_FILE } from "./config-file.js";
+
+import { didYouMean } from "./suggest.js";
+import {
+  DEFAULT_TAG_KEY,
+  reservedLobProblem,
+  reservedTagKeyProblem,
+  tagKeyProblem,
+  tagValueProblem,
+} from "./tags.js";
 
 const lobValue = z
   .string()
   .min(1, "LOB must not be empty")
   .superRefine((v, ctx) => {
-    const p = tagValueProblem(v);
+    const p = tagValueProblem(v) ?? reservedLobProblem(v);
     if (p) ctx.addIssue({ code: "custom", message: p });
   });
 
@@ -125,6 +133,44 @@ const sharedEndpointSchema = z.strictObject({
    * tokens its answers do not report (instead of js-tiktoken's `o200k_base`).
    */
   tokenizer: z.string().min(1).optional(),
+  /**
+   * Where the share of paid capacity in use comes from (docs/utilization.md): `tokens` (weighted tokens over
+   * `capacityTokensPerInstanceHour`, the default), `cloudwatch` (the instance metrics `GPUUtilization` or
+   * `CPUUtilization` in `/aws/sagemaker/Endpoints`), `components` (what the endpoint's inference components reserve).
+   */
+  utilization: z.enum(["tokens", "cloudwatch", "components"]).optional(),
+  /**
+   * How the cost is split: `weighted-tokens` (by use, the default), `reserved-compute` (by what each LOB's inference
+   * components reserve; the rest is idle), `hybrid` (the reserved share first, the rest by weighted tokens).
+   */
+  allocation: z.enum(["weighted-tokens", "reserved-compute", "hybrid"]).optional(),
+  /**
+   * `auto` (the default): hour by hour when utilization is measured and the cost lines are hourly, else monthly;
+   * `monthly`; `hourly-spread`: hour by hour, each daily cost line spread evenly over the hours of its day.
+   */
+  mode: z.enum(["auto", "monthly", "hourly-spread"]).optional(),
+  /**
+   * A local file of measured utilization (JSON Lines, docs/utilization.md) read instead of CloudWatch and the
+   * SageMaker API, relative to the config file.
+   */
+  utilizationFile: z.string().min(1).optional(),
+  /**
+   * The endpoint's instance type (`ml.g5.12xlarge`) when its hosting cost lines do not name one, or to override it.
+   */
+  instanceType: z
+    .string()
+    .regex(/^ml\.[a-z0-9-]+\.[a-z0-9-]+$/, "must be a SageMaker instance type such as ml.g5.12xlarge")
+    .optional(),
+  /** GPUs, vCPUs and memory of one instance, for an instance type the built-in table does not know. */
+  instance: z
+    .strictObject({
+      gpus: z.number().int().min(0),
+      vcpus: z.number().int().positive(),
+      memoryGiB: z.number().positive(),
+    })
+    .optional(),
+  /** The production variants whose instance metrics are read (`cloudwatch`). @default ["AllTraffic"] */
+  variants: z.array(z.string().min(1).max(63)).min(1).optional(),
 });
 
 const profileArn = z
@@ -240,7 +286,124 @@ const infraSchema = z.strictObject({
       removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
     })
     .optional(),
+  /**
+   * The tenant gateway on AWS (`TenantGateway`): a REST API streaming a Node.js 22 Lambda, its DynamoDB table and
+   * alert topic. It records usage on the usage lake's stream (`infra.usageLake`), else on `usage.deliveryStream`.
+   */
+  gateway: z
+    .strictObject({
+      /** The REST API's stage: the first segment of the URL path. */
+      stageName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1–128 letters, digits, '-' or '_'")
+        .default("prod"),
+      /** Stage throttling across all tenants (per-tenant limits are the gateway config's). */
+      throttle: z
+        .strictObject({
+          rateLimit: z.number().positive().default(50),
+          burstLimit: z.number().int().min(1).default(100),
+        })
+        .default({ rateLimit: 50, burstLimit: 100 }),
+      /** A WAF (wafv2, REGIONAL) web ACL to associate with the stage. */
+      webAclArn: z
+        .string()
+        .regex(
+          /^arn:aws(-[a-z]+)*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[A-Za-z0-9_-]+\/[a-f0-9-]+$/,
+          "must be a REGIONAL wafv2 web ACL ARN",
+        )
+        .optional(),
+      /** API Gateway execution logs (ERROR level); sets the account's API Gateway CloudWatch role. */
+      executionLogging: z.boolean().default(true),
+      /** Retention of the access, execution and Lambda logs (a CloudWatch Logs retention). */
+      logRetentionDays: z
+        .literal([
+          1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+          3653,
+        ])
+        .default(365),
+      /** The Lambda's memory. */
+      memoryMiB: z.number().int().min(128).max(10240).default(1024),
+      /** The longest one call (a whole streamed answer) may last: the Lambda's and the integration's timeout. */
+      timeoutSeconds: z.number().int().min(1).max(900).default(900),
+      /** The DynamoDB table's name. */
+      tableName: z
+        .string()
+        .regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be 3–255 letters, digits, '_', '-' or '.'")
+        .optional(),
+      /** Foundation model IDs the LOBs' profiles route to (granted only through the profiles); default all. */
+      foundationModelIds: z
+        .array(z.string().regex(/^[a-z0-9.:-]+$/, "must be a foundation model ID"))
+        .min(1)
+        .optional(),
+      /** Removal policy of the table, its key and the log groups. */
+      removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
+    })
+    .optional(),
 });
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const record = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/** An issue of a cross-field check. */
+type AddIssue = (issue: { code: "custom"; path: (string | number)[]; message: string }) => void;
+
+/** A check that a LOB named at `path` is one of `lobs` (with the closest one when it is a typo). */
+function lobRequirer(lobs: ReadonlySet<string>, addIssue: AddIssue) {
+  return (lob: unknown, path: (string | number)[]): void => {
+    if (typeof lob === "string" && !lobs.has(lob))
+      addIssue({ code: "custom", path, message: `"${lob}" is not in lobs${didYouMean(lob, lobs)}` });
+  };
+}
+
+/**
+ * The checks across fields: every LOB named anywhere is one of `lobs`, no duplicate LOB or shared endpoint, and
+ * reservations of an endpoint add up to at most 1. Reads `c` defensively: it may be partly invalid.
+ */
+function crossFieldProblems(c: unknown, addIssue: AddIssue): void {
+  const cfg = record(c);
+  const lobList = list(cfg.lobs).filter((l): l is string => typeof l === "string");
+  const requireLob = lobRequirer(new Set(lobList), addIssue);
+  const seen = new Set<string>();
+  list(cfg.lobs).forEach((l, i) => {
+    if (typeof l !== "string") return;
+    if (seen.has(l)) addIssue({ code: "custom", path: ["lobs", i], message: `duplicate LOB "${l}"` });
+    seen.add(l);
+  });
+  const names = new Set<string>();
+  list(cfg.sharedEndpoints).forEach((raw, i) => {
+    const e = record(raw);
+    const at = ["sharedEndpoints", i];
+    if (typeof e.name === "string") {
+      if (names.has(e.name.toLowerCase()))
+        addIssue({ code: "custom", path: [...at, "name"], message: `duplicate shared endpoint "${e.name}"` });
+      names.add(e.name.toLowerCase());
+    }
+    requireLob(e.owner, [...at, "owner"]);
+    let total = 0;
+    for (const [lob, r] of Object.entries(record(e.reservations))) {
+      if (typeof r === "number") total += r;
+      requireLob(lob, [...at, "reservations", lob]);
+    }
+    if (total > 1 + 1e-12)
+      addIssue({
+        code: "custom",
+        path: [...at, "reservations"],
+        message: `reservations add up to ${total}; at most 1`,
+      });
+  });
+  for (const lob of Object.keys(record(record(cfg.bedrock).profiles)))
+    requireLob(lob, ["bedrock", "profiles", lob]);
+  for (const [category, policy] of Object.entries(record(record(cfg.costs).adjustments)))
+    if (policy !== "central" && policy !== "proportional")
+      requireLob(policy, ["costs", "adjustments", category]);
+  const infra = record(cfg.infra);
+  for (const lob of Object.keys(record(record(infra.budgets).monthlyLimits)))
+    requireLob(lob, ["infra", "budgets", "monthlyLimits", lob]);
+  list(record(infra.anomaly).lobs).forEach((lob, i) => {
+    requireLob(lob, ["infra", "anomaly", "lobs", i]);
+  });
+}
 
 /** A non-negative decimal amount written as text (money is never a JSON float), e.g. `"500.00"`. */
 const decimalText = z
@@ -341,7 +504,7 @@ export const configSchema = z
       .string()
       .default(DEFAULT_TAG_KEY)
       .superRefine((v, ctx) => {
-        const p = tagKeyProblem(v);
+        const p = tagKeyProblem(v) ?? reservedTagKeyProblem(v);
         if (p) ctx.addIssue({ code: "custom", message: p });
       }),
     lobs: z.array(lobValue).min(1, "list at least one LOB"),
@@ -352,52 +515,39 @@ export const configSchema = z
       .strictObject({ profiles: z.record(z.string(), profileArn).default({}) })
       .default({ profiles: {} }),
     infra: infraSchema.optional(),
+    /** How the local reads (file ledger, CUR files, compaction) may use memory: DuckDB spills the rest to disk. */
+    duckdb: z
+      .strictObject({
+        /** DuckDB's `memory_limit`. @default "2GB" */
+        memoryLimit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, "must be a size such as 2GB or 512MB")
+          .optional(),
+        /** The spill folder (`temp_directory`), relative to the config file. @default a fresh folder in the OS temp folder */
+        tempDirectory: z.string().min(1).optional(),
+      })
+      .optional(),
     gateway: gatewaySchema.optional(),
   })
+  // Runs even when the structure has errors (`when`), so that one `config validate` lists the LOB problems too:
+  // it reads the value defensively, as parsed so far.
+  .superRefine((c, ctx) => crossFieldProblems(c, ctx.addIssue), { when: () => true })
+  // The gateway's checks need its block parsed: they run when the structure is sound.
   .superRefine((c, ctx) => {
-    const lobs = new Set(c.lobs);
-    /** Every place a LOB is named must name one of `lobs`. */
-    const requireLob = (lob: string, path: (string | number)[]) => {
-      if (!lobs.has(lob)) ctx.addIssue({ code: "custom", path, message: `"${lob}" is not in lobs` });
-    };
-    c.lobs.forEach((l, i) => {
-      if (c.lobs.indexOf(l) !== i)
-        ctx.addIssue({ code: "custom", path: ["lobs", i], message: `duplicate LOB "${l}"` });
-    });
-    const names = new Set<string>();
-    c.sharedEndpoints.forEach((e, i) => {
-      const at = ["sharedEndpoints", i];
-      if (names.has(e.name.toLowerCase()))
-        ctx.addIssue({
-          code: "custom",
-          path: [...at, "name"],
-          message: `duplicate shared endpoint "${e.name}"`,
-        });
-      names.add(e.name.toLowerCase());
-      requireLob(e.owner, [...at, "owner"]);
-      let sum = 0;
-      for (const [lob, r] of Object.entries(e.reservations)) {
-        sum += r;
-        requireLob(lob, [...at, "reservations", lob]);
-      }
-      if (sum > 1 + 1e-12)
-        ctx.addIssue({
-          code: "custom",
-          path: [...at, "reservations"],
-          message: `reservations add up to ${sum}; at most 1`,
-        });
-    });
-    for (const lob of Object.keys(c.bedrock.profiles)) requireLob(lob, ["bedrock", "profiles", lob]);
-    if (c.costs)
-      for (const [category, policy] of Object.entries(c.costs.adjustments))
-        if (policy !== "central" && policy !== "proportional")
-          requireLob(policy, ["costs", "adjustments", category]);
-    for (const lob of Object.keys(c.infra?.budgets?.monthlyLimits ?? {}))
-      requireLob(lob, ["infra", "budgets", "monthlyLimits", lob]);
-    c.infra?.anomaly?.lobs?.forEach((lob, i) => {
-      requireLob(lob, ["infra", "anomaly", "lobs", i]);
-    });
-    if (c.gateway) checkGateway(c.gateway, requireLob, new Set(c.sharedEndpoints.map((e) => e.name)), ctx);
+    if (c.gateway)
+      checkGateway(
+        c.gateway,
+        lobRequirer(new Set(c.lobs), ctx.addIssue),
+        new Set(c.sharedEndpoints.map((e) => e.name)),
+        ctx,
+      );
+    if (c.infra?.gateway && !c.infra.usageLake && c.usage.type !== "firehose")
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway"],
+        message:
+          "the gateway records usage on a Firehose stream: add infra.usageLake, or use a firehose usage block",
+      });
   });
 
 /** Cross-checks of the `gateway` block: LOBs in `lobs`, tenants unique, every tenant model known. */
@@ -501,9 +651,43 @@ function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return out === "" ? "(root)" : out;
 }
 
-/** Every problem of a zod error, each as `path: message`. */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+/** The keys the schema allows for the object at `at` (every alternative of a union), for "did you mean". */
+function knownKeysAt(at: readonly PropertyKey[]): Set<string> {
+  type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; oneOf?: Node[] };
+  const expand = (n: Node): Node[] => [n, ...[...(n.anyOf ?? []), ...(n.oneOf ?? [])].flatMap(expand)];
+  let nodes = expand(z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Node);
+  for (const seg of at)
+    nodes = nodes.flatMap((n) => {
+      const next = typeof seg === "number" ? n.items : n.properties?.[String(seg)];
+      return next ? expand(next) : [];
+    });
+  return new Set(nodes.flatMap((n) => Object.keys(n.properties ?? {})));
+}
+
+/** The value at `at` in the raw configuration, if any. */
+function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const seg of at)
+    v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined;
+  return v;
+}
+
+/**
+ * Every problem of a zod error, each as `path: message`; with the raw configuration, an unknown key or an
+ * unknown choice gets the closest known one (`did you mean "usage"?`).
+ */
+export function formatIssues(error: z.ZodError, raw?: unknown): string[] {
+  return error.issues.map((i) => {
+    let hint = "";
+    if (i.code === "unrecognized_keys") {
+      const known = knownKeysAt(i.path);
+      hint = i.keys.map((k) => didYouMean(k, known)).join("");
+    } else if (i.code === "invalid_value" && raw !== undefined) {
+      const v = valueAt(raw, i.path);
+      if (typeof v === "string") hint = didYouMean(v, i.values.map(String));
+    }
+    return `${formatPath(i.path)}: ${i.message}${hint}`;
+  });
 }
 
 /**
@@ -516,7 +700,7 @@ export function formatIssues(error: z.ZodError): string[] {
 export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONFIG_FILE)): LoadedConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    throw new ConfigError(`Invalid configuration ${configFile}:`, formatIssues(result.error), {
+    throw new ConfigError(`Invalid configuration ${configFile}:`, formatIssues(result.error, raw), {
       hint: "Fix the fields listed above; `smcb config validate` re-checks the file.",
     });
   }
@@ -533,9 +717,17 @@ export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONF
           ...(cfg.costs.path === undefined ? {} : { path: local(cfg.costs.path) }),
           cacheDir: path.resolve(configDir, cfg.costs.cacheDir ?? ".smcb/cache"),
         };
-  const sharedEndpoints = cfg.sharedEndpoints.map((e) =>
-    e.tokenizer === undefined ? e : { ...e, tokenizer: path.resolve(configDir, e.tokenizer) },
-  );
+  const sharedEndpoints = cfg.sharedEndpoints.map((e) => ({
+    ...e,
+    ...(e.tokenizer === undefined ? {} : { tokenizer: path.resolve(configDir, e.tokenizer) }),
+    ...(e.utilizationFile === undefined
+      ? {}
+      : { utilizationFile: path.resolve(configDir, e.utilizationFile) }),
+  }));
+  const duckdb =
+    cfg.duckdb?.tempDirectory === undefined
+      ? cfg.duckdb
+      : { ...cfg.duckdb, tempDirectory: path.resolve(configDir, cfg.duckdb.tempDirectory) };
   const gateway =
     cfg.gateway?.store.type === "file"
       ? {
@@ -543,7 +735,16 @@ export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONF
           store: { ...cfg.gateway.store, path: path.resolve(configDir, cfg.gateway.store.path) },
         }
       : cfg.gateway;
-  return { ...cfg, usage, costs, sharedEndpoints, gateway, configFile: path.resolve(configFile), configDir };
+  return {
+    ...cfg,
+    usage,
+    costs,
+    sharedEndpoints,
+    ...(duckdb ? { duckdb } : {}),
+    gateway,
+    configFile: path.resolve(configFile),
+    configDir,
+  };
 }
 
 /**

@@ -5,7 +5,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type AwsOptions, makeClient } from "../core/aws.js";
-import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from "../core/config.js";
+import type { LoadedConfig } from "../core/config.js";
+import { DEFAULT_CONFIG_FILE } from "../core/config-file.js";
 import type { ExitCodeValue } from "../core/errors.js";
 
 /** Where a command writes. `stdout` carries results; `stderr` carries logs and progress. */
@@ -44,7 +45,8 @@ export class CommandContext {
 
   /** Loads and validates the configuration once; throws a ConfigError (exit 2) when invalid or missing. */
   config(): Promise<LoadedConfig> {
-    this.loaded ??= loadConfig(this.configPath);
+    // Loaded on first use: the schema library is not needed to print help.
+    this.loaded ??= import("../core/config.js").then(({ loadConfig }) => loadConfig(this.configPath));
     return this.loaded;
   }
 

@@ -3,8 +3,17 @@
  * Pure: no I/O, no clock, exact decimals throughout, cents only at the end.
  */
 import type { SharedEndpointConfig } from "../../core/config.js";
-import { type Decimal, formatMoney, roundToCentsConserving, sum, toCents, ZERO } from "../../core/money.js";
-import type { TagPolicy } from "../../core/tags.js";
+import { DataSourceError } from "../../core/errors.js";
+import {
+  type Decimal,
+  dec,
+  formatMoney,
+  roundToCentsConserving,
+  sum,
+  toCents,
+  ZERO,
+} from "../../core/money.js";
+import { REPORT_LINE_LABELS, type TagPolicy } from "../../core/tags.js";
 import {
   ADJUSTMENT_CATEGORIES,
   type AdjustmentCategory,
@@ -23,6 +32,8 @@ import {
   type SharedAllocation,
   type SharedEndpointReport,
   type UnallocatedItem,
+  type UsageQuality,
+  type UtilizationRecord,
 } from "../model.js";
 import {
   type ClassifyContext,
@@ -33,6 +44,7 @@ import {
   lobKeyMatcher,
   normalizeCurTagKey,
 } from "./classify.js";
+import { allocateMeasured, isMeasured, type MeasuredAllocation, type MeasuredSummary } from "./measured.js";
 import { inWindow, monthWindow } from "./month.js";
 import { allocateSharedEndpoint, type SharedEndpointAllocation } from "./shared-endpoint.js";
 
@@ -53,7 +65,7 @@ export interface AllocationInput {
   /** ISO 4217 currency of the cost lines. @default "USD" */
   readonly currency?: string;
   /** Passed through to the report when given. */
-  readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
+  readonly usageQuality?: UsageQuality;
   /** The basis of the cost lines' amounts. @default "net-amortized" */
   readonly basis?: CostBasis;
   /** Where each adjustment category goes (`costs.adjustments`). @default every category `central` */
@@ -64,10 +76,31 @@ export interface AllocationInput {
   readonly warnings?: readonly string[];
   /** Where the cost lines came from, passed through. */
   readonly source?: CostProvenance;
+  /**
+   * Measured utilization of the shared endpoints whose `utilization` is `cloudwatch` or `components` (matched by
+   * endpoint name, case-insensitively). @default []
+   */
+  readonly utilization?: readonly UtilizationRecord[];
+}
+
+/**
+ * Refuses usage that no source should produce: a negative, fractional or non-finite token or invocation count
+ * (whatever the source: file ledger, CloudWatch, Athena or a caller's own).
+ */
+function assertUsageCounts(usage: readonly EndpointUsage[]): void {
+  for (const u of usage)
+    for (const field of ["invocations", "inputTokens", "outputTokens"] as const) {
+      const v = u[field];
+      if (!Number.isSafeInteger(v) || v < 0)
+        throw new DataSourceError(
+          `Usage of ${u.endpoint} by LOB ${JSON.stringify(u.lob)} has ${field} ${v}: counts must be whole numbers ≥ 0.`,
+          { hint: "Check the usage source: a recorder or a hand edit wrote an impossible count." },
+        );
+    }
 }
 
 /** The name of a separate idle line (idle policy `separate`). */
-export const IDLE_LOB = "__idle__";
+export const IDLE_LOB = REPORT_LINE_LABELS.idle;
 
 interface Totals {
   dedicated: Decimal;
@@ -106,6 +139,8 @@ type Pool =
       cost: Decimal;
       hours: Decimal;
       resourceId: string | null;
+      /** The pool's lines, kept when the endpoint is charged by measured utilization. */
+      lines: CostLine[] | undefined;
     };
 
 const HOSTING = /(^|-)Host:/i;
@@ -184,6 +219,7 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
       cost: ZERO,
       hours: ZERO,
       resourceId: null,
+      lines: isMeasured(e) ? [] : undefined,
     });
   for (const line of input.costs) {
     if (!IN_SCOPE.has(line.service) || !inWindow(window, line.usageStart)) continue;
@@ -192,8 +228,18 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
     if (d.kind === "shared") {
       const p = pools.get(`shared\u0000${d.endpoint}`) as Extract<Pool, { kind: "shared" }>;
       p.cost = p.cost.plus(line.cost);
-      if (HOSTING.test(line.usageType)) p.hours = p.hours.plus(line.usageAmount);
+      if (HOSTING.test(line.usageType)) {
+        if (line.category === "usage" && line.usageAmount.isNegative())
+          throw new DataSourceError(
+            `A hosting line of ${d.endpoint} has ${line.usageAmount.toString()} hours (${line.usageType}, ${line.resourceId ?? "no resource id"}): hosting hours cannot be negative.`,
+            {
+              hint: "Check the cost source: a refund or credit is a separate line type, not negative usage.",
+            },
+          );
+        p.hours = p.hours.plus(line.usageAmount);
+      }
       p.resourceId ??= line.resourceId;
+      p.lines?.push(line);
       continue;
     }
     if (d.kind !== "adjustment") noteTags(tags, line, match);
@@ -390,11 +436,25 @@ function settleSharedPool(
   l: Ledger,
   pool: Extract<Pool, { kind: "shared" }>,
   cents: Decimal,
-  usageByEndpoint: ReadonlyMap<string, EndpointUsage[]>,
+  byEndpoint: {
+    usage: ReadonlyMap<string, EndpointUsage[]>;
+    records: ReadonlyMap<string, UtilizationRecord[]>;
+  },
+  month: string,
 ) {
-  const usage = usageByEndpoint.get(pool.config.name.toLowerCase()) ?? [];
-  const alloc = allocateSharedEndpoint(pool.config, { cost: pool.cost, instanceHours: pool.hours, usage });
-  const r = roundShared(alloc, cents, pool.resourceId ?? pool.config.name);
+  const key = pool.config.name.toLowerCase();
+  const usage = byEndpoint.usage.get(key) ?? [];
+  const alloc: SharedEndpointAllocation | MeasuredAllocation = pool.lines
+    ? allocateMeasured(pool.config, {
+        month,
+        lines: pool.lines,
+        usage,
+        records: byEndpoint.records.get(key) ?? [],
+      })
+    : allocateSharedEndpoint(pool.config, { cost: pool.cost, instanceHours: pool.hours, usage });
+  const measured = (alloc as Partial<MeasuredAllocation>).measured;
+  if (measured) l.warnings.push(...measured.warnings);
+  const r = roundShared(alloc, cents, pool.resourceId ?? pool.config.name, measured);
   l.endpoints.push(r.report);
   // usage of a LOB outside the allowlist is unallocated, in the detail rows as in the totals
   for (const row of r.lines)
@@ -498,6 +558,7 @@ function tagWarnings(tags: TagDiagnostics, tagKey: string): string[] {
  * ```
  */
 export function allocate(input: AllocationInput): ChargebackReport {
+  assertUsageCounts(input.usage);
   const window = monthWindow(input.month);
   const { policy } = input;
   const { pools, tags } = collectPools(input);
@@ -510,22 +571,30 @@ export function allocate(input: AllocationInput): ChargebackReport {
     (p) => p.key,
   );
 
-  const usageByEndpoint = new Map<string, EndpointUsage[]>();
-  for (const u of input.usage) {
-    const k = u.endpoint.toLowerCase();
-    const list = usageByEndpoint.get(k);
-    if (list) list.push(u);
-    else usageByEndpoint.set(k, [u]);
-  }
+  const usageByEndpoint = groupByEndpoint(input.usage);
+  const recordsByEndpoint = groupByEndpoint(input.utilization ?? []);
   const l = new Ledger(policy.lobs);
   poolList.forEach((pool, i) => {
     const cents = poolCents[i] as Decimal;
     l.byCategory.set(pool.chargeCategory, (l.byCategory.get(pool.chargeCategory) as Decimal).plus(cents));
-    if (pool.kind === "shared") settleSharedPool(l, pool, cents, usageByEndpoint);
+    if (pool.kind === "shared")
+      settleSharedPool(l, pool, cents, { usage: usageByEndpoint, records: recordsByEndpoint }, input.month);
     else if (pool.kind === "proportional") settleProportionalPool(l, pool, cents);
     else settleGroupedPool(l, pool, cents);
   });
   return assembleReport(input, window.month, l, sourceTotal, tags);
+}
+
+/** Items by their endpoint's name, lower case. */
+function groupByEndpoint<T extends { readonly endpoint: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const u of items) {
+    const k = u.endpoint.toLowerCase();
+    const list = out.get(k);
+    if (list) list.push(u);
+    else out.set(k, [u]);
+  }
+  return out;
 }
 
 /** Phase 4: the §3.6 document from the settled figures. */
@@ -593,6 +662,56 @@ function assembleReport(
   };
 }
 
+/** The report fields of a measured split (docs/utilization.md); the defaults of the token split otherwise. */
+function measuredFields(
+  a: SharedEndpointAllocation,
+  m: MeasuredSummary | undefined,
+  allocations: readonly SharedAllocation[],
+  idleLine: Decimal,
+): Partial<SharedEndpointReport> {
+  const idleByLob = allocations.filter((x) => dec(x.idleCost ?? "0").greaterThan(0));
+  const idleTotal = sum(idleByLob.map((x) => dec(x.idleCost ?? "0"))).plus(idleLine);
+  const why =
+    m === undefined || m.source === "tokens"
+      ? "capacity not used by weighted tokens"
+      : m.source === "cloudwatch"
+        ? `capacity measured idle (${m.mode === "monthly" ? "month" : "hour by hour"}, average use ${pct(m.utilization)})`
+        : `capacity no inference component reserved (average reserved ${pct(m.utilization)})`;
+  const where = a.ownerFallback
+    ? `nobody used the endpoint, so all of it went to the owner ${a.owner}`
+    : idleTotal.isZero()
+      ? "nothing was idle"
+      : a.idlePolicy === "separate"
+        ? `kept as the endpoint's __idle__ line`
+        : `charged ${a.idlePolicy === "owner" ? "to the owner" : a.idlePolicy === "even" ? "evenly" : "in proportion to use"}: ${idleByLob.map((x) => `${x.lob} ${x.idleCost}`).join(", ")}`;
+  const idleExplanation = `Idle ${formatMoney(idleTotal)}: ${why}; ${where}.`;
+  if (m === undefined) return { idleExplanation };
+  return {
+    utilizationSource: m.source,
+    allocationMethod: m.method,
+    mode: m.mode,
+    measuredUtilization: m.utilization === null ? null : Number(m.utilization.toDecimalPlaces(6)),
+    missingHours: {
+      count: m.missing.hours.length,
+      cost: formatMoney(m.missing.cost),
+      hours: m.missing.hours,
+    },
+    idleExplanation,
+    ...(m.hourly.length > 0
+      ? {
+          hourly: m.hourly.map((h) => ({
+            hour: h.hour,
+            utilization: h.utilization === null ? null : Number(h.utilization.toDecimalPlaces(4)),
+          })),
+        }
+      : {}),
+  };
+}
+
+function pct(d: Decimal | null): string {
+  return d === null ? "n/a" : `${d.times(100).toFixed(1)}%`;
+}
+
 interface RoundedShared {
   readonly report: SharedEndpointReport;
   readonly lines: AllocationLine[];
@@ -603,7 +722,12 @@ interface RoundedShared {
 }
 
 /** Rounds one endpoint's exact split to its pool's cents and makes its report entry and detail rows. */
-function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: string): RoundedShared {
+function roundShared(
+  a: SharedEndpointAllocation,
+  cents: Decimal,
+  resourceId: string,
+  measured: MeasuredSummary | undefined,
+): RoundedShared {
   interface Part {
     readonly lob: string;
     readonly kind: "used" | "idle" | "line";
@@ -648,7 +772,9 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       lines.push(
         s.method === "owner-fallback"
           ? row(s.method, a.instanceHours.toString(), "Hours", used)
-          : row(s.method, s.chargedTokens.toString(), "Tokens", used),
+          : s.capacityHours !== undefined
+            ? row(s.method, s.capacityHours.toDecimalPlaces(6).toString(), "Hours", used)
+            : row(s.method, s.chargedTokens.toString(), "Tokens", used),
       );
     if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idle));
     return {
@@ -661,6 +787,12 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       chargedTokens: s.chargedTokens.toNumber(),
       usedCost: formatMoney(used),
       idleCost: formatMoney(idle),
+      ...(s.capacityHours === undefined
+        ? {}
+        : { capacityHours: s.capacityHours.toDecimalPlaces(6).toString() }),
+      ...(measured?.source === "components"
+        ? { reservedShare: Number((measured.reserved.get(s.lob) ?? ZERO).toDecimalPlaces(6)) }
+        : {}),
     };
   });
   const idle = centsOf(IDLE_LOB, "line");
@@ -672,8 +804,13 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       resourceId,
       endpoint: a.endpoint,
       method: "idle:separate",
-      consumedQuantity: a.capacityTokens.minus(a.chargedTokens).toString(),
-      consumedUnit: "Tokens",
+      consumedQuantity: measured
+        ? a.instanceHours
+            .minus(sum(a.shares.map((s) => s.capacityHours ?? ZERO)))
+            .toDecimalPlaces(6)
+            .toString()
+        : a.capacityTokens.minus(a.chargedTokens).toString(),
+      consumedUnit: measured ? "Hours" : "Tokens",
       cost: formatMoney(idle),
       chargeCategory: "usage",
       usageType: null,
@@ -695,6 +832,7 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       unusedCost: formatMoney(toCents(a.unusedCost)),
       effectiveCostPerMillionTokens: fixed4(a.effectiveCostPerMillionTokens),
       fullUtilizationCostPerMillionTokens: fixed4(a.fullUtilizationCostPerMillionTokens),
+      ...measuredFields(a, measured, allocations, idle),
     },
     lines,
     byLob,

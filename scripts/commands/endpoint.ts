@@ -1,18 +1,8 @@
 /** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per DESIGN §3.2. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { DataSourceError, UsageError } from "../../core/errors.js";
-import {
-  type DeployResult,
-  deleteEndpoint,
-  deployEndpoint,
-  findStrayComponents,
-} from "../../inference/endpoint-deploy.js";
-import { listEndpoints } from "../../inference/endpoint-list.js";
-import { planEndpoint } from "../../inference/endpoint-plan.js";
-import { parseEndpointSpec } from "../../inference/endpoint-spec.js";
+import type { DeployResult } from "../../inference/endpoint-deploy.js";
 import type { CommandRegistrar } from "../cli.js";
 import type { CommandContext } from "../context.js";
 
@@ -29,6 +19,7 @@ async function readSpec(ctx: CommandContext, file: string) {
   } catch (cause) {
     throw new DataSourceError(`Cannot read endpoint spec ${abs}: ${(cause as Error).message}`, { cause });
   }
+  const { parseEndpointSpec } = await import("../../inference/endpoint-spec.js");
   return parseEndpointSpec(raw, `endpoint spec ${abs}`);
 }
 
@@ -90,6 +81,9 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
               "what would be created, and the stray components --prune would delete",
             ),
         run<{ spec: string; plan?: boolean; prune?: boolean; "poll-seconds": number }>(async (ctx, argv) => {
+          const { planEndpoint } = await import("../../inference/endpoint-plan.js");
+          const { deployEndpoint, findStrayComponents } = await import("../../inference/endpoint-deploy.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.config();
           const plan = planEndpoint(await readSpec(ctx, argv.spec), { tagKey: cfg.tagKey, lobs: cfg.lobs });
           if (argv.plan) {
@@ -103,7 +97,13 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
             plan,
             {
               sagemaker: await ctx.client(SageMakerClient),
-              ...(plan.scaling ? { autoscaling: await ctx.client(ApplicationAutoScalingClient) } : {}),
+              ...(plan.scaling
+                ? {
+                    autoscaling: await ctx.client(
+                      (await import("@aws-sdk/client-application-auto-scaling")).ApplicationAutoScalingClient,
+                    ),
+                  }
+                : {}),
               onProgress: progress(ctx),
               pollSeconds: argv["poll-seconds"],
             },
@@ -120,6 +120,8 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
         (c) =>
           c.example("smcb endpoint list", "a table").example("smcb endpoint list --json", "with every tag"),
         run(async (ctx) => {
+          const { listEndpoints } = await import("../../inference/endpoint-list.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.optionalConfig();
           const endpoints = await listEndpoints(await ctx.client(SageMakerClient), {
             tagKey: cfg?.tagKey ?? "LineOfBusiness",
@@ -154,6 +156,8 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
             throw new UsageError(`Refusing to delete ${argv.name} without --yes.`, {
               hint: "Add --yes to confirm: the endpoint, its components, config and models are deleted.",
             });
+          const { deleteEndpoint } = await import("../../inference/endpoint-deploy.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const result = await deleteEndpoint(argv.name, {
             sagemaker: await ctx.client(SageMakerClient),
             onProgress: progress(ctx),

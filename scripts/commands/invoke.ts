@@ -1,13 +1,8 @@
 /** `smcb invoke`: one call through SharedEndpointClient, recorded with the config's usage recorder. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { FirehoseClient } from "@aws-sdk/client-firehose";
-import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { makeClient } from "../../core/aws.js";
 import { DataSourceError } from "../../core/errors.js";
-import { createUsageRecorder } from "../../inference/create-usage-recorder.js";
-import { SharedEndpointClient } from "../../inference/shared-endpoint-client.js";
 import type { StreamEvent } from "../../inference/stream-lines.js";
 import type { UsageEvent } from "../../inference/usage-event.js";
 import type { CommandRegistrar } from "../cli.js";
@@ -81,6 +76,11 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
         ? path.resolve(ctx.io.cwd, argv.tokenizer)
         : cfg.sharedEndpoints.find((e) => e.name.toLowerCase() === argv["endpoint-name"].toLowerCase())
             ?.tokenizer;
+      const { createUsageRecorder } = await import("../../inference/create-usage-recorder.js");
+      const { SharedEndpointClient } = await import("../../inference/shared-endpoint-client.js");
+      const { CloudWatchClient } = await import("@aws-sdk/client-cloudwatch");
+      const { FirehoseClient } = await import("@aws-sdk/client-firehose");
+      const { SageMakerRuntimeClient } = await import("@aws-sdk/client-sagemaker-runtime");
       const aws = await ctx.awsOptions();
       const recorder = createUsageRecorder(cfg.usage, {
         cloudWatch: () => makeClient(CloudWatchClient, aws),

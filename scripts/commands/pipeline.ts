@@ -1,23 +1,10 @@
 /** `smcb pipeline lint|tag|synth|upsert|start|status`: LOB-tagged SageMaker pipelines (DESIGN §3.7). */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { LoadedConfig } from "../../core/config.js";
-import { AwsError, DataSourceError, ExitCode, FindingsError, UsageError } from "../../core/errors.js";
+import { AwsError, ExitCode, FindingsError, SmcbError, UsageError } from "../../core/errors.js";
 import { assertLob, DEFAULT_TAG_KEY, parseTagArgs, type Tag } from "../../core/tags.js";
-import {
-  executionStatus,
-  type LintResult,
-  type LobTagPolicy,
-  lintDefinition,
-  loadPipelineModule,
-  parseDefinition,
-  startPipeline,
-  tagDefinition,
-  upsertPipeline,
-  waitForExecution,
-} from "../../pipelines/index.js";
+import type { LintResult, LobTagPolicy } from "../../pipelines/index.js";
 import type { CommandRegistrar } from "../cli.js";
 import type { CommandContext } from "../context.js";
 
@@ -34,23 +21,41 @@ async function optionalPolicy(ctx: CommandContext): Promise<LobTagPolicy> {
   return policyOf(cfg);
 }
 
-async function readDefinitionFile(ctx: CommandContext, file: string): Promise<unknown> {
+/**
+ * Reads a definition JSON file. A builder module is refused unless `runModules` (only `synth` and
+ * `upsert --definition` run code; `lint` and `tag` read data and never execute what they are given).
+ */
+async function readDefinitionFile(ctx: CommandContext, file: string, runModules = false): Promise<unknown> {
+  const { loadPipelineModule, parseDefinition } = await import("../../pipelines/index.js");
   const abs = path.resolve(ctx.io.cwd, file);
-  if (MODULE_EXTENSIONS.has(path.extname(abs))) return (await loadPipelineModule(abs)).definition();
+  if (MODULE_EXTENSIONS.has(path.extname(abs))) {
+    if (!runModules)
+      throw new UsageError(`${file} is a module; this command reads definition JSON and never runs code.`, {
+        hint: `Synthesize it first: smcb pipeline synth ${file} --out definition.json`,
+      });
+    return (await loadPipelineModule(abs)).definition();
+  }
   let text: string;
   try {
     text = await readFile(abs, "utf8");
   } catch (e) {
-    throw new DataSourceError(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    // A file the user named: a usage error (exit 2), like --config.
+    throw new UsageError(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
-  return parseDefinition(text, file);
+  try {
+    return parseDefinition(text, file);
+  } catch (e) {
+    if (!(e instanceof SmcbError)) throw e;
+    // Not JSON, not a definition, nested too deep: still a file the user named, so a usage error.
+    throw new UsageError(e.message, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
+  }
 }
 
 async function writeOut(ctx: CommandContext, out: string, value: unknown): Promise<void> {
   try {
     await writeFile(path.resolve(ctx.io.cwd, out), `${JSON.stringify(value, null, 2)}\n`);
   } catch (e) {
-    throw new DataSourceError(`Cannot write ${out}: ${(e as Error).message}`, { cause: e });
+    throw new UsageError(`Cannot write ${out}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -70,12 +75,12 @@ function lintText(r: LintResult): string {
 }
 
 function parseParams(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const a of args) {
     const i = a.indexOf("=");
     if (i <= 0) throw new UsageError(`Parameter "${a}" is not of the form Name=Value.`);
     const name = a.slice(0, i);
-    if (name in out) throw new UsageError(`Parameter ${name} is given twice.`);
+    if (Object.hasOwn(out, name)) throw new UsageError(`Parameter ${name} is given twice.`);
     out[name] = a.slice(i + 1);
   }
   return out;
@@ -87,7 +92,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
     t
       .command(
         "lint <definition>",
-        "List cost-bearing steps without the LOB tag (Condition branches included); exit 1 if any",
+        "List cost-bearing steps without the LOB tag (Condition branches included); exit 1 if any. Reads JSON only: never runs a module",
         (c) =>
           c
             .positional("definition", {
@@ -101,6 +106,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             )
             .example("smcb pipeline lint sdk-made.json --json", "one finding per step, machine-readable"),
         run<{ definition: string }>(async (ctx, argv) => {
+          const { lintDefinition } = await import("../../pipelines/index.js");
           const policy = await optionalPolicy(ctx);
           const result = lintDefinition(await readDefinitionFile(ctx, argv.definition), policy);
           ctx.print(result, () => lintText(result));
@@ -109,7 +115,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
       )
       .command(
         "tag <definition>",
-        "Add the LOB parameter and tag to every cost-bearing step that lacks it; prints the definition",
+        "Add the LOB parameter and tag to every cost-bearing step that lacks it; prints the definition. Reads JSON only: never runs a module",
         (c) =>
           c
             .positional("definition", {
@@ -124,6 +130,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             )
             .example("smcb pipeline tag sdk-made.json | smcb pipeline lint /dev/stdin", "tag, then check"),
         run<{ definition: string; out?: string }>(async (ctx, argv) => {
+          const { tagDefinition } = await import("../../pipelines/index.js");
           const policy = await optionalPolicy(ctx);
           const r = tagDefinition(await readDefinitionFile(ctx, argv.definition), policy);
           for (const c of r.changes)
@@ -143,7 +150,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
       )
       .command(
         "synth <module>",
-        "Print the definition a builder module exports (default export, or `pipeline`)",
+        "Print the definition a builder module exports (default export, or `pipeline`). Runs the module's code: only synth it if you trust it",
         (c) =>
           c
             .positional("module", {
@@ -158,6 +165,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             )
             .example("smcb pipeline synth my-pipeline.ts --out definition.json", "writes it to a file"),
         run<{ module: string; out?: string }>(async (ctx, argv) => {
+          const { lintDefinition, loadPipelineModule } = await import("../../pipelines/index.js");
           const pipeline = await loadPipelineModule(path.resolve(ctx.io.cwd, argv.module));
           const definition = pipeline.definition();
           const cfg = await ctx.optionalConfig();
@@ -181,7 +189,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             .option("definition", {
               type: "string",
               demandOption: true,
-              describe: "Definition JSON file, or a builder module (.ts/.js)",
+              describe:
+                "Definition JSON file, or a builder module (.ts/.js), whose code is run to synthesize it",
             })
             .option("role", {
               type: "string",
@@ -228,6 +237,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           "display-name"?: string;
           "allow-untagged": boolean;
         }>(async (ctx, argv) => {
+          const { lintDefinition, upsertPipeline } = await import("../../pipelines/index.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.optionalConfig();
           const policy = policyOf(cfg);
           const tags: Tag[] = [];
@@ -239,7 +250,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             });
           }
           tags.push(...parseTagArgs(argv.tag.map(String)));
-          const definition = await readDefinitionFile(ctx, argv.definition);
+          const definition = await readDefinitionFile(ctx, argv.definition, true);
           const lint = lintDefinition(definition, policy);
           if (!lint.ok && !argv["allow-untagged"])
             throw new FindingsError(`Refusing to deploy: ${lintText(lint)}`, {
@@ -250,7 +261,9 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             definition,
             roleArn: argv.role,
             tags,
-            ...(argv["s3-uri"] ? { s3Uri: argv["s3-uri"], s3: await ctx.client(S3Client) } : {}),
+            ...(argv["s3-uri"]
+              ? { s3Uri: argv["s3-uri"], s3: await ctx.client((await import("@aws-sdk/client-s3")).S3Client) }
+              : {}),
             ...(argv.description !== undefined ? { description: argv.description } : {}),
             ...(argv["display-name"] !== undefined ? { displayName: argv["display-name"] } : {}),
           });
@@ -312,6 +325,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           "display-name"?: string;
           description?: string;
         }>(async (ctx, argv) => {
+          const { startPipeline, waitForExecution } = await import("../../pipelines/index.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.config();
           const policy = { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs };
           assertLob(policy, argv.lob);
@@ -363,6 +378,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
               "one line per step",
             ),
         run<{ "execution-arn": string }>(async (ctx, argv) => {
+          const { executionStatus } = await import("../../pipelines/index.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const policy = policyOf(await ctx.optionalConfig());
           const s = await executionStatus(await ctx.client(SageMakerClient), argv["execution-arn"], policy);
           ctx.print(s, () =>
