@@ -9,7 +9,7 @@
  * 2. Store round-trips per call: the handler in this process over a store that counts its calls (file store), and
  *    the DynamoDB store's SDK calls counted against moto_server.
  *
- * BENCH_CALLS (calls per arm per round, default 800) and BENCH_ROUNDS (default 5) make it smaller for a check.
+ * BENCH_CALLS (calls per arm per round, default 300) and BENCH_ROUNDS (default 3) set its size.
  * Writes test/bench/results/gateway.json and prints it.
  */
 import { spawn } from "node:child_process";
@@ -35,8 +35,8 @@ import { median } from "./median.js";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
 const CALLERS = 16;
-const CALLS = Number(process.env.BENCH_CALLS ?? "800");
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "5");
+const CALLS = Number(process.env.BENCH_CALLS ?? "300");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? "3");
 const COUNT_CALLS = 50;
 const GATEWAY = {
   tenants: [
