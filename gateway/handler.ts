@@ -96,6 +96,18 @@ interface Caller {
   readonly key: KeyRecord;
 }
 
+/** One chat call, once its reservation is granted. */
+interface ChatCall {
+  readonly body: ChatRequest;
+  readonly caller: Caller;
+  readonly head: { readonly id: string; readonly created: number; readonly model: string };
+  /** Output tokens granted by the budget. */
+  readonly maxTokens: number;
+  /** Settles and records the call's one usage event. */
+  readonly settle: (e: UsageEvent) => Promise<void>;
+  readonly signal: AbortSignal | undefined;
+}
+
 /** Keeps the event a client recorded, so the gateway can complete it (tenant, price) before recording it once. */
 class CaptureRecorder implements UsageRecorder {
   event: UsageEvent | undefined;
@@ -355,9 +367,8 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
     const head = { id: `chatcmpl-${id}`, created, model: body.model };
     const endpoint = sagemakerEndpointOf(body.model);
     try {
-      if (endpoint !== undefined)
-        return await sagemakerChat(body, caller, head, r.outputTokens, settle, req.signal);
-      return await bedrockChat(body, caller, head, r.outputTokens, settle, req.signal);
+      const call = { body, caller, head, maxTokens: r.outputTokens, settle, signal: req.signal };
+      return await (endpoint === undefined ? bedrockChat(call) : sagemakerChat(call));
     } catch (e) {
       const capture = (e as { usageEvent?: UsageEvent }).usageEvent;
       await settle(capture ?? failedEvent(caller, body.model, endpoint));
@@ -388,16 +399,9 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
     };
   }
 
-  async function bedrockChat(
-    body: ChatRequest,
-    caller: Caller,
-    head: { id: string; created: number; model: string },
-    maxTokens: number,
-    settle: (e: UsageEvent) => Promise<void>,
-    signal: AbortSignal | undefined,
-  ): Promise<GatewayResponse> {
-    const bedrockModel = gw.models[body.model]?.bedrockModel ?? body.model;
-    const profileArn = await deps.resolveProfile(caller.tenant.lob, bedrockModel).catch((e: unknown) => {
+  /** The LOB's application inference profile for a Bedrock model; a 502 when there is none (or several). */
+  function profileFor(caller: Caller, bedrockModel: string): Promise<string> {
+    return deps.resolveProfile(caller.tenant.lob, bedrockModel).catch((e: unknown) => {
       throw new GatewayError(
         502,
         "api_error",
@@ -405,6 +409,12 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
         `No application inference profile for this LOB and model: ${(e as Error).message}`,
       );
     });
+  }
+
+  async function bedrockChat(call: ChatCall): Promise<GatewayResponse> {
+    const { body, caller, head, maxTokens, settle, signal } = call;
+    const bedrockModel = gw.models[body.model]?.bedrockModel ?? body.model;
+    const profileArn = await profileFor(caller, bedrockModel);
     const capture = new CaptureRecorder();
     const client = new BedrockProfileClient({
       profileArn,
@@ -503,14 +513,8 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
     return { status: 200, headers: sseHeaders(head.id.slice(9)), body: events() };
   }
 
-  async function sagemakerChat(
-    body: ChatRequest,
-    caller: Caller,
-    head: { id: string; created: number; model: string },
-    maxTokens: number,
-    settle: (e: UsageEvent) => Promise<void>,
-    signal: AbortSignal | undefined,
-  ): Promise<GatewayResponse> {
+  async function sagemakerChat(call: ChatCall): Promise<GatewayResponse> {
+    const { body, caller, head, maxTokens, settle, signal } = call;
     const [, endpointName, component] = body.model.split("/") as [string, string, string | undefined];
     const shared = deps.config.sharedEndpoints.find((e) => e.name === endpointName);
     const capture = new CaptureRecorder();
@@ -652,14 +656,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
     });
     let profileArn: string | null = null;
     try {
-      profileArn = await deps.resolveProfile(caller.tenant.lob, bedrockModel).catch((e: unknown) => {
-        throw new GatewayError(
-          502,
-          "api_error",
-          "profile_not_found",
-          `No application inference profile for this LOB and model: ${(e as Error).message}`,
-        );
-      });
+      profileArn = await profileFor(caller, bedrockModel);
       const data: { object: "embedding"; index: number; embedding: number[] | string }[] = [];
       for (const [index, inputText] of inputs.entries()) {
         // Amazon Titan Text Embeddings (V2) InvokeModel body and answer: `{inputText, dimensions?, normalize?}` →

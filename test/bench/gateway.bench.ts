@@ -20,14 +20,19 @@ import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { parseConfig } from "../../core/config.js";
 import { DynamoDbGatewayStore } from "../../gateway/dynamodb-store.js";
 import { FileGatewayStore } from "../../gateway/file-store.js";
 import { createGatewayHandler } from "../../gateway/handler.js";
 import { newKey } from "../../gateway/keys.js";
 import type { GatewayStore } from "../../gateway/store.js";
-import { gatewayConfigJson, PAYMENTS_PROFILE } from "../support/gateway-fixtures.js";
+import {
+  createGatewayTable,
+  gatewayConfigJson,
+  PAYMENTS_PROFILE,
+  serveGatewayProcess,
+} from "../support/gateway-fixtures.js";
 import { MemoryRecorder } from "../support/memory-recorder.js";
 import { motoClientConfig, startMoto } from "../support/moto.js";
 import { median } from "./median.js";
@@ -95,40 +100,8 @@ async function overhead(modelMs: number) {
   writeFileSync(configFile, JSON.stringify(gatewayConfigJson(dir, GATEWAY)));
   const { key, record } = newKey("fraud-team", "payments");
   await new FileGatewayStore({ path: path.join(dir, "store") }).putKey(record);
-  const gw = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(ROOT, "scripts/smcb.ts"),
-      "--config",
-      configFile,
-      "--endpoint-url",
-      endpoint,
-      "--json",
-      "gateway",
-      "serve",
-      "--port",
-      "0",
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench" },
-      stdio: ["ignore", "pipe", "ignore"],
-    },
-  );
-  let out = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    gw.once("exit", (code) => reject(new Error(`gateway exited ${code}`)));
-    gw.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      try {
-        resolve((JSON.parse(out) as { url: string }).url);
-      } catch {
-        // not yet whole
-      }
-    });
-  });
+  const { proc: gw, url: base } = await serveGatewayProcess(configFile, endpoint);
+  const url = `${base}/v1`;
   const direct = new BedrockRuntimeClient({
     region: "us-east-1",
     endpoint,
@@ -260,20 +233,7 @@ async function storeCounts() {
     },
     { step: "finalizeRequest" },
   );
-  await client.send(
-    new CreateTableCommand({
-      TableName: "bench",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createGatewayTable(client, "bench");
   const dynamodb = await roundTrips(
     new DynamoDbGatewayStore({ client, table: "bench" }),
     endpoint,

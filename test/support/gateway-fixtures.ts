@@ -2,9 +2,11 @@
  * A gateway workspace for tests: a temporary folder with a configuration (two LOBs, three tenants, a chat model and
  * an embedding model with prices), the Bedrock runtime stand-in, and the gateway served on a loopback port.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { type LoadedConfig, parseConfig } from "../../core/config.js";
 import type { BudgetAlert } from "../../gateway/budget.js";
 import { newKey } from "../../gateway/keys.js";
@@ -149,4 +151,78 @@ export async function startGatewayWorkspace(
     }
     return readLedger(path.join(dir, "usage"));
   }
+}
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** A `smcb gateway serve --port 0 --json` child process and its base URL (without `/v1`). */
+export interface GatewayProcess {
+  readonly proc: ChildProcess;
+  readonly url: string;
+}
+
+/** Starts `smcb gateway serve` on a free port with a config file and a Bedrock endpoint; resolves once it listens. */
+export function serveGatewayProcess(configFile: string, endpoint: string): Promise<GatewayProcess> {
+  const proc = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(ROOT, "scripts/smcb.ts"),
+      "--config",
+      configFile,
+      "--endpoint-url",
+      endpoint,
+    ].concat(["--json", "gateway", "serve", "--port", "0"]),
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        AWS_REGION: "us-east-1",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let err = "";
+  proc.stderr?.on("data", (d: Buffer) => {
+    err = (err + d.toString()).slice(-2000);
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      try {
+        resolve({ proc, url: (JSON.parse(out) as { url: string }).url.replace(/\/v1$/, "") });
+      } catch {
+        // not the whole document yet
+      }
+    });
+    proc.once("exit", (code) => reject(new Error(`gateway serve exited ${code}: ${err}`)));
+  });
+}
+
+/** Creates the gateway table of the contract with the `TenantGateway` construct: `pk` S, `sk` S, TTL `expiresAt`. */
+export async function createGatewayTable(client: DynamoDBClient, name: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: name,
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    }),
+  );
 }

@@ -17,6 +17,7 @@ import {
   type GatewayWorkspace,
   gatewayConfigJson,
   readLedger,
+  serveGatewayProcess,
   startGatewayWorkspace,
 } from "../../support/gateway-fixtures.js";
 import { checkLoad, LOAD_GATEWAY, runLoad } from "../../support/gateway-load.js";
@@ -31,54 +32,6 @@ afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-
-/** Starts `smcb gateway serve --port 0 --json` and resolves its URL. */
-function serve(configFile: string, endpoint: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(ROOT, "scripts/smcb.ts"),
-      "--config",
-      configFile,
-      "--endpoint-url",
-      endpoint,
-      "--json",
-      "gateway",
-      "serve",
-      "--port",
-      "0",
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: "testing",
-        AWS_SECRET_ACCESS_KEY: "testing",
-        AWS_REGION: "us-east-1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  children.push(proc);
-  let err = "";
-  proc.stderr?.on("data", (d: Buffer) => {
-    err = (err + d.toString()).slice(-2000);
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      try {
-        resolve({ proc, url: (JSON.parse(out) as { url: string }).url.replace(/\/v1$/, "") });
-      } catch {
-        // not the whole document yet
-      }
-    });
-    proc.once("exit", (code) => reject(new Error(`gateway serve exited ${code}: ${err}`)));
-  });
-}
 
 function stopped(proc: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
@@ -111,9 +64,10 @@ describe("hard budgets under load", () => {
         keys[t] = key;
       }
       const [a, b] = await Promise.all([
-        serve(configFile, bedrock.endpoint),
-        serve(configFile, bedrock.endpoint),
+        serveGatewayProcess(configFile, bedrock.endpoint),
+        serveGatewayProcess(configFile, bedrock.endpoint),
       ]);
+      children.push(a.proc, b.proc);
       const outcomes = await runLoad([a.url, b.url], keys);
       a.proc.kill("SIGTERM");
       b.proc.kill("SIGTERM");

@@ -3,13 +3,17 @@
  * (partition key `pk` S, sort key `sk` S, TTL attribute `expiresAt`), keys, the budget scenario under load through
  * the gateway, settlement once per id, and the sweep that releases dead reservations.
  */
-import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Decimal } from "../../../core/money.js";
 import { monthOf, type ReserveRequest } from "../../../gateway/budget.js";
 import { DynamoDbGatewayStore } from "../../../gateway/dynamodb-store.js";
 import { keyIdOf, newKey } from "../../../gateway/keys.js";
-import { type GatewayWorkspace, startGatewayWorkspace } from "../../support/gateway-fixtures.js";
+import {
+  createGatewayTable,
+  type GatewayWorkspace,
+  startGatewayWorkspace,
+} from "../../support/gateway-fixtures.js";
 import { checkLoad, LOAD_GATEWAY, runLoad } from "../../support/gateway-load.js";
 import { type Moto, motoClientConfig, startMoto } from "../../support/moto.js";
 
@@ -43,26 +47,7 @@ afterEach(async () => {
 
 async function table(): Promise<DynamoDbGatewayStore> {
   const name = `smcb-gateway-${++n}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: name,
-      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
-    }),
-  );
+  await createGatewayTable(client, name);
   return new DynamoDbGatewayStore({ client, table: name });
 }
 
