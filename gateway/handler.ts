@@ -432,23 +432,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       });
       await settle(out.usageEvent);
       const text = (out.output?.message?.content ?? []).map((c) => c.text ?? "").join("");
-      return json(
-        200,
-        {
-          ...head,
-          object: "chat.completion",
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: text },
-              finish_reason: finishReason(out.stopReason),
-              logprobs: null,
-            },
-          ],
-          usage: openAiUsage(converseTokens(out.usage)),
-        },
-        head.id.slice(9),
-      );
+      return completion(head, text, finishReason(out.stopReason), openAiUsage(converseTokens(out.usage)));
     }
     const out = await client.converseStream(input).catch((e: unknown) => {
       throw fail(e);
@@ -542,27 +526,16 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
         choices?: { message?: { content?: string }; finish_reason?: string }[];
       };
       const first = answer?.choices?.[0];
-      return json(
-        200,
-        {
-          ...head,
-          object: "chat.completion",
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: first?.message?.content ?? "" },
-              finish_reason: first?.finish_reason ?? "stop",
-              logprobs: null,
-            },
-          ],
-          usage: openAiUsage({
-            inputTokens: out.usage.input_tokens,
-            outputTokens: out.usage.output_tokens,
-            cacheReadTokens: 0,
-            cacheWriteTokens: 0,
-          }),
-        },
-        head.id.slice(9),
+      return completion(
+        head,
+        first?.message?.content ?? "",
+        first?.finish_reason ?? "stop",
+        openAiUsage({
+          inputTokens: out.usage.input_tokens,
+          outputTokens: out.usage.output_tokens,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+        }),
       );
     }
     const out = await client
@@ -786,6 +759,17 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
 
 /** Thrown by the store guard when the store failed and `onStoreError` is `open`: the call goes on unreserved. */
 class StoreBypass extends Error {}
+
+/** A whole chat completion answer. */
+function completion(
+  head: ChatCall["head"],
+  content: string,
+  finish: string,
+  usage: ReturnType<typeof openAiUsage>,
+): GatewayResponse {
+  const choice = { index: 0, message: { role: "assistant", content }, finish_reason: finish, logprobs: null };
+  return json(200, { ...head, object: "chat.completion", choices: [choice], usage }, head.id.slice(9));
+}
 
 function sseHeaders(requestId: string): Record<string, string> {
   return { "content-type": "text/event-stream", "cache-control": "no-cache", "x-request-id": requestId };
