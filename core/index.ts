@@ -13,12 +13,17 @@ export {
   configSchema,
   DEFAULT_CONFIG_FILE,
   formatIssues,
+  type GatewayConfig,
+  type GatewayModelConfig,
+  type GatewayTenantConfig,
   type IdlePolicy,
   type InfraConfig,
   type LoadedConfig,
   loadConfig,
   parseConfig,
+  SAGEMAKER_MODEL_PREFIX,
   type SharedEndpointConfig,
+  sagemakerEndpointOf,
   type UsageConfig,
 } from "./config.js";
 export {

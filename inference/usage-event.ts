@@ -23,6 +23,14 @@ export const usageEventSchema = z.strictObject({
   token_source: z.enum(["reported", "estimated"]),
   latency_ms: z.number().min(0).nullable(),
   status: z.enum(["ok", "error"]),
+  /** The gateway tenant that made the call; absent or null outside the gateway. */
+  tenant: z.string().min(1).nullable().optional(),
+  /** The gateway's price estimate of the call from its price table, decimal text (not the bill). */
+  price_estimate: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .nullable()
+    .optional(),
 });
 
 /** One usage event: a single invocation attributed to a LOB. Never carries prompt or response content. */

@@ -55,6 +55,31 @@ const REASON = `CASE
   WHEN kind = 'sagemaker' AND coalesce(endpoint, '') = '' THEN 'a sagemaker event without an endpoint'
   ELSE 'a token count that is not a whole non-negative JSON number' END`;
 
+/** The fields of an event beyond those the chargeback reads (DESIGN §3.3), with the type a compacted file keeps. */
+export const OTHER_EVENT_FIELDS: Readonly<Record<string, string>> = {
+  component: "VARCHAR",
+  variant: "VARCHAR",
+  profile_arn: "VARCHAR",
+  model_id: "VARCHAR",
+  cache_read_tokens: "BIGINT",
+  cache_write_tokens: "BIGINT",
+  token_source: "VARCHAR",
+  latency_ms: "DOUBLE",
+  status: "VARCHAR",
+  tenant: "VARCHAR",
+  price_estimate: "VARCHAR",
+};
+
+/** Options of {@link ledgerEventsSql}. */
+export interface LedgerEventsOptions {
+  /** The month (`YYYY-MM`) of each file whose folder names a day, for `file_month`. */
+  readonly fileMonths?: ReadonlyMap<string, string>;
+  /** Add a column `reason`: why a line is malformed. */
+  readonly reason?: boolean;
+  /** Add the other fields of §3.3 ({@link OTHER_EVENT_FIELDS}), as a compacted file keeps them. */
+  readonly allFields?: boolean;
+}
+
 /**
  * The DuckDB relation of raw ledger events over JSON Lines files (plain or gzip). DuckDB's JSON reader parses each
  * line once; `ignore_errors` turns a line that is not a JSON object into a row of NULLs, so it is still counted.
@@ -62,30 +87,31 @@ const REASON = `CASE
  * UTC), or without offset (taken as UTC); a time that does not parse is NULL. `v` and the token counts are read as
  * JSON values and must be JSON numbers (`"12"`, `true` are malformed; JSON types are strict), whole, non-negative;
  * `v` = 1; non-empty `id` and `lob`; `kind` sagemaker|bedrock; a SageMaker event names its endpoint. Anything else
- * is flagged `malformed`, with its `file` and `file_month` (`YYYY-MM` of the file's `YYYY/MM/DD/` folder, from
- * `fileMonths`; NULL when the path names no day). Blank lines are skipped. Each line is one copy (`copies` = 1).
- * With `reason`, a column `reason` says why a line is malformed.
+ * is flagged `malformed`, with its `file` and `file_month` (`YYYY-MM` of the file's `YYYY/MM/DD/` folder; NULL when
+ * the path names no day). Blank lines are skipped. Each line is one copy (`copies` = 1).
  */
-export function ledgerEventsSql(
-  files: string | readonly string[],
-  fileMonths: ReadonlyMap<string, string> = new Map(),
-  reason = false,
-): string {
+export function ledgerEventsSql(files: string | readonly string[], o: LedgerEventsOptions = {}): string {
   const list = typeof files === "string" ? sqlString(files) : sqlList(files);
+  const fileMonths = o.fileMonths ?? new Map<string, string>();
   const months =
     fileMonths.size === 0
       ? "CAST(NULL AS VARCHAR)"
       : `MAP {${[...fileMonths].map(([f, m]) => `${sqlString(f)}: ${sqlString(m)}`).join(", ")}}[filename]`;
   const number = (c: string) => `TRY_CAST(CAST(${c} AS VARCHAR) AS DOUBLE) AS ${c}`;
+  const others = o.allFields ? Object.keys(OTHER_EVENT_FIELDS) : [];
+  const otherColumns = Object.entries(o.allFields ? OTHER_EVENT_FIELDS : {})
+    .map(([k, t]) => `, ${k}: '${t}'`)
+    .join("");
   return `SELECT id, ts, lob, kind, endpoint,
   TRY_CAST(input_tokens AS BIGINT) AS input_tokens, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
-  1 AS copies, malformed, CASE WHEN malformed THEN filename END AS file,
-  CASE WHEN malformed THEN ${months} END AS file_month${reason ? `, CASE WHEN malformed THEN ${REASON} END AS reason` : ""}
+  ${others.map((f) => `${f}, `).join("")}1 AS copies, malformed, CASE WHEN malformed THEN filename END AS file,
+  CASE WHEN malformed THEN ${months} END AS file_month${o.reason ? `, CASE WHEN malformed THEN ${REASON} END AS reason` : ""}
 FROM (SELECT *, NOT coalesce(${VALID}, false) AS malformed
-  FROM (SELECT ${number("v")}, id, ts, lob, kind, endpoint, ${number("input_tokens")}, ${number("output_tokens")}, filename
-    FROM read_json(${list}, format = 'newline_delimited', ignore_errors = true, filename = true,
+  FROM (SELECT ${number("v")}, id, ts, lob, kind, endpoint, ${number("input_tokens")}, ${number("output_tokens")},
+      ${others.map((f) => `${f}, `).join("")}filename
+    FROM read_json(${list}, format = 'newline_delimited', ignore_errors = true, filename = true, hive_partitioning = false,
       columns = {v: 'JSON', id: 'VARCHAR', ts: 'TIMESTAMPTZ', lob: 'VARCHAR', kind: 'VARCHAR', endpoint: 'VARCHAR',
-                 input_tokens: 'JSON', output_tokens: 'JSON'})) r) c`;
+                 input_tokens: 'JSON', output_tokens: 'JSON'${otherColumns}})) r) c`;
 }
 
 /**
@@ -95,11 +121,11 @@ FROM (SELECT *, NOT coalesce(${VALID}, false) AS malformed
 export function compactedEventsSql(files: readonly string[]): string {
   return `SELECT id, ts, lob, kind, endpoint, input_tokens, output_tokens, copies, false AS malformed,
   CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS file_month
-FROM read_parquet(${sqlList(files)})`;
+FROM read_parquet(${sqlList(files)}, hive_partitioning = false)`;
 }
 
 /** The month (`YYYY-MM`) of each raw file whose folder names a day. */
-function fileMonthsOf(files: readonly string[]): Map<string, string> {
+export function fileMonthsOf(files: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of files) {
     const day = ledgerFileDay(f);
@@ -125,34 +151,50 @@ async function* fileLines(file: string): AsyncGenerator<[number, string]> {
   }
 }
 
+/** A malformed line with the month it counts in (`undefined` when neither its `ts` nor its file's folder tells). */
+export interface LocatedLine extends MalformedLine {
+  readonly month: string | undefined;
+}
+
 /**
- * The first malformed lines of the month in one raw file, in full: DuckDB numbers the file's non-blank lines (one
- * thread, so in file order), and the file is read again to turn those numbers into line numbers and text.
+ * The malformed lines of one raw file, in full, in file order (those of `window` only, and at most `limit`, when
+ * given): DuckDB numbers the file's non-blank lines (one thread, so in file order), and the file is read again to
+ * turn those numbers into line numbers and text. `file` is given relative to `root`.
  */
-async function locateMalformed(
+export async function locateMalformed(
   c: DuckDBConnection,
   root: string,
   file: string,
-  window: MonthWindow,
-  limit: number,
-): Promise<MalformedLine[]> {
+  window?: MonthWindow,
+  limit?: number,
+): Promise<LocatedLine[]> {
   await c.run("SET threads = 1");
   const rows = await queryRows(
     c,
-    `SELECT n, reason FROM (
-       SELECT row_number() OVER () AS n, * FROM (${ledgerEventsSql([file], fileMonthsOf([file]), true)}) e) x
-     WHERE malformed AND ${malformedInMonthSql(window)} ORDER BY n LIMIT ${limit}`,
+    `SELECT n, reason, coalesce(strftime(ts, '%Y-%m'), file_month) AS month FROM (
+       SELECT row_number() OVER () AS n, *
+       FROM (${ledgerEventsSql([file], { fileMonths: fileMonthsOf([file]), reason: true })}) e) x
+     WHERE malformed${window ? ` AND ${malformedInMonthSql(window)}` : ""} ORDER BY n
+     ${limit === undefined ? "" : `LIMIT ${limit}`}`,
   );
   await c.run("RESET threads");
-  const wanted = new Map(rows.map((r) => [Number(r.n), String(r.reason)]));
-  const out: MalformedLine[] = [];
+  const wanted = new Map(rows.map((r) => [Number(r.n), r]));
+  const out: LocatedLine[] = [];
   let nonBlank = 0;
+  const relative = path.relative(root, file);
   for await (const [line, text] of fileLines(file)) {
+    if (out.length === wanted.size) break;
     if (text.trim() === "") continue;
     nonBlank++;
-    const reason = wanted.get(nonBlank);
-    if (reason !== undefined) out.push({ file: path.relative(root, file), line, reason, text });
-    if (out.length === wanted.size) break;
+    const r = wanted.get(nonBlank);
+    if (r !== undefined)
+      out.push({
+        file: relative,
+        line,
+        reason: String(r.reason),
+        text,
+        month: r.month === null ? undefined : String(r.month),
+      });
   }
   return out;
 }
@@ -194,14 +236,17 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
     `Reading usage ledger ${o.path}`,
     async (c) => {
       const compacted = await readCompactedIndex(c, files.compacted, files.quarantine);
-      const raw = files.raw.filter((f) => !compacted.sources.has(f));
+      const raw = files.raw.filter((f) => {
+        const st = statSync(f);
+        return compacted.sources.get(f) !== fileIdentity(st.size, st.mtimeMs);
+      });
       const bytes = [...raw, ...files.compacted].reduce((t, f) => t + statSync(f).size, 0);
       o.onProgress?.(
         `reading usage ledger ${o.path}: ${raw.length} raw and ${files.compacted.length} compacted files, ${(bytes / 1e6).toFixed(1)} MB …`,
       );
       const started = Date.now();
       const parts = [
-        ...(raw.length > 0 ? [ledgerEventsSql(raw, fileMonthsOf(raw))] : []),
+        ...(raw.length > 0 ? [ledgerEventsSql(raw, { fileMonths: fileMonthsOf(raw) })] : []),
         ...(files.compacted.length > 0 ? [compactedEventsSql(files.compacted)] : []),
       ];
       const events = parts.length === 1 ? (parts[0] as string) : parts.join("\nUNION ALL BY NAME\n");
@@ -221,11 +266,13 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
       const samples: MalformedLine[] = [];
       for (const f of perFile) {
         if (samples.length >= MALFORMED_SAMPLES) break;
-        samples.push(
-          ...(await locateMalformed(c, o.path, f.file, o.window, MALFORMED_SAMPLES - samples.length)),
-        );
+        const found = await locateMalformed(c, o.path, f.file, o.window, MALFORMED_SAMPLES - samples.length);
+        samples.push(...found.map(({ month: _, ...line }) => line));
       }
-      samples.push(...quarantined.samples.slice(0, Math.max(0, MALFORMED_SAMPLES - samples.length)));
+      // the first ones by file and line, whether still raw or quarantined by a compaction
+      samples.push(...quarantined.samples);
+      samples.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+      samples.splice(MALFORMED_SAMPLES);
       const malformed = result.malformed + quarantined.count;
       const counted = result.usage.reduce((t, u) => t + u.invocations, 0);
       o.onProgress?.(
@@ -245,12 +292,28 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
 
 /** What the compacted files say: the raw files they replace, and their quarantined lines per month. */
 interface CompactedIndex {
-  readonly sources: ReadonlySet<string>;
+  /** The raw files a compacted file replaces: path → `size:mtimeMs` as they were compacted. */
+  readonly sources: ReadonlyMap<string, string>;
   malformedOf(window: MonthWindow): Promise<{ count: number; samples: MalformedLine[] }>;
 }
 
-/** The key of a compacted file's Parquet metadata that lists its source files (relative to the file's folder). */
+/**
+ * The key of a compacted file's Parquet metadata that lists its source files: JSON `[{ file, size, mtimeMs }]`,
+ * `file` relative to the compacted file's folder.
+ */
 export const SOURCES_KEY = "smcb_sources";
+
+/** One source file of a compacted file, as {@link SOURCES_KEY} lists it. */
+export interface CompactedSource {
+  readonly file: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** The identity of a raw file: its size and modification time (a file written again after compaction differs). */
+export function fileIdentity(size: number, mtimeMs: number): string {
+  return `${size}:${mtimeMs}`;
+}
 
 /** The quarantine file beside a compacted file: `_<name>.quarantine.jsonl`. */
 export function quarantineFileOf(compactedFile: string): string {
@@ -265,7 +328,7 @@ async function readCompactedIndex(
   compacted: readonly string[],
   quarantine: readonly string[],
 ): Promise<CompactedIndex> {
-  const sources = new Set<string>();
+  const sources = new Map<string, string>();
   if (compacted.length > 0)
     for (const r of await queryRows(
       c,
@@ -273,7 +336,8 @@ async function readCompactedIndex(
        WHERE decode(key) = ${sqlString(SOURCES_KEY)}`,
     )) {
       const dir = path.dirname(String(r.file_name));
-      for (const s of JSON.parse(String(r.value)) as string[]) sources.add(path.resolve(dir, s));
+      for (const s of JSON.parse(String(r.value)) as CompactedSource[])
+        sources.set(path.resolve(dir, s.file), fileIdentity(s.size, s.mtimeMs));
     }
   // a quarantine file counts only beside its compacted file (else the compaction stopped before committing it)
   const live = new Set(compacted.map(quarantineFileOf));
@@ -285,7 +349,7 @@ async function readCompactedIndex(
       const rows = await queryRows(
         c,
         `SELECT file, line, reason, text, count(*) OVER () AS total
-         FROM read_json(${sqlList(files)}, format = 'newline_delimited',
+         FROM read_json(${sqlList(files)}, format = 'newline_delimited', hive_partitioning = false,
            columns = {file: 'VARCHAR', line: 'BIGINT', month: 'VARCHAR', reason: 'VARCHAR', text: 'VARCHAR'})
          WHERE month IS NULL OR month = ${sqlString(window.month)}
          ORDER BY file, line LIMIT ${MALFORMED_SAMPLES}`,

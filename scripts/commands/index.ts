@@ -14,6 +14,7 @@ import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";
 import { registerEndpoint } from "./endpoint.js";
 import { registerInvoke } from "./invoke.js";
+import { registerLedger } from "./ledger.js";
 import { registerPipeline } from "./pipeline.js";
 import { registerProfiles } from "./profiles.js";
 import { registerTags } from "./tags.js";
@@ -28,4 +29,5 @@ export const commands: readonly CommandRegistrar[] = [
   registerInvoke,
   registerProfiles,
   registerChargeback,
+  registerLedger,
 ];
