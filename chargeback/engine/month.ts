@@ -36,9 +36,12 @@ export function monthWindow(month: string): MonthWindow {
   const y = Number(m[1]);
   const mo = Number(m[2]);
   if (month < EARLIEST_MONTH)
-    throw new UsageError(`Month ${month} is before any SageMaker bill (the service launched in ${EARLIEST_MONTH}).`, {
-      hint: "Pass a month such as 2026-10.",
-    });
+    throw new UsageError(
+      `Month ${month} is before any SageMaker bill (the service launched in ${EARLIEST_MONTH}).`,
+      {
+        hint: "Pass a month such as 2026-10.",
+      },
+    );
   return { month, start: new Date(Date.UTC(y, mo - 1, 1)), end: new Date(Date.UTC(y, mo, 1)) };
 }
 
