@@ -272,12 +272,21 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     region: o.awsOptions?.region ?? o.config.region,
   });
   const config = withBasis(o.config, o.basis);
-  const costSource = o.costSource ?? configuredCostSource(config, clients, now, o.onProgress);
-  const usageSource = o.usageSource ?? configuredUsageSource(config, clients, o.onProgress);
+  // Once one source fails, the other's progress is muted and its AWS calls are cut (the clients are destroyed), so
+  // that the error is the last thing the user reads, never a "read … lines" that looks like success.
+  let failed = false;
+  const onProgress = o.onProgress && ((m: string) => (failed ? undefined : o.onProgress?.(m)));
+  const costSource = o.costSource ?? configuredCostSource(config, clients, now, onProgress);
+  const usageSource = o.usageSource ?? configuredUsageSource(config, clients, onProgress);
   let costs: CostSourceResult;
   let usage: UsageSourceResult;
+  const reads = [costSource(window, monthOpen), usageSource(window)] as const;
   try {
-    [costs, usage] = await Promise.all([costSource(window, monthOpen), usageSource(window)]);
+    [costs, usage] = await Promise.all(reads);
+  } catch (e) {
+    failed = true;
+    for (const r of reads) r.catch(() => undefined); // the other read's own failure, if any, is not news
+    throw e;
   } finally {
     clients.destroy();
   }
