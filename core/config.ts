@@ -286,6 +286,59 @@ const infraSchema = z.strictObject({
       removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
     })
     .optional(),
+  /**
+   * The tenant gateway on AWS (`TenantGateway`): a REST API streaming a Node.js 22 Lambda, its DynamoDB table and
+   * alert topic. It records usage on the usage lake's stream (`infra.usageLake`), else on `usage.deliveryStream`.
+   */
+  gateway: z
+    .strictObject({
+      /** The REST API's stage: the first segment of the URL path. */
+      stageName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1–128 letters, digits, '-' or '_'")
+        .default("prod"),
+      /** Stage throttling across all tenants (per-tenant limits are the gateway config's). */
+      throttle: z
+        .strictObject({
+          rateLimit: z.number().positive().default(50),
+          burstLimit: z.number().int().min(1).default(100),
+        })
+        .default({ rateLimit: 50, burstLimit: 100 }),
+      /** A WAF (wafv2, REGIONAL) web ACL to associate with the stage. */
+      webAclArn: z
+        .string()
+        .regex(
+          /^arn:aws(-[a-z]+)*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[A-Za-z0-9_-]+\/[a-f0-9-]+$/,
+          "must be a REGIONAL wafv2 web ACL ARN",
+        )
+        .optional(),
+      /** API Gateway execution logs (ERROR level); sets the account's API Gateway CloudWatch role. */
+      executionLogging: z.boolean().default(true),
+      /** Retention of the access, execution and Lambda logs (a CloudWatch Logs retention). */
+      logRetentionDays: z
+        .literal([
+          1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+          3653,
+        ])
+        .default(365),
+      /** The Lambda's memory. */
+      memoryMiB: z.number().int().min(128).max(10240).default(1024),
+      /** The longest one call (a whole streamed answer) may last: the Lambda's and the integration's timeout. */
+      timeoutSeconds: z.number().int().min(1).max(900).default(900),
+      /** The DynamoDB table's name. */
+      tableName: z
+        .string()
+        .regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be 3–255 letters, digits, '_', '-' or '.'")
+        .optional(),
+      /** Foundation model IDs the LOBs' profiles route to (granted only through the profiles); default all. */
+      foundationModelIds: z
+        .array(z.string().regex(/^[a-z0-9.:-]+$/, "must be a foundation model ID"))
+        .min(1)
+        .optional(),
+      /** Removal policy of the table, its key and the log groups. */
+      removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
+    })
+    .optional(),
 });
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -488,6 +541,13 @@ export const configSchema = z
         new Set(c.sharedEndpoints.map((e) => e.name)),
         ctx,
       );
+    if (c.infra?.gateway && !c.infra.usageLake && c.usage.type !== "firehose")
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway"],
+        message:
+          "the gateway records usage on a Firehose stream: add infra.usageLake, or use a firehose usage block",
+      });
   });
 
 /** Cross-checks of the `gateway` block: LOBs in `lobs`, tenants unique, every tenant model known. */
