@@ -1,7 +1,7 @@
 /** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per DESIGN §3.2. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { DataSourceError, UsageError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { DeployResult } from "../../inference/endpoint-deploy.js";
 import type { CommandRegistrar } from "../cli.js";
 import type { CommandContext } from "../context.js";
@@ -17,7 +17,8 @@ async function readSpec(ctx: CommandContext, file: string) {
   try {
     raw = JSON.parse(await readFile(abs, "utf8"));
   } catch (cause) {
-    throw new DataSourceError(`Cannot read endpoint spec ${abs}: ${(cause as Error).message}`, { cause });
+    // A file the user named: a usage error (exit 2), like --config.
+    throw new UsageError(`Cannot read endpoint spec ${abs}: ${(cause as Error).message}`, { cause });
   }
   const { parseEndpointSpec } = await import("../../inference/endpoint-spec.js");
   return parseEndpointSpec(raw, `endpoint spec ${abs}`);
