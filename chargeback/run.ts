@@ -12,7 +12,7 @@ import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
 import type { LoadedConfig } from "../core/config.js";
 import { ConfigError, UsageError } from "../core/errors.js";
 import { allocate } from "./engine/allocate.js";
-import { hourOf } from "./engine/measured.js";
+import { hourOf, isMeasured } from "./engine/measured.js";
 import { type MonthWindow, monthWindow } from "./engine/month.js";
 import type {
   ChargebackReport,
@@ -180,7 +180,7 @@ function configuredCostSource(
   if (costs.path !== undefined) {
     const where = costs.path;
     const cacheDir = costs.cacheDir ?? path.join(config.configDir, ".smcb/cache");
-    const read = costs.type === "focus" ? readFocusFiles : readCurFiles;
+    const hourlyEndpoints = config.sharedEndpoints.filter(isMeasured).map((e) => e.name);
     return async (window, estimated) => {
       const delivery = await resolveDelivery({
         path: where,
@@ -189,14 +189,16 @@ function configuredCostSource(
         ...(/^s3:\/\//i.test(where) ? { s3: clients.s3() } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
-      const result = await read({
+      const o = {
         files: delivery.files,
         format: delivery.format,
         window,
         basis: costs.basis,
         estimated,
         ...(onProgress ? { onProgress } : {}),
-      });
+      };
+      const result =
+        costs.type === "focus" ? await readFocusFiles(o) : await readCurFiles({ ...o, hourlyEndpoints });
       const warnings = [...delivery.warnings, ...(result.warnings ?? [])];
       return { ...result, provenance: delivery.provenance, ...(warnings.length > 0 ? { warnings } : {}) };
     };
@@ -216,6 +218,7 @@ function configuredCostSource(
       window,
       basis: costs.basis,
       estimated,
+      hourlyEndpoints: config.sharedEndpoints.filter(isMeasured).map((e) => e.name),
     });
   };
 }
