@@ -3,11 +3,11 @@
  */
 
 import path from "node:path";
-import { AthenaClient } from "@aws-sdk/client-athena";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type { AthenaClient } from "@aws-sdk/client-athena";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
 import type { LoadedConfig } from "../core/config.js";
 import { ConfigError, UsageError } from "../core/errors.js";
@@ -23,17 +23,7 @@ import type {
   UtilizationSourceResult,
 } from "./model.js";
 import type { AthenaQueryOptions } from "./sources/athena.js";
-import { readAthenaCurCosts } from "./sources/athena-cur.js";
-import { readAthenaUsage } from "./sources/athena-usage.js";
-import { readCloudWatchUsage } from "./sources/cloudwatch-usage.js";
-import { readCloudWatchUtilization, type UtilizationRequest } from "./sources/cloudwatch-utilization.js";
-import { readCostExplorerCosts } from "./sources/cost-explorer.js";
-import { readCurFiles } from "./sources/cur-files.js";
-import { resolveDelivery } from "./sources/deliveries.js";
-import { readFileLedger } from "./sources/file-ledger.js";
-import { readFocusFiles } from "./sources/focus-files.js";
-import { describeComponents } from "./sources/inference-components.js";
-import { readUtilizationFile } from "./sources/utilization-file.js";
+import type { UtilizationRequest } from "./sources/cloudwatch-utilization.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;
@@ -83,6 +73,8 @@ export interface RunChargebackOptions {
 /**
  * The AWS clients of the configured sources: the given ones, or made from the AWS options when a source first needs
  * one (the Athena client is shared by the CUR and usage-lake sources). {@link destroy} closes only those it made.
+ * Each client's package, like each source's module, is loaded only when a configured source needs it, so that a
+ * local run (CUR files and the file ledger) loads no AWS SDK.
  */
 class SourceClients {
   private readonly made: { destroy(): void }[] = [];
@@ -98,27 +90,34 @@ class SourceClients {
     return this.options.region;
   }
 
-  costExplorer(): CostExplorerClient {
-    return this.given.costExplorer ?? this.make(CostExplorerClient);
+  async costExplorer(): Promise<CostExplorerClient> {
+    return (
+      this.given.costExplorer ?? this.make((await import("@aws-sdk/client-cost-explorer")).CostExplorerClient)
+    );
   }
 
-  cloudWatch(): CloudWatchClient {
-    this.cloudWatchClient ??= this.given.cloudWatch ?? this.make(CloudWatchClient);
+  async cloudWatch(): Promise<CloudWatchClient> {
+    this.cloudWatchClient ??=
+      this.given.cloudWatch ?? this.make((await import("@aws-sdk/client-cloudwatch")).CloudWatchClient);
     return this.cloudWatchClient;
   }
 
-  sageMaker(): SageMakerClient {
-    return this.given.sageMaker ?? this.make(SageMakerClient);
+  async sageMaker(): Promise<SageMakerClient> {
+    return this.given.sageMaker ?? this.make((await import("@aws-sdk/client-sagemaker")).SageMakerClient);
   }
 
-  s3(): S3Client {
+  async s3(): Promise<S3Client> {
     // path-style addressing when an endpoint is given (moto, a VPC endpoint), as the S3 API accepts everywhere
     const endpoint = this.options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-    return this.given.s3 ?? this.make(S3Client, { forcePathStyle: endpoint !== undefined });
+    return (
+      this.given.s3 ??
+      this.make((await import("@aws-sdk/client-s3")).S3Client, { forcePathStyle: endpoint !== undefined })
+    );
   }
 
-  athena(): AthenaClient {
-    this.athenaClient ??= this.given.athena ?? this.make(AthenaClient);
+  async athena(): Promise<AthenaClient> {
+    this.athenaClient ??=
+      this.given.athena ?? this.make((await import("@aws-sdk/client-athena")).AthenaClient);
     return this.athenaClient;
   }
 
@@ -168,7 +167,8 @@ function configuredCostSource(
     const region = clients.region ?? "";
     return async (window) => {
       onProgress?.(`Cost Explorer: reading ${window.month}`);
-      return readCostExplorerCosts(clients.costExplorer(), {
+      const { readCostExplorerCosts } = await import("./sources/cost-explorer.js");
+      return readCostExplorerCosts(await clients.costExplorer(), {
         month: window.month,
         tagKey: config.tagKey,
         region,
@@ -182,11 +182,12 @@ function configuredCostSource(
     const cacheDir = costs.cacheDir ?? path.join(config.configDir, ".smcb/cache");
     const hourlyEndpoints = config.sharedEndpoints.filter(isMeasured).map((e) => e.name);
     return async (window, estimated) => {
+      const { resolveDelivery } = await import("./sources/deliveries.js");
       const delivery = await resolveDelivery({
         path: where,
         month: window.month,
         cacheDir,
-        ...(/^s3:\/\//i.test(where) ? { s3: clients.s3() } : {}),
+        ...(/^s3:\/\//i.test(where) ? { s3: await clients.s3() } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
       const o = {
@@ -198,7 +199,9 @@ function configuredCostSource(
         ...(onProgress ? { onProgress } : {}),
       };
       const result =
-        costs.type === "focus" ? await readFocusFiles(o) : await readCurFiles({ ...o, hourlyEndpoints });
+        costs.type === "focus"
+          ? await (await import("./sources/focus-files.js")).readFocusFiles(o)
+          : await (await import("./sources/cur-files.js")).readCurFiles({ ...o, hourlyEndpoints });
       const warnings = [...delivery.warnings, ...(result.warnings ?? [])];
       return { ...result, provenance: delivery.provenance, ...(warnings.length > 0 ? { warnings } : {}) };
     };
@@ -210,9 +213,10 @@ function configuredCostSource(
     throw new ConfigError(
       `Configuration ${config.configFile}: costs of type cur need a path or an athena table.`,
     );
-  return (window, estimated) => {
+  return async (window, estimated) => {
     onProgress?.(`Athena: reading CUR lines of ${window.month} from ${athenaTableRef(table)}`);
-    return readAthenaCurCosts(clients.athena(), {
+    const { readAthenaCurCosts } = await import("./sources/athena-cur.js");
+    return readAthenaCurCosts(await clients.athena(), {
       ...athenaQueryOptions(table, onProgress),
       table: table.table,
       window,
@@ -231,16 +235,16 @@ function configuredUsageSource(
   const usage = config.usage;
   switch (usage.type) {
     case "file":
-      return (window) =>
-        readFileLedger({
+      return async (window) =>
+        (await import("./sources/file-ledger.js")).readFileLedger({
           path: usage.path,
           window,
           ...(config.duckdb ? { duckdb: config.duckdb } : {}),
           ...(onProgress ? { onProgress } : {}),
         });
     case "cloudwatch":
-      return (window) =>
-        readCloudWatchUsage(clients.cloudWatch(), {
+      return async (window) =>
+        (await import("./sources/cloudwatch-usage.js")).readCloudWatchUsage(await clients.cloudWatch(), {
           month: window.month,
           namespace: usage.namespace,
           candidates: { endpoints: config.sharedEndpoints.map((e) => e.name), lobs: config.lobs },
@@ -256,9 +260,10 @@ function configuredUsageSource(
             hint: 'Add "athena": { "database": "…", "table": "…" } (the Glue table over the delivery bucket) to "usage".',
           },
         );
-      return (window) => {
+      return async (window) => {
         onProgress?.(`Athena: reading usage of ${window.month} from ${athenaTableRef(table)}`);
-        return readAthenaUsage(clients.athena(), {
+        const { readAthenaUsage } = await import("./sources/athena-usage.js");
+        return readAthenaUsage(await clients.athena(), {
           ...athenaQueryOptions(table, onProgress),
           table: table.table,
           window,
@@ -288,6 +293,7 @@ function configuredUtilizationSource(
       const source = e.utilization ?? "tokens";
       if (source === "tokens") continue;
       if (e.utilizationFile !== undefined) {
+        const { readUtilizationFile } = await import("./sources/utilization-file.js");
         records.push(...(await readUtilizationFile(e.utilizationFile, e.name, window)));
         continue;
       }
@@ -296,15 +302,20 @@ function configuredUtilizationSource(
         continue;
       }
       onProgress?.(`SageMaker: describing the inference components of ${e.name}`);
-      const comps = await describeComponents(clients.sageMaker(), e.name, config);
+      const { describeComponents } = await import("./sources/inference-components.js");
+      const comps = await describeComponents(await clients.sageMaker(), e.name, config);
       for (const c of comps) {
         records.push(c.record);
         current.set(c.record.component, { endpoint: e.name, copies: c.currentCopies });
       }
       requests.push({ endpoint: e.name, variants: [], components: comps.map((c) => c.record.component) });
     }
-    if (requests.length > 0)
-      records.push(...(await readCloudWatchUtilization(clients.cloudWatch(), window, requests, onProgress)));
+    if (requests.length > 0) {
+      const { readCloudWatchUtilization } = await import("./sources/cloudwatch-utilization.js");
+      records.push(
+        ...(await readCloudWatchUtilization(await clients.cloudWatch(), window, requests, onProgress)),
+      );
+    }
     const counted = new Set(records.flatMap((r) => (r.kind === "copies" ? [r.component] : [])));
     for (const [component, c] of current) {
       if (counted.has(component)) continue;
