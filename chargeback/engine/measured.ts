@@ -21,6 +21,7 @@ import type { CostLine, EndpointUsage, UtilizationRecord } from "../model.js";
 import { type InstanceSpec, instanceOf } from "./instance-types.js";
 import { type MonthWindow, monthWindow } from "./month.js";
 import {
+  assembleAllocation,
   conserve,
   distributeIdle,
   type IdleSplit,
@@ -458,29 +459,12 @@ export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput):
           : "idle-only",
     };
   });
-  const MILLION = new Decimal(1_000_000);
   const hourly =
     source === "tokens"
       ? []
       : [...perHour.keys()].map((hour) => ({ hour, utilization: measuredHours.get(hour)?.used ?? null }));
   return {
-    endpoint: e.name,
-    owner: e.owner,
-    idlePolicy: e.idle,
-    cost: C,
-    instanceHours: H,
-    capacityTokens: K,
-    weightedTokens: W,
-    chargedTokens: W,
-    utilization: K.isZero() ? ZERO : W.dividedBy(K),
-    totalTokens: shares.reduce((s, x) => s + x.inputTokens + x.outputTokens, 0),
-    invocations: shares.reduce((s, x) => s + x.invocations, 0),
-    unusedCost,
-    idleLine,
-    ownerFallback,
-    shares,
-    effectiveCostPerMillionTokens: W.isZero() ? null : C.dividedBy(W).times(MILLION),
-    fullUtilizationCostPerMillionTokens: K.isZero() ? null : C.dividedBy(K).times(MILLION),
+    ...assembleAllocation(e, { C, H, K, W, A: W, unusedCost, idleLine, ownerFallback, shares }),
     measured: {
       source,
       method,
