@@ -162,7 +162,8 @@ export function lobCostSpec(r: ChargebackReport): TopLevelSpec {
 /** Each shared endpoint's capacity: the used (or reserved-and-used) share against the idle share, in percent. */
 export function utilizationSpec(r: ChargebackReport): TopLevelSpec {
   const values = chartEndpoints(r).flatMap((e) => {
-    const used = Math.min(1, Math.max(0, e.utilization));
+    // a measured endpoint shows what was measured (docs/utilization.md), the others their token-derived figure
+    const used = Math.min(1, Math.max(0, e.measuredUtilization ?? e.utilization));
     return [
       {
         endpoint: e.endpoint,

@@ -128,6 +128,8 @@ describe("measured utilization: a day-busy, night-idle endpoint", () => {
     expect(html).toContain('id="chart-hourly-shared-llm"');
     // 24 measured hours drawn, each with its exact figure for screen readers
     expect(html).toContain("shared-llm, 2026-10-05 08:00 UTC: 80.0%");
+    // the capacity chart shows the measured use, not the token-derived one
+    expect(html).toContain("shared-llm: 45.0% used");
     const csv = renderCsv(r);
     expect(csv).toContain("measured");
   });
