@@ -17,6 +17,7 @@ import {
   usageFastAggregationSql,
   usageFromFastRows,
   usageFromRows,
+  usageHashedAggregationSql,
 } from "./usage-sql.js";
 
 /** How many malformed lines a result carries in full (file, line, text); the count is always complete. */
@@ -250,8 +251,16 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
         ...(files.compacted.length > 0 ? [compactedEventsSql(files.compacted)] : []),
       ];
       const events = parts.length === 1 ? (parts[0] as string) : parts.join("\nUNION ALL BY NAME\n");
-      let rows = await queryRows(c, usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window)));
-      let result = usageFromFastRows(rows);
+      // all compacted: the hashed form (cheap re-reads of Parquet); else one scan of the JSON (the fast form)
+      let rows: Record<string, unknown>[] = [];
+      let result: UsageSourceResult | undefined;
+      if (raw.length === 0) {
+        rows = await queryRows(c, usageHashedAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        result = usageFromRows(rows);
+      } else {
+        rows = await queryRows(c, usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        result = usageFromFastRows(rows);
+      }
       if (!result) {
         o.onProgress?.("some ids have copies that differ: reading again to pick the copy that counts …");
         rows = await queryRows(c, usageAggregationSql(events, o.window, malformedInMonthSql(o.window)));

@@ -12,6 +12,7 @@ import {
   usageFastAggregationSql,
   usageFromFastRows,
   usageFromRows,
+  usageHashedAggregationSql,
 } from "../../../chargeback/sources/usage-sql.js";
 import { DataSourceError } from "../../../core/errors.js";
 import { ROOT } from "../../support/cli.js";
@@ -251,6 +252,7 @@ describe("usageFastAggregationSql", () => {
       return {
         fast: usageFromFastRows(await queryRows(c, usageFastAggregationSql(events, OCT))),
         exact: usageFromRows(await queryRows(c, usageAggregationSql(events, OCT))),
+        hashed: usageFromRows(await queryRows(c, usageHashedAggregationSql(events, OCT))),
       };
     });
 
@@ -267,8 +269,9 @@ describe("usageFastAggregationSql", () => {
       '{"v":1,"id":"x","ts":"2026-10-0',
       ev("", {}),
     ]);
-    const { fast, exact } = await both(led);
+    const { fast, exact, hashed } = await both(led);
     expect(fast).toEqual(exact);
+    expect(hashed).toEqual(exact);
     expect(fast).toEqual({
       usage: [
         { endpoint: "e", lob: "retail", invocations: 1, inputTokens: 10, outputTokens: 1 },
@@ -287,8 +290,9 @@ describe("usageFastAggregationSql", () => {
       ev("b", { input_tokens: 3 }),
       ev("b", { input_tokens: 2 }), // same ts: the smaller event counts
     ]);
-    const { fast, exact } = await both(led);
+    const { fast, exact, hashed } = await both(led);
     expect(fast).toBeUndefined();
+    expect(hashed).toEqual(exact);
     const expected = {
       usage: [{ endpoint: "e", lob: "retail", invocations: 2, inputTokens: 11, outputTokens: 2 }],
       malformed: 0,
