@@ -11,7 +11,7 @@ import { DataSourceError } from "../../core/errors.js";
 import type { MonthWindow } from "../engine/month.js";
 import type { MalformedLine, UsageSourceResult } from "../model.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
-import { ledgerFileDay, listLedgerFiles } from "./ledger-files.js";
+import { ledgerFileDay, listLedgerFiles, QUARANTINE_DIR } from "./ledger-files.js";
 import {
   usageAggregationSql,
   usageFastAggregationSql,
@@ -324,11 +324,18 @@ export function fileIdentity(size: number, mtimeMs: number): string {
   return `${size}:${mtimeMs}`;
 }
 
-/** The quarantine file beside a compacted file: `_<name>.quarantine.jsonl`. */
+/**
+ * The quarantine file of a compacted file: `…/compacted/year=…/month=…/day=…/part-<hash>.parquet` →
+ * `…/quarantine/year=…/month=…/day=…/part-<hash>.quarantine.jsonl`.
+ */
 export function quarantineFileOf(compactedFile: string): string {
+  const day = path.dirname(compactedFile);
+  const root = path.dirname(path.dirname(path.dirname(path.dirname(day))));
   return path.join(
-    path.dirname(compactedFile),
-    `_${path.basename(compactedFile, ".parquet")}.quarantine.jsonl`,
+    root,
+    QUARANTINE_DIR,
+    path.relative(path.dirname(path.dirname(path.dirname(day))), day),
+    `${path.basename(compactedFile, ".parquet")}.quarantine.jsonl`,
   );
 }
 
@@ -348,7 +355,7 @@ async function readCompactedIndex(
       for (const s of JSON.parse(String(r.value)) as CompactedSource[])
         sources.set(path.resolve(dir, s.file), fileIdentity(s.size, s.mtimeMs));
     }
-  // a quarantine file counts only beside its compacted file (else the compaction stopped before committing it)
+  // a quarantine file counts only with its compacted file (else the compaction stopped before committing it)
   const live = new Set(compacted.map(quarantineFileOf));
   const files = quarantine.filter((q) => live.has(q));
   return {

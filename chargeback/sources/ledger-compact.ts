@@ -79,6 +79,7 @@ async function fsync(file: string): Promise<void> {
 
 /** Writes a file under a temporary name, syncs it, renames it and syncs its folder. */
 async function writeDurably(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
   await writeFile(tmp, content);
   await fsync(tmp);
@@ -98,7 +99,7 @@ function dayFolder(root: string, day: string): string {
  * valid events (every field of DESIGN §3.3, any month and kind) go to
  * `compacted/year=YYYY/month=MM/day=DD/part-<hash>.parquet` (zstd), identical lines merged into one row with their
  * number in `copies`, so duplicate counts stay what they were; the malformed lines go, with file, line number,
- * reason, text and the month they count in, to `_part-<hash>.quarantine.jsonl` beside it. `<hash>` names the day's
+ * reason, text and the month they count in, to `quarantine/year=YYYY/month=MM/day=DD/part-<hash>.quarantine.jsonl`. `<hash>` names the day's
  * writer set (the raw files' names, sizes and modification times), which the Parquet file's metadata lists.
  *
  * Crash-safe and idempotent: the quarantine file and then the Parquet file are written under a temporary name
@@ -213,7 +214,7 @@ async function compactDay(
           text: l.text,
         }),
       );
-  // the quarantine file first: a committed Parquet file has its quarantine beside it (when it has malformed lines)
+  // the quarantine file first: a committed Parquet file has its quarantine (when it has malformed lines)
   if (quarantined.length > 0) await writeDurably(quarantineFileOf(target), `${quarantined.join("\n")}\n`);
   const fields = [
     "id",
