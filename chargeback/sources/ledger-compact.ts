@@ -4,7 +4,7 @@
  * together with the same figures (`readFileLedger`).
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../../core/errors.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
@@ -161,7 +161,10 @@ export async function compactLedger(o: CompactLedgerOptions): Promise<Compaction
         }
         await o.onStep?.("renamed", target);
         for (const f of sources) await rm(f, { force: true });
-        for (const dir of new Set(sources.map((f) => path.dirname(f)))) await fsync(dir);
+        for (const dir of new Set(sources.map((f) => path.dirname(f)))) {
+          await fsync(dir);
+          await rmdir(dir).catch(() => undefined); // the day's folder, once empty
+        }
         await o.onStep?.("deleted", target);
         const done: CompactedDay = {
           day,
