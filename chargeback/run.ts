@@ -7,18 +7,30 @@ import type { AthenaClient } from "@aws-sdk/client-athena";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
 import type { LoadedConfig } from "../core/config.js";
 import { ConfigError, UsageError } from "../core/errors.js";
 import { allocate } from "./engine/allocate.js";
+import { hourOf } from "./engine/measured.js";
 import { type MonthWindow, monthWindow } from "./engine/month.js";
-import type { ChargebackReport, CostBasis, CostSourceResult, UsageSourceResult } from "./model.js";
+import type {
+  ChargebackReport,
+  CostBasis,
+  CostSourceResult,
+  UsageSourceResult,
+  UtilizationRecord,
+  UtilizationSourceResult,
+} from "./model.js";
 import type { AthenaQueryOptions } from "./sources/athena.js";
+import type { UtilizationRequest } from "./sources/cloudwatch-utilization.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;
 /** Reads a month of shared-endpoint usage. */
 export type UsageSource = (window: MonthWindow) => Promise<UsageSourceResult>;
+/** Reads a month of measured utilization of the shared endpoints that measure it (docs/utilization.md). */
+export type UtilizationSource = (window: MonthWindow) => Promise<UtilizationSourceResult>;
 
 /** AWS clients for the configured sources; each one not given is made from `awsOptions` when a source needs it. */
 export interface ChargebackClients {
@@ -30,6 +42,8 @@ export interface ChargebackClients {
   readonly athena?: AthenaClient;
   /** For a `costs.path` of `s3://…` (a CUR or FOCUS export read through the S3 API). */
   readonly s3?: S3Client;
+  /** For shared endpoints with `utilization: components` (their inference components). */
+  readonly sageMaker?: SageMakerClient;
 }
 
 /** Options of {@link runChargeback}. */
@@ -42,6 +56,8 @@ export interface RunChargebackOptions {
   readonly costSource?: CostSource;
   /** Overrides the usage source of the configuration. */
   readonly usageSource?: UsageSource;
+  /** Overrides the utilization source of the configuration (CloudWatch, SageMaker, or each endpoint's file). */
+  readonly utilizationSource?: UtilizationSource;
   /** AWS clients for the configured AWS sources (Cost Explorer, CloudWatch, Athena). */
   readonly clients?: ChargebackClients;
   /** Region, profile and endpoint of the clients not given in `clients`. @default the SDK's own resolution, region from the config */
@@ -63,6 +79,7 @@ export interface RunChargebackOptions {
 class SourceClients {
   private readonly made: { destroy(): void }[] = [];
   private athenaClient: AthenaClient | undefined;
+  private cloudWatchClient: CloudWatchClient | undefined;
 
   constructor(
     private readonly given: ChargebackClients,
@@ -80,7 +97,13 @@ class SourceClients {
   }
 
   async cloudWatch(): Promise<CloudWatchClient> {
-    return this.given.cloudWatch ?? this.make((await import("@aws-sdk/client-cloudwatch")).CloudWatchClient);
+    this.cloudWatchClient ??=
+      this.given.cloudWatch ?? this.make((await import("@aws-sdk/client-cloudwatch")).CloudWatchClient);
+    return this.cloudWatchClient;
+  }
+
+  async sageMaker(): Promise<SageMakerClient> {
+    return this.given.sageMaker ?? this.make((await import("@aws-sdk/client-sagemaker")).SageMakerClient);
   }
 
   async s3(): Promise<S3Client> {
@@ -249,6 +272,68 @@ function configuredUsageSource(
 }
 
 /**
+ * The configured utilization source: each shared endpoint with `utilization: cloudwatch | components` read from its
+ * `utilizationFile`, or else from AWS — components from the SageMaker API, then every endpoint's instance metrics and
+ * component copy counts from CloudWatch in one batched pass. A component with no copy samples in the month is taken
+ * at its current copy count for every hour, and a warning says so.
+ */
+function configuredUtilizationSource(
+  config: LoadedConfig,
+  clients: SourceClients,
+  onProgress?: (m: string) => void,
+): UtilizationSource {
+  return async (window) => {
+    const records: UtilizationRecord[] = [];
+    const warnings: string[] = [];
+    const requests: UtilizationRequest[] = [];
+    const current = new Map<string, { endpoint: string; copies: number }>();
+    for (const e of config.sharedEndpoints) {
+      const source = e.utilization ?? "tokens";
+      if (source === "tokens") continue;
+      if (e.utilizationFile !== undefined) {
+        const { readUtilizationFile } = await import("./sources/utilization-file.js");
+        records.push(...(await readUtilizationFile(e.utilizationFile, e.name, window)));
+        continue;
+      }
+      if (source === "cloudwatch") {
+        requests.push({ endpoint: e.name, variants: e.variants ?? ["AllTraffic"], components: [] });
+        continue;
+      }
+      onProgress?.(`SageMaker: describing the inference components of ${e.name}`);
+      const { describeComponents } = await import("./sources/inference-components.js");
+      const comps = await describeComponents(await clients.sageMaker(), e.name, config);
+      for (const c of comps) {
+        records.push(c.record);
+        current.set(c.record.component, { endpoint: e.name, copies: c.currentCopies });
+      }
+      requests.push({ endpoint: e.name, variants: [], components: comps.map((c) => c.record.component) });
+    }
+    if (requests.length > 0) {
+      const { readCloudWatchUtilization } = await import("./sources/cloudwatch-utilization.js");
+      records.push(
+        ...(await readCloudWatchUtilization(await clients.cloudWatch(), window, requests, onProgress)),
+      );
+    }
+    const counted = new Set(records.flatMap((r) => (r.kind === "copies" ? [r.component] : [])));
+    for (const [component, c] of current) {
+      if (counted.has(component)) continue;
+      warnings.push(
+        `${c.endpoint}: inference component ${component} has no ${window.month} copy samples in CloudWatch; its current copy count (${c.copies}) was used for every hour.`,
+      );
+      for (let t = window.start.getTime(); t < window.end.getTime(); t += 3_600_000)
+        records.push({
+          kind: "copies",
+          endpoint: c.endpoint,
+          component,
+          hour: hourOf(new Date(t)),
+          copies: c.copies,
+        });
+    }
+    return { records, warnings };
+  };
+}
+
+/**
  * Runs the monthly chargeback: reads the month's costs and usage (from the configured sources unless given),
  * allocates them (DESIGN §3.5) and returns the report (§3.6) with its detail lines.
  *
@@ -281,13 +366,20 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
   const config = withBasis(o.config, o.basis);
   const costSource = o.costSource ?? configuredCostSource(config, clients, now, o.onProgress);
   const usageSource = o.usageSource ?? configuredUsageSource(config, clients, o.onProgress);
+  const utilizationSource = o.utilizationSource ?? configuredUtilizationSource(config, clients, o.onProgress);
   let costs: CostSourceResult;
   let usage: UsageSourceResult;
+  let utilization: UtilizationSourceResult;
   try {
-    [costs, usage] = await Promise.all([costSource(window, monthOpen), usageSource(window)]);
+    [costs, usage, utilization] = await Promise.all([
+      costSource(window, monthOpen),
+      usageSource(window),
+      utilizationSource(window),
+    ]);
   } finally {
     clients.destroy();
   }
+  const warnings = [...(costs.warnings ?? []), ...(usage.warnings ?? []), ...(utilization.warnings ?? [])];
   return allocate({
     month: o.month,
     policy: { tagKey: o.config.tagKey, lobs: o.config.lobs },
@@ -304,10 +396,9 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     basis: costs.basis,
     excluded: costs.excluded,
     ...(config.costs ? { adjustments: config.costs.adjustments } : {}),
-    ...(costs.warnings || usage.warnings
-      ? { warnings: [...(costs.warnings ?? []), ...(usage.warnings ?? [])] }
-      : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(costs.provenance ? { source: costs.provenance } : {}),
+    utilization: utilization.records,
   });
 }
 

@@ -3,7 +3,8 @@
  * answers of one Node.js 22 Lambda (the gateway's handler, bundled locally with esbuild), the DynamoDB table of its
  * keys, counters and budgets, its usage stream and alert topic, and a least-privilege role.
  */
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,11 +68,9 @@ export interface GatewayUsageStream {
 export interface TenantGatewayProps {
   /**
    * The validated configuration: its `bedrock.profiles` and `sharedEndpoints` scope the Lambda's invoke
-   * permissions, and it is bundled as `smcb.config.json` unless `configFile` is given.
+   * permissions, and it is bundled, serialized as JSON, as `smcb.config.json`.
    */
   readonly config: Config;
-  /** The configuration file to bundle as `smcb.config.json`, as written. @default `config` serialized as JSON */
-  readonly configFile?: string;
   /** The Firehose stream the handler records one usage event per call on (a {@link UsageLake}, or a stream). */
   readonly usageStream: GatewayUsageStream;
   /** The handler's source file (exports `handler`, streaming). @default the package's `gateway/lambda.ts` */
@@ -173,9 +172,7 @@ export class TenantGateway extends Construct {
       throw new UsageError(`TenantGateway: the handler's source file ${entry} does not exist.`, {
         hint: "Pass `entry` (the construct) or build from a checkout that has gateway/lambda.ts.",
       });
-    const configFile = props.configFile ?? serializedConfig(props.config);
-    if (!existsSync(configFile))
-      throw new UsageError(`TenantGateway: the configuration file ${configFile} does not exist.`);
+    const configFile = serializedConfig(props.config);
 
     this.key =
       props.encryptionKey ??
@@ -233,8 +230,11 @@ export class TenantGateway extends Construct {
       description:
         "Tenant gateway handler: its table, usage stream, alert topic, the LOBs' Bedrock profiles and shared endpoints",
     });
+    const lockFile = lockFileOf(entry);
     this.function = new nodejs.NodejsFunction(this, "Handler", {
       entry,
+      // The handler's own project, whatever the working directory of the synthesis.
+      ...(lockFile !== undefined ? { depsLockFilePath: lockFile } : {}),
       handler: props.handler ?? "handler",
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -498,7 +498,21 @@ function defaultEntry(): string {
   return existsSync(ts) ? ts : path.resolve(here, "../gateway/lambda.js");
 }
 
-/** Writes the configuration (without the loader's `configFile`/`configDir`) to a temporary file; returns its path. */
+/** The nearest lock file in or above the folder of `entry` (the handler's project), if any. */
+function lockFileOf(entry: string): string | undefined {
+  for (let dir = path.dirname(path.resolve(entry)); ; dir = path.dirname(dir)) {
+    for (const name of ["package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb"]) {
+      const file = path.join(dir, name);
+      if (existsSync(file)) return file;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Writes the configuration (without the loader's `configFile`/`configDir`) to a file in the OS temporary folder
+ * named by its content's SHA-256 (the same configuration, the same file); returns its path.
+ */
 function serializedConfig(config: Config): string {
   const {
     configFile: _file,
@@ -508,7 +522,11 @@ function serializedConfig(config: Config): string {
     configFile?: string;
     configDir?: string;
   };
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "smcb-gateway-config-")), GATEWAY_BUNDLED_CONFIG);
-  writeFileSync(file, `${JSON.stringify(rest, null, 2)}\n`);
+  const text = `${JSON.stringify(rest, null, 2)}\n`;
+  const file = path.join(
+    tmpdir(),
+    `smcb-gateway-config-${createHash("sha256").update(text).digest("hex")}.json`,
+  );
+  writeFileSync(file, text);
   return file;
 }

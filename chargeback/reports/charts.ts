@@ -115,13 +115,14 @@ export function lobBars(r: ChargebackReport): Bar[] {
  * line of the reconciled total is drawn.
  */
 export function lobCostSpec(r: ChargebackReport): TopLevelSpec {
-  const values = lobBars(r).flatMap((b) =>
+  const values = lobBars(r).flatMap((b, bar) =>
     LOB_CATEGORIES.flatMap((category, rank) => {
       const v = b.parts[category];
       if (v === undefined || v.isZero()) return [];
       return [
         {
           lob: b.key,
+          bar,
           category,
           rank,
           cost: v.toNumber(),
@@ -136,7 +137,14 @@ export function lobCostSpec(r: ChargebackReport): TopLevelSpec {
     data: { values },
     mark: { type: "bar" },
     encoding: {
-      y: { field: "lob", type: "nominal", title: "LOB", sort: lobBars(r).map((b) => b.key) },
+      // Bars in lobBars' order, by their index: a sort list of the LOB names would put data into vega's
+      // parameter objects, where a LOB named `toString` or `constructor` reads a built-in (issue 13).
+      y: {
+        field: "lob",
+        type: "nominal",
+        title: "LOB",
+        sort: { field: "bar", op: "min", order: "ascending" },
+      },
       x: { field: "cost", type: "quantitative", aggregate: "sum", title: `Cost (${r.currency})` },
       color: {
         field: "category",

@@ -5,6 +5,7 @@
  * figures in weighted tokens, DESIGN §3.5), and the excluded services.
  */
 import { dec, formatMoney, sum } from "../../core/money.js";
+import { REPORT_LINE_LABELS } from "../../core/tags.js";
 import {
   ADJUSTMENT_CATEGORIES,
   type AdjustmentCategory,
@@ -31,11 +32,11 @@ export interface Table {
 }
 
 /** The label of the `__idle__` line (a shared endpoint's idle capacity under idle policy `separate`). */
-export const IDLE_LABEL = "__idle__";
+export const IDLE_LABEL = REPORT_LINE_LABELS.idle;
 /** The label of the unallocated row of the LOB table. */
-export const UNALLOCATED_LABEL = "Unallocated";
+export const UNALLOCATED_LABEL = REPORT_LINE_LABELS.unallocated;
 /** The label of the total row of the LOB table. */
-export const TOTAL_LABEL = "Total (reconciled)";
+export const TOTAL_LABEL = REPORT_LINE_LABELS.total;
 
 /** A utilization fraction as a percentage with one decimal: `0.4125` → `"41.3%"`. */
 export function percent(fraction: number): string {

@@ -380,7 +380,7 @@ export function parseTagMap(
   try {
     const parsed = JSON.parse(t) as unknown;
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-      const out: Record<string, string> = {};
+      const out: Record<string, string> = Object.create(null); // a tag key `__proto__` stays a key
       for (const [k, v] of Object.entries(parsed as Record<string, unknown>))
         if (v !== null && v !== undefined) out[k] = String(v);
       return out;
@@ -390,7 +390,7 @@ export function parseTagMap(
   }
   if (!t.startsWith("{") || !t.endsWith("}"))
     throw new DataSourceError(`${column} is neither a JSON object nor a map: ${t.slice(0, 80)}`);
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null); // a tag key `__proto__` stays a key
   // Tag keys and values cannot contain commas (AWS tag rules), so ", " separates entries.
   for (const entry of t.slice(1, -1).split(", ")) {
     const eq = entry.indexOf("=");

@@ -13,6 +13,7 @@ import { registerAudit } from "./audit.js";
 import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";
 import { registerEndpoint } from "./endpoint.js";
+import { registerGateway } from "./gateway.js";
 import { registerInvoke } from "./invoke.js";
 import { registerLedger } from "./ledger.js";
 import { registerPipeline } from "./pipeline.js";
@@ -30,4 +31,5 @@ export const commands: readonly CommandRegistrar[] = [
   registerProfiles,
   registerChargeback,
   registerLedger,
+  registerGateway,
 ];

@@ -66,8 +66,10 @@ export interface GatewayWorkspace {
   readonly alerts: BudgetAlert[];
   /** Makes a key for a tenant of the config. */
   key(tenant: string): Promise<string>;
-  /** Stops the server, flushes the recorder, returns every event of the ledger. */
+  /** Stops the server, flushes the recorder, returns every event of the ledger (the folder is kept). */
   stop(): Promise<UsageEvent[]>;
+  /** Stops (when running) and removes the folder. */
+  remove(): Promise<void>;
 }
 
 /** Reads every event of a file ledger folder. */
@@ -110,6 +112,7 @@ export async function startGatewayWorkspace(
     },
   });
   const server = await serveGateway(runtime.handle, { port: 0, host: "127.0.0.1" });
+  let stopped = false;
   return {
     dir,
     config,
@@ -124,13 +127,19 @@ export async function startGatewayWorkspace(
       await runtime.store.putKey(record);
       return key;
     },
-    async stop() {
+    stop,
+    async remove() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  async function stop(): Promise<UsageEvent[]> {
+    if (!stopped) {
+      stopped = true;
       await server.close();
       await runtime.close();
       await bedrock.close();
-      const events = await readLedger(path.join(dir, "usage"));
-      await rm(dir, { recursive: true, force: true });
-      return events;
-    },
-  };
+    }
+    return readLedger(path.join(dir, "usage"));
+  }
 }

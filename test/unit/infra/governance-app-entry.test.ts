@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -63,5 +63,25 @@ describe("infra/app.ts through cdk.json's app command", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('infra.budgets.monthlyLimits.cards: "cards" is not in lobs');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+});
+
+describe("npm run synth", () => {
+  it("synthesizes the example app on a fresh clone: no CDK CLI, no AWS credentials, no smcb.config.json", () => {
+    const outdir = path.join(dir, "synth");
+    const home = mkdtempSync(path.join(dir, "home-"));
+    // No credentials anywhere the SDK or the CDK would look: no AWS_* variables, an empty home folder.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    const r = spawnSync("npm", ["run", "--silent", "synth", "--", "--output", outdir], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...env, HOME: home, SMCB_CONFIG: "", CDK_OUTDIR: "" },
+      timeout: 120_000,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`Synthesized ${EXAMPLE} into ${outdir}\n`);
+    expect(resourceTypes(outdir, "smcb-governance")).toEqual(["AWS::CloudWatch::Dashboard"]);
+    expect(existsSync(path.join(outdir, "manifest.json"))).toBe(true);
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import { Match, type Template } from "aws-cdk-lib/assertions";
 import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ConfigInput, parseConfig } from "../../../core/config.js";
 import { UsageError } from "../../../core/errors.js";
 import { GATEWAY_ROUTES, TenantGateway, UsageLake } from "../../../infra/index.js";
@@ -50,6 +50,8 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
   let assetDir: string | undefined;
 
   beforeAll(() => {
+    // Any Docker bundling would run this missing binary and fail: the bundle below is esbuild's, run locally.
+    vi.stubEnv("CDK_DOCKER", path.join(ROOT, "no-docker-here"));
     const result = stackWith((stack) => {
       const lake = new UsageLake(stack, "UsageLake");
       const gateway = new TenantGateway(stack, "Gateway", { config, usageStream: lake, entry: ENTRY });
@@ -73,6 +75,9 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
     template = result.template;
     json = result.json;
   }, 120_000);
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
 
   it("has zero unacknowledged cdk-nag findings and no cfn-lint finding", () => {
     expect(findings).toEqual([]);
@@ -80,7 +85,7 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
   });
 
   it("bundles the handler locally with esbuild (no Docker) as index.mjs, with the config as smcb.config.json", () => {
-    // The synth above ran in a process with no Docker: NodejsFunction used the esbuild devDependency.
+    // The synth above ran with CDK_DOCKER pointing at no binary: NodejsFunction used the esbuild devDependency.
     const bundle = JSON.parse(assetDir ?? "{}") as { files: string[]; config: ConfigInput };
     expect(bundle.files).toEqual(["index.mjs", "index.mjs.map", "smcb.config.json"]);
     expect(parseConfig(bundle.config, EXAMPLE)).toMatchObject({

@@ -1,0 +1,202 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { afterAll, describe, expect, it } from "vitest";
+import { type ConfigInput, parseConfig } from "../../../core/config.js";
+import { ConfigError } from "../../../core/errors.js";
+import { buildGovernanceApp, ChargebackGovernance } from "../../../infra/index.js";
+import { problemsOf, stackWith } from "../../support/cdk-nag.js";
+import { cfnLint } from "../../support/cfn-lint.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+const EXAMPLE = path.join(ROOT, "examples/smcb.config.json");
+// Until gateway/lambda.ts is in this checkout, the gateway bundles a streaming handler of the same shape.
+const ENTRY = path.join(ROOT, "test/fixtures/gateway/lambda.ts");
+const example = JSON.parse(readFileSync(EXAMPLE, "utf8")) as ConfigInput;
+const configOf = (raw: unknown) => parseConfig(raw, EXAMPLE);
+const withInfra = (block: unknown, extra: object = {}) => ({ ...example, ...extra, infra: block });
+
+/** The `path: message` lines of the ConfigError `fn` throws. */
+function configProblems(fn: () => unknown): readonly string[] {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error("no ConfigError");
+}
+
+describe("ChargebackGovernance with infra.gateway", () => {
+  it("adds the gateway on the usage lake's stream with the block's settings, cdk-nag and cfn-lint clean", () => {
+    const config = configOf(
+      withInfra({
+        usageLake: { deliveryStreamName: "smcb-usage" },
+        gateway: {
+          stageName: "live",
+          throttle: { rateLimit: 20, burstLimit: 40 },
+          memoryMiB: 512,
+          timeoutSeconds: 600,
+          tableName: "smcb-gateway",
+          logRetentionDays: 90,
+          removalPolicy: "destroy",
+        },
+      }),
+    );
+    const result = stackWith((s) => {
+      const g = new ChargebackGovernance(s, "Governance", { config, gatewayEntry: ENTRY });
+      expect(g.gateway).toBeDefined();
+      expect(g.usageLake).toBeDefined();
+    });
+    expect(problemsOf(result)).toEqual({ nag: [], cfnLint: [] });
+    const t = result.template as Template;
+    t.hasResource("AWS::DynamoDB::Table", {
+      DeletionPolicy: "Delete",
+      Properties: Match.objectLike({ TableName: "smcb-gateway", DeletionProtectionEnabled: false }),
+    });
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      Runtime: "nodejs22.x",
+      MemorySize: 512,
+      Timeout: 600,
+      Environment: {
+        Variables: Match.objectLike({
+          SMCB_USAGE_STREAM: { Ref: Match.stringLikeRegexp("^GovernanceUsageLakeDeliveryStream") },
+        }),
+      },
+    });
+    t.hasResourceProperties("AWS::ApiGateway::Stage", {
+      StageName: "live",
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 })],
+    });
+    t.hasResourceProperties("AWS::Logs::LogGroup", { RetentionInDays: 90 });
+    t.resourceCountIs("AWS::ApiGateway::Method", 4);
+    // The dashboard and the lake are still there; the gateway adds its own alert topic.
+    t.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    t.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 1);
+    t.resourceCountIs("AWS::SNS::Topic", 1);
+  }, 120_000);
+
+  it("records on the firehose usage block's stream when there is no lake; a gateway alone is enough to deploy", () => {
+    const { bedrock: _b, ...noProfiles } = example;
+    const config = configOf({
+      ...noProfiles,
+      sharedEndpoints: [],
+      usage: { type: "firehose", deliveryStream: "org-usage" },
+      infra: { dashboard: { enabled: false }, gateway: {} },
+    });
+    const result = stackWith((s) => {
+      new ChargebackGovernance(s, "Governance", { config, gatewayEntry: ENTRY });
+    });
+    expect(problemsOf(result).nag).toEqual([]);
+    const t = result.template as Template;
+    t.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 0);
+    t.resourceCountIs("AWS::CloudWatch::Dashboard", 0);
+    t.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ SMCB_USAGE_STREAM: "org-usage" }) },
+    });
+    t.hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+            Resource: {
+              "Fn::Join": [
+                "",
+                [
+                  "arn:",
+                  { Ref: "AWS::Partition" },
+                  ":firehose:us-east-1:123456789012:deliverystream/org-usage",
+                ],
+              ],
+            },
+          }),
+        ]),
+      },
+    });
+  }, 120_000);
+});
+
+describe("buildGovernanceApp with infra.gateway", () => {
+  const outdir = mkdtempSync(path.join(tmpdir(), "smcb-gov-gw-"));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("synthesizes the stack with the gateway, cdk-nag on, cfn-lint clean, the Lambda bundled in the assembly", () => {
+    const config = configOf(withInfra({ usageLake: {}, gateway: {} }));
+    const { app, stack } = buildGovernanceApp(config, {
+      outdir,
+      account: "123456789012",
+      gatewayEntry: ENTRY,
+    });
+    const assembly = app.synth();
+    const report = JSON.parse(readFileSync(path.join(outdir, "validation-report.json"), "utf8"));
+    expect(report.pluginReports).toEqual([]);
+    const artifact = assembly.getStackArtifact(stack.artifactId);
+    const json = artifact.template as Record<string, unknown>;
+    expect(cfnLint(json)).toEqual([]);
+    const t = Template.fromJSON(json);
+    t.resourceCountIs("AWS::ApiGateway::RestApi", 1);
+    t.resourceCountIs("AWS::DynamoDB::Table", 1);
+    // The Lambda's code is a file asset of the assembly: the bundle, config included.
+    const bundles = readdirSync(outdir).filter(
+      (d) => d.startsWith("asset.") && existsSync(path.join(outdir, d, "smcb.config.json")),
+    );
+    expect(bundles).toHaveLength(1);
+    expect(readdirSync(path.join(outdir, bundles[0] ?? "")).sort()).toEqual([
+      "index.mjs",
+      "index.mjs.map",
+      "smcb.config.json",
+    ]);
+    const bundled = JSON.parse(
+      readFileSync(path.join(outdir, bundles[0] ?? "", "smcb.config.json"), "utf8"),
+    ) as ConfigInput;
+    expect(configOf(bundled).infra?.gateway?.stageName).toBe("prod");
+  }, 120_000);
+});
+
+describe("config: infra.gateway", () => {
+  it("fills the defaults", () => {
+    expect(configOf(withInfra({ usageLake: {}, gateway: {} })).infra?.gateway).toEqual({
+      stageName: "prod",
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      executionLogging: true,
+      logRetentionDays: 365,
+      memoryMiB: 1024,
+      timeoutSeconds: 900,
+      removalPolicy: "retain",
+    });
+  });
+
+  it("needs a Firehose stream to record usage on", () => {
+    expect(configProblems(() => configOf(withInfra({ gateway: {} })))).toEqual([
+      "infra.gateway: the gateway records usage on a Firehose stream: add infra.usageLake, or use a firehose usage block",
+    ]);
+  });
+
+  it("refuses a bad gateway block field by field", () => {
+    const problems = configProblems(() =>
+      configOf(
+        withInfra({
+          usageLake: {},
+          gateway: {
+            stageName: "a/b",
+            throttle: { rateLimit: 0, burstLimit: 1.5 },
+            webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/0a1b",
+            logRetentionDays: 364,
+            timeoutSeconds: 901,
+            foundationModelIds: [],
+          },
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      "infra.gateway.stageName: must be 1–128 letters, digits, '-' or '_'",
+      "infra.gateway.throttle.rateLimit: Too small: expected number to be >0",
+      "infra.gateway.throttle.burstLimit: Invalid input: expected int, received number",
+      "infra.gateway.webAclArn: must be a REGIONAL wafv2 web ACL ARN",
+      "infra.gateway.logRetentionDays: Invalid option: expected one of 1|3|5|7|14|30|60|90|120|150|180|365|400|545|731|1096|1827|2192|2557|2922|3288|3653",
+      "infra.gateway.timeoutSeconds: Too big: expected number to be <=900",
+      "infra.gateway.foundationModelIds: Too small: expected array to have >=1 items",
+    ]);
+  });
+});
