@@ -16,6 +16,7 @@ import {
 } from "../../../chargeback/sources/usage-sql.js";
 import { DataSourceError } from "../../../core/errors.js";
 import { ROOT } from "../../support/cli.js";
+import { ledgerLine } from "../../support/usage-events.js";
 
 const OCT = monthWindow("2026-10");
 const SMALL = path.join(ROOT, "test/fixtures/chargeback/small");
@@ -226,18 +227,7 @@ describe("readFileLedger", () => {
 });
 
 describe("usageFastAggregationSql", () => {
-  const ev = (id: string, over: Record<string, unknown> = {}) =>
-    JSON.stringify({
-      v: 1,
-      id,
-      ts: "2026-10-02T00:00:00Z",
-      lob: "retail",
-      kind: "sagemaker",
-      endpoint: "e",
-      input_tokens: 10,
-      output_tokens: 1,
-      ...over,
-    });
+  const ev = ledgerLine;
   async function ledger(name: string, lines: string[]): Promise<string> {
     const led = path.join(dir, name);
     await import("node:fs/promises").then((fs) => fs.mkdir(path.join(led, "a"), { recursive: true }));
