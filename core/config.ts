@@ -486,8 +486,13 @@ const gatewaySchema = z.strictObject({
    * a model whose tokenizer counts more does not overshoot the budget.
    */
   inputTokenMargin: z.number().min(1).max(4).default(1.2),
-  /** An upstream call is abandoned (504) after this many seconds; a reservation expires 60 s later. */
+  /** An upstream call silent for this many seconds is abandoned (504). */
   timeoutSeconds: z.number().int().positive().max(900).default(300),
+  /**
+   * How long a reservation is held before it counts as dead and is released, in seconds: longer than any call
+   * (a Lambda answer streams for at most 15 minutes). A call outliving it is recorded in the ledger, not in the store.
+   */
+  reservationSeconds: z.number().int().positive().max(86_400).default(960),
   /** How long a key lookup is reused, in seconds (0: every request reads the store; revocation is immediate). */
   keyCacheSeconds: z.number().int().min(0).max(3600).default(0),
 });

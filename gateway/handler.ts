@@ -278,7 +278,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
           month: monthOf(t),
           minute: minuteOf(t),
           now: t,
-          expiresAt: t + (gw.timeoutSeconds + 60) * 1000,
+          expiresAt: t + gw.reservationSeconds * 1000,
           tenantLimit,
           lobLimit,
           rpm: caller.tenant.limits?.rpm ?? null,
