@@ -2,7 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedConfig } from "../../core/config.js";
-import { AwsError, DataSourceError, ExitCode, FindingsError, UsageError } from "../../core/errors.js";
+import { AwsError, ExitCode, FindingsError, SmcbError, UsageError } from "../../core/errors.js";
 import { assertLob, DEFAULT_TAG_KEY, parseTagArgs, type Tag } from "../../core/tags.js";
 import type { LintResult, LobTagPolicy } from "../../pipelines/index.js";
 import type { CommandRegistrar } from "../cli.js";
@@ -21,24 +21,41 @@ async function optionalPolicy(ctx: CommandContext): Promise<LobTagPolicy> {
   return policyOf(cfg);
 }
 
-async function readDefinitionFile(ctx: CommandContext, file: string): Promise<unknown> {
+/**
+ * Reads a definition JSON file. A builder module is refused unless `runModules` (only `synth` and
+ * `upsert --definition` run code; `lint` and `tag` read data and never execute what they are given).
+ */
+async function readDefinitionFile(ctx: CommandContext, file: string, runModules = false): Promise<unknown> {
   const { loadPipelineModule, parseDefinition } = await import("../../pipelines/index.js");
   const abs = path.resolve(ctx.io.cwd, file);
-  if (MODULE_EXTENSIONS.has(path.extname(abs))) return (await loadPipelineModule(abs)).definition();
+  if (MODULE_EXTENSIONS.has(path.extname(abs))) {
+    if (!runModules)
+      throw new UsageError(`${file} is a module; this command reads definition JSON and never runs code.`, {
+        hint: `Synthesize it first: smcb pipeline synth ${file} --out definition.json`,
+      });
+    return (await loadPipelineModule(abs)).definition();
+  }
   let text: string;
   try {
     text = await readFile(abs, "utf8");
   } catch (e) {
-    throw new DataSourceError(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    // A file the user named: a usage error (exit 2), like --config.
+    throw new UsageError(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
-  return parseDefinition(text, file);
+  try {
+    return parseDefinition(text, file);
+  } catch (e) {
+    if (!(e instanceof SmcbError)) throw e;
+    // Not JSON, not a definition, nested too deep: still a file the user named, so a usage error.
+    throw new UsageError(e.message, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
+  }
 }
 
 async function writeOut(ctx: CommandContext, out: string, value: unknown): Promise<void> {
   try {
     await writeFile(path.resolve(ctx.io.cwd, out), `${JSON.stringify(value, null, 2)}\n`);
   } catch (e) {
-    throw new DataSourceError(`Cannot write ${out}: ${(e as Error).message}`, { cause: e });
+    throw new UsageError(`Cannot write ${out}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -58,12 +75,12 @@ function lintText(r: LintResult): string {
 }
 
 function parseParams(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const a of args) {
     const i = a.indexOf("=");
     if (i <= 0) throw new UsageError(`Parameter "${a}" is not of the form Name=Value.`);
     const name = a.slice(0, i);
-    if (name in out) throw new UsageError(`Parameter ${name} is given twice.`);
+    if (Object.hasOwn(out, name)) throw new UsageError(`Parameter ${name} is given twice.`);
     out[name] = a.slice(i + 1);
   }
   return out;
@@ -75,7 +92,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
     t
       .command(
         "lint <definition>",
-        "List cost-bearing steps without the LOB tag (Condition branches included); exit 1 if any",
+        "List cost-bearing steps without the LOB tag (Condition branches included); exit 1 if any. Reads JSON only: never runs a module",
         (c) =>
           c
             .positional("definition", {
@@ -98,7 +115,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
       )
       .command(
         "tag <definition>",
-        "Add the LOB parameter and tag to every cost-bearing step that lacks it; prints the definition",
+        "Add the LOB parameter and tag to every cost-bearing step that lacks it; prints the definition. Reads JSON only: never runs a module",
         (c) =>
           c
             .positional("definition", {
@@ -133,7 +150,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
       )
       .command(
         "synth <module>",
-        "Print the definition a builder module exports (default export, or `pipeline`)",
+        "Print the definition a builder module exports (default export, or `pipeline`). Runs the module's code: only synth it if you trust it",
         (c) =>
           c
             .positional("module", {
@@ -172,7 +189,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             .option("definition", {
               type: "string",
               demandOption: true,
-              describe: "Definition JSON file, or a builder module (.ts/.js)",
+              describe:
+                "Definition JSON file, or a builder module (.ts/.js), whose code is run to synthesize it",
             })
             .option("role", {
               type: "string",
@@ -225,14 +243,20 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           const policy = policyOf(cfg);
           const tags: Tag[] = [];
           if (argv.lob !== undefined) {
-            if (!cfg) throw new UsageError("--lob needs the configuration (its LOB allowlist).");
+            if (!cfg)
+              throw new UsageError(
+                `--lob needs the configuration (its LOB allowlist): ${ctx.configPath} is missing.`,
+                {
+                  hint: "Write one with `smcb init` (then list your LOBs in it), or pass --config examples/smcb.config.json.",
+                },
+              );
             tags.push({
               Key: policy.tagKey,
               Value: assertLob({ tagKey: policy.tagKey, lobs: cfg.lobs }, argv.lob),
             });
           }
           tags.push(...parseTagArgs(argv.tag.map(String)));
-          const definition = await readDefinitionFile(ctx, argv.definition);
+          const definition = await readDefinitionFile(ctx, argv.definition, true);
           const lint = lintDefinition(definition, policy);
           if (!lint.ok && !argv["allow-untagged"])
             throw new FindingsError(`Refusing to deploy: ${lintText(lint)}`, {

@@ -93,15 +93,13 @@ export async function startBedrockRuntime(
       }
       const inputTokens = words(r.body);
       if (r.operation === "invoke") {
-        res
-          .writeHead(200, { "content-type": "application/json" })
-          .end(
-            JSON.stringify({
-              embedding: [0.1, 0.2, 0.3],
-              inputTextTokenCount: inputTokens,
-              embeddingsByType: { float: [0.1, 0.2, 0.3] },
-            }),
-          );
+        res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            embedding: [0.1, 0.2, 0.3],
+            inputTextTokenCount: inputTokens,
+            embeddingsByType: { float: [0.1, 0.2, 0.3] },
+          }),
+        );
         return;
       }
       const max = (r.body.inferenceConfig as { maxTokens?: number } | undefined)?.maxTokens ?? 4096;

@@ -1,11 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allocate, allocateSharedEndpoint } from "../../../chargeback/engine/index.js";
-import {
-  ADJUSTMENT_CATEGORIES,
-  type EndpointUsage,
-  type InScopeService,
-} from "../../../chargeback/model.js";
+import { ADJUSTMENT_CATEGORIES, type EndpointUsage, type InScopeService } from "../../../chargeback/model.js";
 import type { SharedEndpointConfig } from "../../../core/config.js";
 import { Decimal, dec, sum } from "../../../core/money.js";
 import { cents, checkConservation, endpoint, hosting, line, POLICY } from "./helpers.js";
