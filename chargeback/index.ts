@@ -88,7 +88,15 @@ export {
   type ResolveDeliveryOptions,
   resolveDelivery,
 } from "./sources/deliveries.js";
-export { type FileLedgerOptions, ledgerEventsSql, readFileLedger } from "./sources/file-ledger.js";
+export { DEFAULT_MEMORY_LIMIT, type DuckDbSettings } from "./sources/duckdb.js";
+export {
+  compactedEventsSql,
+  type FileLedgerOptions,
+  type LedgerEventsOptions,
+  ledgerEventsSql,
+  MALFORMED_SAMPLES,
+  readFileLedger,
+} from "./sources/file-ledger.js";
 export { type FocusFilesOptions, readFocusFiles } from "./sources/focus-files.js";
 export {
   assertFocusBasis,
@@ -103,6 +111,13 @@ export {
   readFocusLines,
 } from "./sources/focus-sql.js";
 export { type DescribedComponent, describeComponents } from "./sources/inference-components.js";
+export {
+  type CompactedDay,
+  type CompactionResult,
+  type CompactionStep,
+  type CompactLedgerOptions,
+  compactLedger,
+} from "./sources/ledger-compact.js";
 export { parseS3Uri, resolveS3Export, S3_CACHE_INDEX, type S3ExportOptions } from "./sources/s3-export.js";
 export { duckDbEngine, type SqlEngine, type SqlRow } from "./sources/sql-engine.js";
 export { lakeEventsSql, usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";

@@ -366,18 +366,23 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     region: o.awsOptions?.region ?? o.config.region,
   });
   const config = withBasis(o.config, o.basis);
-  const costSource = o.costSource ?? configuredCostSource(config, clients, now, o.onProgress);
-  const usageSource = o.usageSource ?? configuredUsageSource(config, clients, o.onProgress);
-  const utilizationSource = o.utilizationSource ?? configuredUtilizationSource(config, clients, o.onProgress);
+  // Once one source fails, the others' progress is muted and their AWS calls are cut (the clients are destroyed), so
+  // that the error is the last thing the user reads, never a "read … lines" that looks like success.
+  let failed = false;
+  const onProgress = o.onProgress && ((m: string) => (failed ? undefined : o.onProgress?.(m)));
+  const costSource = o.costSource ?? configuredCostSource(config, clients, now, onProgress);
+  const usageSource = o.usageSource ?? configuredUsageSource(config, clients, onProgress);
+  const utilizationSource = o.utilizationSource ?? configuredUtilizationSource(config, clients, onProgress);
   let costs: CostSourceResult;
   let usage: UsageSourceResult;
   let utilization: UtilizationSourceResult;
+  const reads = [costSource(window, monthOpen), usageSource(window), utilizationSource(window)] as const;
   try {
-    [costs, usage, utilization] = await Promise.all([
-      costSource(window, monthOpen),
-      usageSource(window),
-      utilizationSource(window),
-    ]);
+    [costs, usage, utilization] = await Promise.all(reads);
+  } catch (e) {
+    failed = true;
+    for (const r of reads) r.catch(() => undefined); // another read's own failure, if any, is not news
+    throw e;
   } finally {
     clients.destroy();
   }

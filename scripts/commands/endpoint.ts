@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { UtilizationReport } from "../../chargeback/utilization.js";
-import { DataSourceError, UsageError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { DeployResult } from "../../inference/endpoint-deploy.js";
 import type { CommandRegistrar } from "../cli.js";
 import type { CommandContext } from "../context.js";
@@ -18,7 +18,8 @@ async function readSpec(ctx: CommandContext, file: string) {
   try {
     raw = JSON.parse(await readFile(abs, "utf8"));
   } catch (cause) {
-    throw new DataSourceError(`Cannot read endpoint spec ${abs}: ${(cause as Error).message}`, { cause });
+    // A file the user named: a usage error (exit 2), like --config.
+    throw new UsageError(`Cannot read endpoint spec ${abs}: ${(cause as Error).message}`, { cause });
   }
   const { parseEndpointSpec } = await import("../../inference/endpoint-spec.js");
   return parseEndpointSpec(raw, `endpoint spec ${abs}`);
