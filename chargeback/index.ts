@@ -14,6 +14,7 @@ export {
   type SharedShare,
 } from "./engine/index.js";
 export type * from "./model.js";
+export { COST_BASES } from "./model.js";
 export {
   FORMAT_NAMES,
   type FormatName,
@@ -30,66 +31,75 @@ export {
   type UsageSource,
 } from "./run.js";
 export {
+  type AthenaCurOptions,
   type AthenaQueryOptions,
   type AthenaRows,
+  type AthenaUsageOptions,
+  assertFocusBasis,
   athenaColumnsSql,
   athenaEngine,
   athenaTableColumns,
-  runAthenaQuery,
-} from "./sources/athena.js";
-export { type AthenaCurOptions, readAthenaCurCosts } from "./sources/athena-cur.js";
-export { type AthenaUsageOptions, athenaUsageSql, readAthenaUsage } from "./sources/athena-usage.js";
-export { type CurFilesOptions, curFormatOf, readCurFiles } from "./sources/cur-files.js";
-export {
+  athenaUsageSql,
+  type ChosenDelivery,
   CUR_AMORTIZED_COLUMNS,
   CUR_IN_SCOPE_PRODUCTS,
   CUR_REQUIRED_COLUMNS,
+  type CurFilesOptions,
   type CurRelation,
   type CurRowsResult,
   type CurSqlOptions,
+  chooseDelivery,
   curColumnProblems,
+  curFormatOf,
   curResultFromRows,
   curSql,
-  MARKETPLACE_BEDROCK_SUFFIX,
-  parseTagMap,
-  parseUtcTimestamp,
-  type ReadCurLinesOptions,
-  readCurLines,
-  timestampLiteral,
-} from "./sources/cur-sql.js";
-export {
-  type ChosenDelivery,
-  chooseDelivery,
   type Delivery,
   dataFileFormat,
   deliveryFolderOf,
+  duckDbEngine,
   type ExecutionFolder,
   type ExportListing,
   type ExportManifest,
   type ExportObject,
   exportManifestSchema,
-  isManifestName,
-  parseExecutionFolder,
-  parseExportManifest,
-  partitionPeriod,
-  pathBelowExport,
-  type ResolveDeliveryOptions,
-  resolveDelivery,
-} from "./sources/deliveries.js";
-export { type FileLedgerOptions, ledgerEventsSql, readFileLedger } from "./sources/file-ledger.js";
-export { type FocusFilesOptions, readFocusFiles } from "./sources/focus-files.js";
-export {
-  assertFocusBasis,
+  type FileLedgerOptions,
   FOCUS_USAGE_TYPE_COLUMNS,
   type FocusBasis,
+  type FocusFilesOptions,
   type FocusRowsResult,
   type FocusSqlOptions,
   focusLinesSql,
   focusRequiredColumns,
   focusResultFromRows,
+  isManifestName,
+  lakeEventsSql,
+  ledgerEventsSql,
+  MARKETPLACE_BEDROCK_SUFFIX,
+  parseExecutionFolder,
+  parseExportManifest,
+  parseS3Uri,
+  parseTagMap,
+  parseUtcTimestamp,
+  partitionPeriod,
+  pathBelowExport,
+  type ReadCurLinesOptions,
   type ReadFocusLinesOptions,
+  type ResolveDeliveryOptions,
+  readAthenaCurCosts,
+  readAthenaUsage,
+  readCurFiles,
+  readCurLines,
+  readFileLedger,
+  readFocusFiles,
   readFocusLines,
-} from "./sources/focus-sql.js";
-export { parseS3Uri, resolveS3Export, S3_CACHE_INDEX, type S3ExportOptions } from "./sources/s3-export.js";
-export { duckDbEngine, type SqlEngine, type SqlRow } from "./sources/sql-engine.js";
-export { lakeEventsSql, usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";
+  resolveDelivery,
+  resolveS3Export,
+  runAthenaQuery,
+  S3_CACHE_INDEX,
+  type S3ExportOptions,
+  type SqlEngine,
+  type SqlRow,
+  timestampLiteral,
+  usageAggregationSql,
+  usageFromRows,
+} from "./sources/index.js";

@@ -2,7 +2,7 @@
  * The data model shared by cost sources, usage sources, the allocation engine and the reports.
  * Sources produce {@link CostLine}s and {@link EndpointUsage}; the engine turns them into a {@link ChargebackReport}.
  */
-import type { Decimal } from "../core/money.js";
+import type { Decimal } from "../core/index.js";
 
 /**
  * The services a cost line is reported under (DESIGN §3.4): SageMaker (with the `MachineLearningSavingsPlans` fees of

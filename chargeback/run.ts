@@ -7,21 +7,21 @@ import { AthenaClient } from "@aws-sdk/client-athena";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { S3Client } from "@aws-sdk/client-s3";
-import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
-import type { LoadedConfig } from "../core/config.js";
-import { ConfigError, UsageError } from "../core/errors.js";
-import { allocate } from "./engine/allocate.js";
-import { type MonthWindow, monthWindow } from "./engine/month.js";
+import type { LoadedConfig } from "../core/index.js";
+import { type AwsOptions, type ClientConfig, ConfigError, makeClient, UsageError } from "../core/index.js";
+import { allocate, type MonthWindow, monthWindow } from "./engine/index.js";
 import type { ChargebackReport, CostBasis, CostSourceResult, UsageSourceResult } from "./model.js";
-import type { AthenaQueryOptions } from "./sources/athena.js";
-import { readAthenaCurCosts } from "./sources/athena-cur.js";
-import { readAthenaUsage } from "./sources/athena-usage.js";
-import { readCloudWatchUsage } from "./sources/cloudwatch-usage.js";
-import { readCostExplorerCosts } from "./sources/cost-explorer.js";
-import { readCurFiles } from "./sources/cur-files.js";
-import { resolveDelivery } from "./sources/deliveries.js";
-import { readFileLedger } from "./sources/file-ledger.js";
-import { readFocusFiles } from "./sources/focus-files.js";
+import type { AthenaQueryOptions } from "./sources/index.js";
+import {
+  readAthenaCurCosts,
+  readAthenaUsage,
+  readCloudWatchUsage,
+  readCostExplorerCosts,
+  readCurFiles,
+  readFileLedger,
+  readFocusFiles,
+  resolveDelivery,
+} from "./sources/index.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;

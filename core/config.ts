@@ -6,6 +6,15 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
+import {
+  ATHENA_NAME,
+  DELIVERY_STREAM_NAME,
+  KEY_PREFIX,
+  type NameRule,
+  USAGE_LAKE_DEFAULTS,
+  WORKGROUP_NAME,
+} from "./usage-lake.js";
+import { DEFAULT_METRIC_NAMESPACE } from "./usage-metrics.js";
 
 /** The default config file name, looked up in the working directory. */
 export const DEFAULT_CONFIG_FILE = "smcb.config.json";
@@ -38,7 +47,7 @@ const usageSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("cloudwatch"),
-    namespace: z.string().min(1).max(255).default("SMChargeback"),
+    namespace: z.string().min(1).max(255).default(DEFAULT_METRIC_NAMESPACE),
   }),
   z.strictObject({
     type: z.literal("firehose"),
@@ -136,9 +145,8 @@ const profileArn = z
 
 const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an email address");
 const usd = z.number().positive("must be a positive number of USD");
-const keyPrefix = z
-  .string()
-  .regex(/^[A-Za-z0-9_.=-]+(\/[A-Za-z0-9_.=-]+)*\/$/, 'must be a relative key prefix ending with "/"');
+/** A string following a {@link NameRule}. */
+const named = (r: NameRule) => z.string().regex(r.pattern, `must be ${r.rule}`);
 
 /** The CloudFormation stack name of the CDK app when the config does not give `infra.stackName`. */
 export const DEFAULT_GOVERNANCE_STACK_NAME = "smcb-governance";
@@ -216,27 +224,20 @@ const infraSchema = z.strictObject({
   /** The Firehose usage lake (`UsageLake`). */
   usageLake: z
     .strictObject({
-      deliveryStreamName: z
-        .string()
-        .regex(/^[a-zA-Z0-9_.-]{1,64}$/, "must be 1–64 letters, digits, '.', '_' or '-'")
-        .optional(),
-      bufferingIntervalSeconds: z.number().int().min(0).max(900).default(300),
-      bufferingSizeMiB: z.number().int().min(1).max(128).default(5),
-      prefix: keyPrefix.default("usage/"),
-      databaseName: z
-        .string()
-        .regex(/^[a-z0-9_]{1,255}$/, "must be lower-case letters, digits and underscores")
-        .default("smcb"),
-      tableName: z
-        .string()
-        .regex(/^[a-z0-9_]{1,255}$/, "must be lower-case letters, digits and underscores")
-        .default("usage_events"),
-      workgroupName: z
-        .string()
-        .regex(/^[a-zA-Z0-9._-]{1,128}$/, "must be 1–128 letters, digits, '.', '_' or '-'")
-        .default("smcb-usage"),
-      bytesScannedCutoffGiB: z.number().positive().default(10),
-      resultsExpirationDays: z.number().int().positive().default(30),
+      deliveryStreamName: named(DELIVERY_STREAM_NAME).optional(),
+      bufferingIntervalSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(900)
+        .default(USAGE_LAKE_DEFAULTS.bufferingIntervalSeconds),
+      bufferingSizeMiB: z.number().int().min(1).max(128).default(USAGE_LAKE_DEFAULTS.bufferingSizeMiB),
+      prefix: named(KEY_PREFIX).default(USAGE_LAKE_DEFAULTS.prefix),
+      databaseName: named(ATHENA_NAME).default(USAGE_LAKE_DEFAULTS.databaseName),
+      tableName: named(ATHENA_NAME).default(USAGE_LAKE_DEFAULTS.tableName),
+      workgroupName: named(WORKGROUP_NAME).default(USAGE_LAKE_DEFAULTS.workgroupName),
+      bytesScannedCutoffGiB: z.number().positive().default(USAGE_LAKE_DEFAULTS.bytesScannedCutoffGiB),
+      resultsExpirationDays: z.number().int().positive().default(USAGE_LAKE_DEFAULTS.resultsExpirationDays),
       removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
     })
     .optional(),

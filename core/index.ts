@@ -12,6 +12,7 @@ export {
   configJsonSchema,
   configSchema,
   DEFAULT_CONFIG_FILE,
+  DEFAULT_GOVERNANCE_STACK_NAME,
   formatIssues,
   type IdlePolicy,
   type InfraConfig,
@@ -68,3 +69,29 @@ export {
   tagSetProblems,
   tagValueProblem,
 } from "./tags.js";
+export {
+  duckDbColumns,
+  type GlueColumnType,
+  USAGE_EVENT_COLUMNS,
+  USAGE_EVENT_FIELDS,
+  USAGE_EVENT_VERSION,
+  type UsageEvent,
+  type UsageEventField,
+  type UsageEventFieldName,
+  usageEventSchema,
+} from "./usage-event.js";
+export {
+  ATHENA_NAME,
+  DELIVERY_STREAM_NAME,
+  KEY_PREFIX,
+  type NameRule,
+  USAGE_LAKE_DEFAULTS,
+  WORKGROUP_NAME,
+} from "./usage-lake.js";
+export {
+  DEFAULT_METRIC_NAMESPACE,
+  profileDimensionValue,
+  USAGE_DIMENSIONS,
+  USAGE_METRICS,
+  type UsageMetricName,
+} from "./usage-metrics.js";

@@ -2,6 +2,9 @@
  * `sagemaker-chargeback/infra`: CDK constructs rendering the same specs as the SDK (DESIGN §2).
  * @module
  */
+
+/** The Glue columns of the usage lake's table: the usage event's fields (from `core`). */
+export { USAGE_EVENT_COLUMNS } from "../core/index.js";
 export { ChargebackDashboard, type ChargebackDashboardProps } from "./chargeback-dashboard.js";
 export { ChargebackGovernance, type ChargebackGovernanceProps } from "./chargeback-governance.js";
 export { DedicatedEndpoint, type DedicatedEndpointProps } from "./dedicated-endpoint.js";
@@ -29,9 +32,4 @@ export {
 } from "./lob-cost-anomaly-detection.js";
 export { MAX_TEMPLATE_DEFINITION_BYTES, TaggedPipeline, type TaggedPipelineProps } from "./pipeline.js";
 export { SharedEndpoint, type SharedEndpointProps } from "./shared-endpoint.js";
-export {
-  type FirehoseUsageConfig,
-  USAGE_EVENT_COLUMNS,
-  UsageLake,
-  type UsageLakeProps,
-} from "./usage-lake.js";
+export { type FirehoseUsageConfig, UsageLake, type UsageLakeProps } from "./usage-lake.js";

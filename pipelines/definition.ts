@@ -2,7 +2,7 @@
  * The pipeline definition JSON format (what `Pipeline.definition()` returns and `CreatePipeline` takes),
  * and walking it: every step, including steps nested in a Condition's `IfSteps`/`ElseSteps`.
  */
-import { DataSourceError } from "../core/errors.js";
+import { DataSourceError } from "../core/index.js";
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -2,16 +2,9 @@
  * The `smcb` command line: global options, command registration, error → exit code mapping.
  */
 import yargs, { type Argv } from "yargs";
-import { VERSION } from "../core/aws.js";
-import { ExitCode, type ExitCodeValue, exitCodeOf, SmcbError, UsageError } from "../core/errors.js";
+import { ExitCode, type ExitCodeValue, exitCodeOf, SmcbError, UsageError, VERSION } from "../core/index.js";
 import { commands } from "./commands/index.js";
 import { CommandContext, type GlobalArgs, type Handler, type Io } from "./context.js";
-
-/** Registers a command's options and handler on the parser. */
-export type CommandRegistrar = (
-  y: Argv<GlobalArgs>,
-  run: <A>(handler: Handler<A>) => (argv: unknown) => Promise<void>,
-) => Argv<GlobalArgs>;
 
 const USAGE_HINT = "Run `smcb --help`, or `smcb <command> --help`.";
 

@@ -4,9 +4,14 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { type AwsOptions, makeClient } from "../core/aws.js";
-import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from "../core/config.js";
-import type { ExitCodeValue } from "../core/errors.js";
+import type { ExitCodeValue } from "../core/index.js";
+import {
+  type AwsOptions,
+  DEFAULT_CONFIG_FILE,
+  type LoadedConfig,
+  loadConfig,
+  makeClient,
+} from "../core/index.js";
 
 /** Where a command writes. `stdout` carries results; `stderr` carries logs and progress. */
 export interface Io {

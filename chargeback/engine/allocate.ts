@@ -2,9 +2,8 @@
  * The allocation engine (DESIGN §3.5): cost lines and usage in, the month's {@link ChargebackReport} out.
  * Pure: no I/O, no clock, exact decimals throughout, cents only at the end.
  */
-import type { SharedEndpointConfig } from "../../core/config.js";
-import { type Decimal, formatMoney, roundToCentsConserving, sum, toCents, ZERO } from "../../core/money.js";
-import type { TagPolicy } from "../../core/tags.js";
+import type { SharedEndpointConfig, TagPolicy } from "../../core/index.js";
+import { type Decimal, formatMoney, roundToCentsConserving, sum, toCents, ZERO } from "../../core/index.js";
 import {
   ADJUSTMENT_CATEGORIES,
   type AdjustmentCategory,

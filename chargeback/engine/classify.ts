@@ -2,7 +2,7 @@
  * Where one cost line lands (DESIGN §3.5 rules 1–3), and how the LOB tag is found in the tag keys that CUR 2.0, its
  * `tags` column and FOCUS write (DESIGN §3.4 "Tags").
  */
-import type { TagPolicy } from "../../core/tags.js";
+import type { TagPolicy } from "../../core/index.js";
 import type { AdjustmentCategory, AdjustmentPolicy, CostLine } from "../model.js";
 
 /** The destination of one cost line. */

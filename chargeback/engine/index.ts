@@ -15,7 +15,7 @@ export {
   lobTagOf,
   normalizeCurTagKey,
 } from "./classify.js";
-export { inWindow, type MonthWindow, monthWindow } from "./month.js";
+export { inWindow, isoDate, isoSeconds, type MonthWindow, monthWindow } from "./month.js";
 export {
   allocateSharedEndpoint,
   type SharedEndpointAllocation,

@@ -1,8 +1,8 @@
 /**
  * The split of one shared endpoint's monthly cost among LOBs (DESIGN §3.5), in exact decimals.
  */
-import type { SharedEndpointConfig } from "../../core/config.js";
-import { Decimal, sum, ZERO } from "../../core/money.js";
+import type { SharedEndpointConfig } from "../../core/index.js";
+import { Decimal, sum, ZERO } from "../../core/index.js";
 import type { EndpointUsage } from "../model.js";
 
 /** What {@link allocateSharedEndpoint} needs besides the endpoint's configuration. */

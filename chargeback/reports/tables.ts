@@ -4,7 +4,7 @@
  * the reconciliation with its basis and per-category totals, the adjustments, the shared endpoints (per-million
  * figures in weighted tokens, DESIGN §3.5), and the excluded services.
  */
-import { dec, formatMoney, sum } from "../../core/money.js";
+import { dec, formatMoney, sum } from "../../core/index.js";
 import {
   ADJUSTMENT_CATEGORIES,
   type AdjustmentCategory,

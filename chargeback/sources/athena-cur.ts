@@ -4,7 +4,7 @@
  * and runs the reader through the Athena adapter of the SQL-engine port.
  */
 import type { AthenaClient } from "@aws-sdk/client-athena";
-import type { MonthWindow } from "../engine/month.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { CostBasis, CostSourceResult } from "../model.js";
 import { type AthenaQueryOptions, athenaEngine, athenaIdent, athenaTableColumns } from "./athena.js";
 import { parseTagMap, readCurLines } from "./cur-sql.js";

@@ -35,10 +35,18 @@ import {
   type GetCostAndUsageCommandOutput,
   type Group,
 } from "@aws-sdk/client-cost-explorer";
-import { DataSourceError, toAwsError } from "../../core/errors.js";
-import { type Decimal, dec, formatMoney, sum, ZERO } from "../../core/money.js";
-import { DEFAULT_TAG_KEY, SHARED_ENDPOINT_TAG_KEY } from "../../core/tags.js";
-import { isoDate, monthWindow } from "../engine/month.js";
+import {
+  DataSourceError,
+  DEFAULT_TAG_KEY,
+  type Decimal,
+  dec,
+  formatMoney,
+  SHARED_ENDPOINT_TAG_KEY,
+  sum,
+  toAwsError,
+  ZERO,
+} from "../../core/index.js";
+import { isoDate, monthWindow } from "../engine/index.js";
 import type {
   CostBasis,
   CostCategory,

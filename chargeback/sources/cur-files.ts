@@ -2,8 +2,8 @@
  * The CUR 2.0 cost source over local export files (CSV, gzip CSV or Parquet), read with DuckDB through the
  * {@link SqlEngine} port: the same reader ({@link readCurLines}) as the Athena CUR source.
  */
-import { DataSourceError } from "../../core/errors.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { CostBasis, CostSourceResult } from "../model.js";
 import { type CurRelation, readCurLines } from "./cur-sql.js";
 import { queryRows, sqlString, withDuckDb } from "./duckdb.js";

@@ -17,9 +17,8 @@
  *   period" (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-savings-plan.html): without them
  *   net equals non-net.
  */
-import { DataSourceError } from "../../core/errors.js";
-import { type Decimal, dec, ZERO } from "../../core/money.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError, type Decimal, dec, ZERO } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type {
   CostBasis,
   CostCategory,

@@ -2,7 +2,7 @@
  * A short-lived embedded DuckDB session for local sources (CUR files, the usage ledger).
  */
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { DataSourceError } from "../../core/errors.js";
+import { DataSourceError } from "../../core/index.js";
 
 /** Quotes a string as an SQL literal (`'…'`, quotes doubled). Works in DuckDB and Athena. */
 export function sqlString(value: string): string {

@@ -3,8 +3,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { DataSourceError } from "../../core/errors.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError, duckDbColumns, type UsageEventFieldName } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { UsageSourceResult } from "../model.js";
 import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import {
@@ -23,6 +23,18 @@ export interface FileLedgerOptions {
   readonly onProgress?: (message: string) => void;
 }
 
+/** The event fields the usage aggregation reads (each typed by the event contract in `core`). */
+const LEDGER_FIELDS: readonly UsageEventFieldName[] = [
+  "v",
+  "id",
+  "ts",
+  "lob",
+  "kind",
+  "endpoint",
+  "input_tokens",
+  "output_tokens",
+];
+
 /**
  * The DuckDB relation of ledger events. DuckDB's JSON reader parses each line once; `ignore_errors` turns a line
  * that is not a JSON object, or has text where a number belongs, into a row of NULLs, so it is still counted.
@@ -40,8 +52,7 @@ export function ledgerEventsSql(glob: string): string {
     AND input_tokens >= 0 AND input_tokens = floor(input_tokens) AND input_tokens < 1e15
     AND output_tokens >= 0 AND output_tokens = floor(output_tokens) AND output_tokens < 1e15, false) AS malformed
 FROM read_json(${sqlString(glob)}, format = 'newline_delimited', ignore_errors = true,
-  columns = {v: 'DOUBLE', id: 'VARCHAR', ts: 'TIMESTAMPTZ', lob: 'VARCHAR', kind: 'VARCHAR', endpoint: 'VARCHAR',
-             input_tokens: 'DOUBLE', output_tokens: 'DOUBLE'})`;
+  columns = ${duckDbColumns(LEDGER_FIELDS)})`;
 }
 
 /**

@@ -11,9 +11,8 @@
  * - A commitment's recurring fee is a `Purchase` row (EffectiveCost 0); its unused part is a row with
  *   `CommitmentDiscountStatus = 'Unused'`; covered usage has `CommitmentDiscountStatus = 'Used'`.
  */
-import { ConfigError, DataSourceError } from "../../core/errors.js";
-import { type Decimal, dec, sum } from "../../core/money.js";
-import type { MonthWindow } from "../engine/month.js";
+import { ConfigError, DataSourceError, type Decimal, dec, sum } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type {
   CostBasis,
   CostCategory,

@@ -1,8 +1,8 @@
 /**
  * The SQL that turns usage events into a month's per-endpoint, per-LOB usage, written once for DuckDB and Athena.
  */
-import { DataSourceError } from "../../core/errors.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { EndpointUsage, UsageSourceResult } from "../model.js";
 import { timestampLiteral } from "./cur-sql.js";
 import type { SqlRow } from "./sql-engine.js";

@@ -9,9 +9,8 @@ import {
   type Coverage,
   parseDuration,
 } from "../../audit/index.js";
-import { ExitCode, UsageError } from "../../core/errors.js";
-import { DEFAULT_TAG_KEY } from "../../core/tags.js";
-import type { CommandRegistrar } from "../cli.js";
+import { DEFAULT_TAG_KEY, ExitCode, UsageError } from "../../core/index.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 interface AuditArgs {
   since: string;

@@ -1,16 +1,17 @@
 /** `smcb chargeback --month YYYY-MM [--format …] [--out dir]`: the monthly chargeback. */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { COST_BASES, type CostBasis } from "../../chargeback/model.js";
 import {
+  COST_BASES,
+  type CostBasis,
   FORMAT_NAMES,
   type FormatName,
   REPORT_FORMATS,
   renderTable,
-} from "../../chargeback/reports/index.js";
-import { runChargeback } from "../../chargeback/run.js";
-import { UsageError } from "../../core/errors.js";
-import type { CommandRegistrar } from "../cli.js";
+  runChargeback,
+} from "../../chargeback/index.js";
+import { UsageError } from "../../core/index.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 /** Registers `smcb chargeback`. */
 export const registerChargeback: CommandRegistrar = (y, run) =>

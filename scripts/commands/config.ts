@@ -1,6 +1,6 @@
 /** `smcb config validate` and `smcb config schema`. */
-import { configJsonSchema } from "../../core/config.js";
-import type { CommandRegistrar } from "../cli.js";
+import { configJsonSchema } from "../../core/index.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 export const registerConfig: CommandRegistrar = (y, run) =>
   y.command("config", "Validate the configuration or print its JSON Schema", (t) =>

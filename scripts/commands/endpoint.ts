@@ -3,18 +3,18 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { DataSourceError, UsageError } from "../../core/errors.js";
+import { DataSourceError, DEFAULT_TAG_KEY, UsageError } from "../../core/index.js";
 import {
   type DeployResult,
   deleteEndpoint,
   deployEndpoint,
   findStrayComponents,
-} from "../../inference/endpoint-deploy.js";
-import { listEndpoints } from "../../inference/endpoint-list.js";
-import { planEndpoint } from "../../inference/endpoint-plan.js";
-import { parseEndpointSpec } from "../../inference/endpoint-spec.js";
-import type { CommandRegistrar } from "../cli.js";
+  listEndpoints,
+  parseEndpointSpec,
+  planEndpoint,
+} from "../../inference/index.js";
 import type { CommandContext } from "../context.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 function progress(ctx: CommandContext) {
   return (p: { resource: string; name: string; status: string; elapsedSeconds: number }) =>
@@ -122,7 +122,7 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
         run(async (ctx) => {
           const cfg = await ctx.optionalConfig();
           const endpoints = await listEndpoints(await ctx.client(SageMakerClient), {
-            tagKey: cfg?.tagKey ?? "LineOfBusiness",
+            tagKey: cfg?.tagKey ?? DEFAULT_TAG_KEY,
           });
           ctx.print({ endpoints }, () =>
             endpoints.length === 0

@@ -1,5 +1,5 @@
 /** Every `smcb` command, in the order `--help` lists them. */
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "../registrar.js";
 import { registerAudit } from "./audit.js";
 import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";

@@ -4,13 +4,11 @@ import path from "node:path";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { makeClient } from "../../core/aws.js";
-import { DataSourceError } from "../../core/errors.js";
-import { createUsageRecorder } from "../../inference/create-usage-recorder.js";
-import { SharedEndpointClient } from "../../inference/shared-endpoint-client.js";
-import type { StreamEvent } from "../../inference/stream-lines.js";
-import type { UsageEvent } from "../../inference/usage-event.js";
-import type { CommandRegistrar } from "../cli.js";
+import type { UsageEvent } from "../../core/index.js";
+import { DataSourceError, makeClient } from "../../core/index.js";
+import type { StreamEvent } from "../../inference/index.js";
+import { createUsageRecorder, SharedEndpointClient } from "../../inference/index.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 interface InvokeArgs {
   "endpoint-name": string;

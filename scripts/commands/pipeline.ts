@@ -3,9 +3,18 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import type { LoadedConfig } from "../../core/config.js";
-import { AwsError, DataSourceError, ExitCode, FindingsError, UsageError } from "../../core/errors.js";
-import { assertLob, DEFAULT_TAG_KEY, parseTagArgs, type Tag } from "../../core/tags.js";
+import type { LoadedConfig } from "../../core/index.js";
+import {
+  AwsError,
+  assertLob,
+  DataSourceError,
+  DEFAULT_TAG_KEY,
+  ExitCode,
+  FindingsError,
+  parseTagArgs,
+  type Tag,
+  UsageError,
+} from "../../core/index.js";
 import {
   executionStatus,
   type LintResult,
@@ -18,8 +27,8 @@ import {
   upsertPipeline,
   waitForExecution,
 } from "../../pipelines/index.js";
-import type { CommandRegistrar } from "../cli.js";
 import type { CommandContext } from "../context.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 const MODULE_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".js", ".mjs"]);
 

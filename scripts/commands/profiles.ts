@@ -1,15 +1,14 @@
 /** `smcb profiles create|list|resolve`: Bedrock application inference profiles per LOB. */
 import { BedrockClient } from "@aws-sdk/client-bedrock";
-import { UsageError } from "../../core/errors.js";
-import { DEFAULT_TAG_KEY, findLobTag, parseTagArgs, type Tag } from "../../core/tags.js";
-import { ProfileResolver } from "../../inference/bedrock/profile-resolver.js";
+import { DEFAULT_TAG_KEY, findLobTag, parseTagArgs, type Tag, UsageError } from "../../core/index.js";
 import {
   createApplicationProfile,
   hasTags,
   listApplicationProfiles,
-} from "../../inference/bedrock/profiles.js";
-import type { CommandRegistrar } from "../cli.js";
+  ProfileResolver,
+} from "../../inference/index.js";
 import type { CommandContext } from "../context.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 function tagArgs(values: readonly unknown[] | undefined): Tag[] {
   return parseTagArgs((values ?? []).map(String));

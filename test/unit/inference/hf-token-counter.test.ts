@@ -9,13 +9,13 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, UsageError } from "../../../core/errors.js";
-import { SharedEndpointClient } from "../../../inference/shared-endpoint-client.js";
+import { SharedEndpointClient } from "../../../inference/client/shared-endpoint-client.js";
 import {
   loadDefaultTokenCounter,
   loadHfTokenCounter,
   type TokenCounter,
-} from "../../../inference/token-counter.js";
-import { extractTokenUsage } from "../../../inference/token-usage.js";
+} from "../../../inference/client/token-counter.js";
+import { extractTokenUsage } from "../../../inference/client/token-usage.js";
 import { byteLevelBpe, metaspaceBpe, writeTokenizer } from "../../support/hf-tokenizer.js";
 import { MemoryRecorder } from "../../support/memory-recorder.js";
 

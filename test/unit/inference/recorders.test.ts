@@ -6,10 +6,10 @@ import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { FirehoseClient, PutRecordBatchCommand } from "@aws-sdk/client-firehose";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CloudWatchUsageRecorder } from "../../../inference/cloudwatch-usage-recorder.js";
-import { FileUsageRecorder } from "../../../inference/file-usage-recorder.js";
-import { FirehoseUsageRecorder } from "../../../inference/firehose-usage-recorder.js";
-import { usageEventSchema } from "../../../inference/usage-event.js";
+import { usageEventSchema } from "../../../core/usage-event.js";
+import { CloudWatchUsageRecorder } from "../../../inference/recorders/cloudwatch-usage-recorder.js";
+import { FileUsageRecorder } from "../../../inference/recorders/file-usage-recorder.js";
+import { FirehoseUsageRecorder } from "../../../inference/recorders/firehose-usage-recorder.js";
 import { ROOT } from "../../support/cli.js";
 import { usageEvent } from "../../support/usage-events.js";
 
@@ -75,7 +75,7 @@ describe("FileUsageRecorder", () => {
 
   it("several processes write one ledger at once, each to its own file, nothing lost", async () => {
     const script = `
-      import { FileUsageRecorder } from "./inference/file-usage-recorder.ts";
+      import { FileUsageRecorder } from "./inference/recorders/file-usage-recorder.ts";
       import { usageEvent } from "./test/support/usage-events.ts";
       const r = new FileUsageRecorder({ path: process.env.LEDGER_DIR, flushAtEvents: 50 });
       for (let i = 0; i < 2000; i++) { r.record(usageEvent({ lob: "p" + process.pid })); if (i % 100 === 0) await new Promise(s => setImmediate(s)); }
@@ -101,7 +101,7 @@ describe("FileUsageRecorder", () => {
 describe("exit flush", () => {
   function child(body: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
     const script = `
-      import { FileUsageRecorder } from "./inference/file-usage-recorder.ts";
+      import { FileUsageRecorder } from "./inference/recorders/file-usage-recorder.ts";
       import { usageEvent } from "./test/support/usage-events.ts";
       const r = new FileUsageRecorder({ path: process.env.LEDGER_DIR, flushIntervalMs: 3600000 });
       for (let i = 0; i < 5; i++) r.record(usageEvent());
@@ -133,7 +133,7 @@ describe("exit flush", () => {
 
   it("on SIGTERM a CloudWatch recorder that cannot send spills to the spool, then the process dies of SIGTERM", async () => {
     const script = `
-      import { CloudWatchUsageRecorder } from "./inference/cloudwatch-usage-recorder.ts";
+      import { CloudWatchUsageRecorder } from "./inference/recorders/cloudwatch-usage-recorder.ts";
       import { usageEvent } from "./test/support/usage-events.ts";
       const down = { send: async () => { throw Object.assign(new Error("down"), { name: "ServiceUnavailable", $metadata: { httpStatusCode: 503 } }); } };
       const r = new CloudWatchUsageRecorder({ client: down, spoolDir: process.env.LEDGER_DIR, flushIntervalMs: 3600000 });

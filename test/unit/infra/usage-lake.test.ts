@@ -6,7 +6,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config.js";
 import { UsageError } from "../../../core/errors.js";
-import { usageEventSchema } from "../../../inference/usage-event.js";
+import { usageEventSchema } from "../../../core/usage-event.js";
 import { USAGE_EVENT_COLUMNS, UsageLake } from "../../../infra/index.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { problemsOf, stackWith } from "../../support/cdk-nag.js";
