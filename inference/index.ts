@@ -39,7 +39,6 @@ export {
   type InvokeStreamResult,
   loadDefaultTokenCounter,
   loadHfTokenCounter,
-  MAX_CUSTOM_ATTRIBUTES_LENGTH,
   mergeCustomAttributes,
   SharedEndpointClient,
   type SharedEndpointClientOptions,
@@ -66,7 +65,6 @@ export {
   endpointSpecSchema,
   findStrayComponents,
   type InferenceComponentSpec,
-  isNotFound,
   type ListedComponent,
   type ListedEndpoint,
   listEndpoints,
@@ -75,7 +73,6 @@ export {
   type ScalingPlan,
   type SharedEndpointSpec,
   type StrayComponent,
-  VARIANT_NAME,
 } from "./endpoints/index.js";
 export type {
   BufferedRecorderOptions,
@@ -89,11 +86,9 @@ export {
   type CloudWatchUsageRecorderOptions,
   createUsageRecorder,
   DEFAULT_SPOOL_DIR,
-  defaultWriterId,
   FileUsageRecorder,
   type FileUsageRecorderOptions,
   FirehoseUsageRecorder,
   type FirehoseUsageRecorderOptions,
-  metricDimensions,
   type RecorderClients,
 } from "./recorders/index.js";

@@ -16,9 +16,7 @@ export {
   or,
 } from "./conditions.js";
 export {
-  asDefinition,
   COST_BEARING_STEP_TYPES,
-  DEFINITION_VERSION,
   type DefinitionParameter,
   type DefinitionStep,
   isJsonObject,
@@ -30,11 +28,9 @@ export {
   walkSteps,
 } from "./definition.js";
 export {
-  checkExecutionParameters,
   type ExecutionStatus,
   type ExecutionStep,
   executionStatus,
-  MAX_INLINE_DEFINITION_LENGTH,
   type StartPipelineOptions,
   type StartPipelineResult,
   startPipeline,
@@ -73,7 +69,7 @@ export { ParameterFloat } from "./parameter-float.js";
 export { ParameterInteger } from "./parameter-integer.js";
 export { ParameterString, type ParameterStringOptions } from "./parameter-string.js";
 export { PIPELINE_NAME_PATTERN, Pipeline, type PipelineProps, type StepTag } from "./pipeline.js";
-export { type PropertyList, type PropertyTree, stepProperties } from "./properties.js";
+export type { PropertyList, PropertyTree } from "./properties.js";
 export {
   type AutoMLRequest,
   AutoMLStep,
@@ -137,9 +133,4 @@ export {
   type TuningStepProperties,
   type TuningStepProps,
 } from "./steps/index.js";
-export {
-  type HyperParameterValue,
-  isPipelineVariable,
-  type Pipelined,
-  type PipelineVariable,
-} from "./variable.js";
+export type { HyperParameterValue, Pipelined, PipelineVariable } from "./variable.js";
