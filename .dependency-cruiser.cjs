@@ -6,8 +6,15 @@
  * pipelines/steps, chargeback/sources, …) is used by its siblings and its parent only through its own `index.ts`.
  * A subfolder may use its parent folder's own files (the shared model, e.g. pipelines/definition.ts). Tests
  * (`test/`) and the example workspace may import anything. A new folder needs no change here.
+ *
+ * Two exceptions keep `smcb` quick to start (scripts/commands/index.ts): the CLI imports statically the
+ * dependency-free modules below (LIGHT: no zod, SDK, DuckDB…; core/index.ts would load zod), and loads everything
+ * else inside its handlers with `await import(...)` of exactly the module it needs.
  * @type {import('dependency-cruiser').IConfiguration}
  */
+const LIGHT =
+  "^(core/(errors|tags|aws|config-file)|chargeback/model|chargeback/reports/formats|audit/types)\\.ts$";
+
 module.exports = {
   forbidden: [
     {
@@ -15,8 +22,21 @@ module.exports = {
       comment:
         "Import another top-level folder through its index.ts (its public surface), not its internal files.",
       severity: "error",
-      from: { path: "^([^/]+)/", pathNot: "^(test|examples)/" },
+      from: { path: "^([^/]+)/", pathNot: "^(test|examples|scripts)/" },
       to: { dependencyTypes: ["local"], path: "^[^/]+/", pathNot: ["^$1/", "^[^/]+/index\\.ts$"] },
+    },
+    {
+      name: "cli-folder-internals",
+      comment:
+        "The CLI too goes through index.ts, except for the LIGHT modules and the lazy `await import()` of its handlers.",
+      severity: "error",
+      from: { path: "^scripts/" },
+      to: {
+        dependencyTypes: ["local"],
+        dependencyTypesNot: ["dynamic-import"],
+        path: "^[^/]+/",
+        pathNot: ["^scripts/", "^[^/]+/index\\.ts$", LIGHT],
+      },
     },
     {
       name: "subfolder-internals",

@@ -109,15 +109,95 @@ export interface EndpointUsage {
   readonly invocations: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /**
+   * The hour the usage falls in, `YYYY-MM-DDTHH:00:00Z`, when the source keeps hours (the usage of the month is then
+   * the sum of its hours). Absent: usage of the whole month.
+   */
+  readonly hour?: string;
+}
+
+/**
+ * One record of measured utilization (docs/utilization.md), as read from CloudWatch and the SageMaker API or from a
+ * local JSON Lines file (one record a line, the same shape):
+ * - `metric`: an endpoint instance metric of one production variant for one hour (`/aws/sagemaker/Endpoints`,
+ *   `GPUUtilization` or `CPUUtilization`, both the SUM over the instance's GPUs or cores, 0–100 each): the `Sum`
+ *   and `SampleCount` statistics of the hour (one sample per instance per minute);
+ * - `component`: an inference component of the endpoint, what one copy reserves, and the LOB of its tag;
+ * - `copies`: the average number of copies of a component in one hour.
+ */
+export type UtilizationRecord =
+  | {
+      readonly kind: "metric";
+      readonly endpoint: string;
+      readonly variant: string;
+      readonly metric: "GPUUtilization" | "CPUUtilization";
+      /** `YYYY-MM-DDTHH:00:00Z`. */
+      readonly hour: string;
+      readonly sum: number;
+      readonly samples: number;
+    }
+  | {
+      readonly kind: "component";
+      readonly endpoint: string;
+      readonly component: string;
+      /** The LOB tag's value, or `null` when the component has none. */
+      readonly lob: string | null;
+      /** `NumberOfAcceleratorDevicesRequired`. */
+      readonly accelerators: number;
+      /** `NumberOfCpuCoresRequired`. */
+      readonly cpuCores: number;
+      /** `MinMemoryRequiredInMb`. */
+      readonly memoryMb: number;
+    }
+  | {
+      readonly kind: "copies";
+      readonly endpoint: string;
+      readonly component: string;
+      /** `YYYY-MM-DDTHH:00:00Z`. */
+      readonly hour: string;
+      readonly copies: number;
+    };
+
+/** What a utilization source returns for one endpoint and month. */
+export interface UtilizationSourceResult {
+  readonly records: readonly UtilizationRecord[];
+  /** Things the reader wants the user to know (a copy count taken as constant …). */
+  readonly warnings?: readonly string[];
 }
 
 /** What a usage source returns for one month. */
 export interface UsageSourceResult {
   readonly usage: readonly EndpointUsage[];
-  /** Lines that could not be read as usage events (file ledger); reported, never silently dropped. */
+  /** Lines of the month that could not be read as usage events; reported, never silently dropped. */
   readonly malformed: number;
   /** Events seen more than once (same `id`), counted once. */
   readonly duplicates: number;
+  /** The first malformed lines in full (file ledger), in file and line order. */
+  readonly malformedLines?: readonly MalformedLine[];
+  /** What the reader skipped and the report should say (e.g. a link to nothing in the ledger folder). */
+  readonly warnings?: readonly string[];
+}
+
+/** A ledger line that is not a valid usage event, where it is and why. */
+export interface MalformedLine {
+  /** The file, relative to the ledger folder. */
+  readonly file: string;
+  /** Its line number (1-based). */
+  readonly line: number;
+  /** The first check it fails. */
+  readonly reason: string;
+  /** The line as written. */
+  readonly text: string;
+}
+
+/** The quality of the month's usage input (an addition to §3.6). */
+export interface UsageQuality {
+  /** Malformed lines of the month (by their `ts`, else by their file's day folder). */
+  readonly malformed: number;
+  /** Duplicate events counted once. */
+  readonly duplicates: number;
+  /** The first malformed lines in full; present when there are some (file ledger). */
+  readonly malformedLines?: readonly MalformedLine[];
 }
 
 /** One LOB's totals in the JSON report (money as two-place decimal strings). */
@@ -148,6 +228,10 @@ export interface SharedAllocation {
   readonly usedCost?: string;
   /** The part of `cost` that is this LOB's share of idle capacity (an addition to §3.6). */
   readonly idleCost?: string;
+  /** Measured utilization only: the instance-hours charged to this LOB as used or reserved, decimal text. */
+  readonly capacityHours?: string;
+  /** Components only: this LOB's components' reserved share of the capacity, weighted by instance-hours. */
+  readonly reservedShare?: number;
 }
 
 /** One shared endpoint in the JSON report. */
@@ -181,6 +265,27 @@ export interface SharedEndpointReport {
   readonly effectiveCostPerMillionTokens?: string | null;
   /** `cost / capacityTokens × 10^6` (the price per million weighted tokens at full utilization), four places; `null` without capacity. */
   readonly fullUtilizationCostPerMillionTokens?: string | null;
+  /** Where utilization came from: `tokens`, `cloudwatch` or `components` (docs/utilization.md). */
+  readonly utilizationSource?: "tokens" | "cloudwatch" | "components";
+  /** How the cost was split: `weighted-tokens`, `reserved-compute` or `hybrid`. */
+  readonly allocationMethod?: "weighted-tokens" | "reserved-compute" | "hybrid";
+  /** `monthly` (one split for the month), `hourly` (hourly cost lines) or `hourly-spread` (daily lines spread over their hours). */
+  readonly mode?: "monthly" | "hourly" | "hourly-spread";
+  /**
+   * The measured share of paid capacity in use (`cloudwatch`) or reserved (`components`), weighted by instance-hours,
+   * beside the token-derived {@link utilization}; `null` under `tokens`.
+   */
+  readonly measuredUtilization?: number | null;
+  /** Hours that had cost but no measurement: counted, their cost, and the figure they were given instead. */
+  readonly missingHours?: {
+    readonly count: number;
+    readonly cost: string;
+    readonly hours: readonly string[];
+  };
+  /** One line saying what the idle cost is and where it went. */
+  readonly idleExplanation?: string;
+  /** Measured utilization per hour (`null`: no measurement), for the heat map; only when utilization is measured. */
+  readonly hourly?: readonly { readonly hour: string; readonly utilization: number | null }[];
 }
 
 /** One unallocated amount. */
@@ -252,7 +357,7 @@ export interface ChargebackReport {
   /** Where the cost lines came from. */
   readonly source?: CostProvenance;
   /** Usage lines that could not be read and duplicate events counted once (an addition to §3.6). */
-  readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
+  readonly usageQuality?: UsageQuality;
   /** The detail rows behind the totals (an addition to the §3.6 fields). */
   readonly lines: readonly AllocationLine[];
 }

@@ -204,7 +204,13 @@ function configuredUsageSource(
   const usage = config.usage;
   switch (usage.type) {
     case "file":
-      return (window) => readFileLedger({ path: usage.path, window, onProgress });
+      return (window) =>
+        readFileLedger({
+          path: usage.path,
+          window,
+          ...(config.duckdb ? { duckdb: config.duckdb } : {}),
+          ...(onProgress ? { onProgress } : {}),
+        });
     case "cloudwatch":
       return (window) =>
         readCloudWatchUsage(clients.cloudWatch(), {
@@ -283,11 +289,17 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     usage: usage.usage,
     estimated: monthOpen || costs.estimated,
     currency: costs.currency,
-    usageQuality: { malformed: usage.malformed, duplicates: usage.duplicates },
+    usageQuality: {
+      malformed: usage.malformed,
+      duplicates: usage.duplicates,
+      ...(usage.malformedLines ? { malformedLines: usage.malformedLines } : {}),
+    },
     basis: costs.basis,
     excluded: costs.excluded,
     ...(config.costs ? { adjustments: config.costs.adjustments } : {}),
-    ...(costs.warnings ? { warnings: costs.warnings } : {}),
+    ...(costs.warnings || usage.warnings
+      ? { warnings: [...(costs.warnings ?? []), ...(usage.warnings ?? [])] }
+      : {}),
     ...(costs.provenance ? { source: costs.provenance } : {}),
   });
 }

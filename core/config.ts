@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_CONFIG_FILE } from "./config-file.js";
 import { ConfigError } from "./errors.js";
 import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
 import {
@@ -16,8 +17,7 @@ import {
 } from "./usage-lake.js";
 import { DEFAULT_METRIC_NAMESPACE } from "./usage-metrics.js";
 
-/** The default config file name, looked up in the working directory. */
-export const DEFAULT_CONFIG_FILE = "smcb.config.json";
+export { DEFAULT_CONFIG_FILE } from "./config-file.js";
 
 const lobValue = z
   .string()
@@ -134,6 +134,44 @@ const sharedEndpointSchema = z.strictObject({
    * tokens its answers do not report (instead of js-tiktoken's `o200k_base`).
    */
   tokenizer: z.string().min(1).optional(),
+  /**
+   * Where the share of paid capacity in use comes from (docs/utilization.md): `tokens` (weighted tokens over
+   * `capacityTokensPerInstanceHour`, the default), `cloudwatch` (the instance metrics `GPUUtilization` or
+   * `CPUUtilization` in `/aws/sagemaker/Endpoints`), `components` (what the endpoint's inference components reserve).
+   */
+  utilization: z.enum(["tokens", "cloudwatch", "components"]).optional(),
+  /**
+   * How the cost is split: `weighted-tokens` (by use, the default), `reserved-compute` (by what each LOB's inference
+   * components reserve; the rest is idle), `hybrid` (the reserved share first, the rest by weighted tokens).
+   */
+  allocation: z.enum(["weighted-tokens", "reserved-compute", "hybrid"]).optional(),
+  /**
+   * `auto` (the default): hour by hour when utilization is measured and the cost lines are hourly, else monthly;
+   * `monthly`; `hourly-spread`: hour by hour, each daily cost line spread evenly over the hours of its day.
+   */
+  mode: z.enum(["auto", "monthly", "hourly-spread"]).optional(),
+  /**
+   * A local file of measured utilization (JSON Lines, docs/utilization.md) read instead of CloudWatch and the
+   * SageMaker API, relative to the config file.
+   */
+  utilizationFile: z.string().min(1).optional(),
+  /**
+   * The endpoint's instance type (`ml.g5.12xlarge`) when its hosting cost lines do not name one, or to override it.
+   */
+  instanceType: z
+    .string()
+    .regex(/^ml\.[a-z0-9-]+\.[a-z0-9-]+$/, "must be a SageMaker instance type such as ml.g5.12xlarge")
+    .optional(),
+  /** GPUs, vCPUs and memory of one instance, for an instance type the built-in table does not know. */
+  instance: z
+    .strictObject({
+      gpus: z.number().int().min(0),
+      vcpus: z.number().int().positive(),
+      memoryGiB: z.number().positive(),
+    })
+    .optional(),
+  /** The production variants whose instance metrics are read (`cloudwatch`). @default ["AllTraffic"] */
+  variants: z.array(z.string().min(1).max(63)).min(1).optional(),
 });
 
 const profileArn = z
@@ -243,6 +281,93 @@ const infraSchema = z.strictObject({
     .optional(),
 });
 
+/** A non-negative decimal amount written as text (money is never a JSON float), e.g. `"500.00"`. */
+const decimalText = z
+  .string()
+  .regex(/^\d{1,12}(\.\d{1,12})?$/, 'must be a non-negative decimal number written as text, e.g. "3.00"');
+
+/** A gateway model id that routes to a shared SageMaker endpoint: `sagemaker/<endpoint>[/<component>]`. */
+export const SAGEMAKER_MODEL_PREFIX = "sagemaker/";
+
+/** Price per million tokens, in the bill's currency (DESIGN §3.9). Cache prices default to the input price. */
+const gatewayPrice = z.strictObject({
+  input: decimalText,
+  output: decimalText,
+  cacheRead: decimalText.optional(),
+  cacheWrite: decimalText.optional(),
+});
+
+const gatewayTenant = z.strictObject({
+  /** The tenant's name (what its keys are issued for; recorded as `tenant`). */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be 1–64 letters, digits, '.', '_' or '-'"),
+  /** The LOB every call of this tenant is charged to (must be in `lobs`). */
+  lob: lobValue,
+  /** The model ids it may call: keys of `gateway.models`, or `sagemaker/<endpoint>[/<component>]`. */
+  models: z.array(z.string().min(1)).min(1, "list at least one model"),
+  /** A hard monthly budget (calendar month UTC) and its soft alert thresholds (fractions of it). */
+  budget: z
+    .strictObject({
+      monthly: decimalText,
+      alerts: z.array(z.number().gt(0, "must be > 0").max(10, "must be ≤ 10")).default([0.5, 0.8, 1]),
+    })
+    .optional(),
+  /** Rate limits: requests and tokens (input + output) per minute, held in the store. */
+  limits: z
+    .strictObject({
+      rpm: z.number().int().positive().optional(),
+      tpm: z.number().int().positive().optional(),
+    })
+    .optional(),
+});
+
+const gatewayModel = z.strictObject({
+  /** The Bedrock model id the LOB's application inference profile routes to (absent for `sagemaker/…` models). */
+  bedrockModel: z.string().min(1).optional(),
+  /** `chat` (Converse) or `embedding` (InvokeModel, Amazon Titan Text Embeddings body). @default "chat" */
+  kind: z.enum(["chat", "embedding"]).default("chat"),
+  /** Price per million tokens; without it the model is refused for budgeted tenants (never charged $0). */
+  price: gatewayPrice.optional(),
+});
+
+const gatewayStore = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("file"),
+    /** The store's folder, relative to the config file; shared safely by several local gateway processes. */
+    path: z.string().min(1).default(".smcb/gateway"),
+  }),
+  z.strictObject({
+    type: z.literal("dynamodb"),
+    /** The table (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`). */
+    table: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be a DynamoDB table name"),
+  }),
+]);
+
+/** The `gateway` block (DESIGN §3.9): tenants, LOB budgets, models and prices, and the budget store. */
+const gatewaySchema = z.strictObject({
+  tenants: z.array(gatewayTenant).default([]),
+  /** Hard monthly budgets per LOB (all tenants of the LOB together), decimal text. */
+  lobBudgets: z.record(z.string(), decimalText).default({}),
+  models: z.record(z.string(), gatewayModel).default({}),
+  store: gatewayStore.default({ type: "file", path: ".smcb/gateway" }),
+  /** When the store cannot be reached: refuse the call (`closed`) or let it through unmetered by budgets (`open`). */
+  onStoreError: z.enum(["closed", "open"]).default("closed"),
+  /** The smallest answer worth calling the model for, in output tokens: below it a call is refused (429). */
+  minOutputTokens: z.number().int().positive().default(16),
+  /** `max_tokens` reserved when the request gives none. */
+  defaultMaxTokens: z.number().int().positive().default(4096),
+  /**
+   * Input tokens are counted locally before the call; the reservation multiplies the count by this margin so that
+   * a model whose tokenizer counts more does not overshoot the budget.
+   */
+  inputTokenMargin: z.number().min(1).max(4).default(1.2),
+  /** An upstream call is abandoned (504) after this many seconds; a reservation expires 60 s later. */
+  timeoutSeconds: z.number().int().positive().max(900).default(300),
+  /** How long a key lookup is reused, in seconds (0: every request reads the store; revocation is immediate). */
+  keyCacheSeconds: z.number().int().min(0).max(3600).default(0),
+});
+
 /** The zod schema of `smcb.config.json`. */
 export const configSchema = z
   .strictObject({
@@ -266,6 +391,19 @@ export const configSchema = z
       .strictObject({ profiles: z.record(z.string(), profileArn).default({}) })
       .default({ profiles: {} }),
     infra: infraSchema.optional(),
+    /** How the local reads (file ledger, CUR files, compaction) may use memory: DuckDB spills the rest to disk. */
+    duckdb: z
+      .strictObject({
+        /** DuckDB's `memory_limit`. @default "2GB" */
+        memoryLimit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/, "must be a size such as 2GB or 512MB")
+          .optional(),
+        /** The spill folder (`temp_directory`), relative to the config file. @default a fresh folder in the OS temp folder */
+        tempDirectory: z.string().min(1).optional(),
+      })
+      .optional(),
+    gateway: gatewaySchema.optional(),
   })
   .superRefine((c, ctx) => {
     const lobs = new Set(c.lobs);
@@ -310,7 +448,71 @@ export const configSchema = z
     c.infra?.anomaly?.lobs?.forEach((lob, i) => {
       requireLob(lob, ["infra", "anomaly", "lobs", i]);
     });
+    if (c.gateway) checkGateway(c.gateway, requireLob, new Set(c.sharedEndpoints.map((e) => e.name)), ctx);
   });
+
+/** Cross-checks of the `gateway` block: LOBs in `lobs`, tenants unique, every tenant model known. */
+function checkGateway(
+  g: z.output<typeof gatewaySchema>,
+  requireLob: (lob: string, path: (string | number)[]) => void,
+  endpoints: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const names = new Set<string>();
+  g.tenants.forEach((t, i) => {
+    const at = ["gateway", "tenants", i];
+    if (names.has(t.name))
+      ctx.addIssue({ code: "custom", path: [...at, "name"], message: `duplicate tenant "${t.name}"` });
+    names.add(t.name);
+    requireLob(t.lob, [...at, "lob"]);
+    t.models.forEach((m, j) => {
+      const known = g.models[m] !== undefined || sagemakerEndpointOf(m) !== undefined;
+      if (!known)
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "models", j],
+          message: `"${m}" is neither in gateway.models nor sagemaker/<endpoint>[/<component>]`,
+        });
+      const endpoint = sagemakerEndpointOf(m);
+      if (endpoint !== undefined && !endpoints.has(endpoint))
+        ctx.addIssue({
+          code: "custom",
+          path: [...at, "models", j],
+          message: `shared endpoint "${endpoint}" is not in sharedEndpoints`,
+        });
+    });
+  });
+  for (const lob of Object.keys(g.lobBudgets)) requireLob(lob, ["gateway", "lobBudgets", lob]);
+  for (const [id, m] of Object.entries(g.models)) {
+    const sagemaker = sagemakerEndpointOf(id) !== undefined;
+    if (sagemaker === (m.bedrockModel !== undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: ["gateway", "models", id],
+        message: sagemaker
+          ? "a sagemaker/… model takes no bedrockModel"
+          : "give bedrockModel (or name the model sagemaker/<endpoint>[/<component>])",
+      });
+    if (sagemaker && m.kind === "embedding")
+      ctx.addIssue({
+        code: "custom",
+        path: ["gateway", "models", id, "kind"],
+        message: "embeddings are served by Bedrock models only",
+      });
+  }
+}
+
+/**
+ * The endpoint of a `sagemaker/<endpoint>[/<component>]` model id, or `undefined` for any other id.
+ *
+ * @example sagemakerEndpointOf("sagemaker/shared-llm/retail-ic") // → "shared-llm"
+ */
+export function sagemakerEndpointOf(modelId: string): string | undefined {
+  if (!modelId.startsWith(SAGEMAKER_MODEL_PREFIX)) return undefined;
+  const [endpoint, component, ...rest] = modelId.slice(SAGEMAKER_MODEL_PREFIX.length).split("/");
+  if (!endpoint || component === "" || rest.length > 0) return undefined;
+  return endpoint;
+}
 
 /** The configuration as written in the file (defaults not yet applied). */
 export type ConfigInput = z.input<typeof configSchema>;
@@ -324,6 +526,12 @@ export type UsageConfig = Config["usage"];
 export type CostsConfig = NonNullable<Config["costs"]>;
 /** The `infra` block of the configuration (what the CDK app deploys). */
 export type InfraConfig = NonNullable<Config["infra"]>;
+/** The `gateway` block of the configuration (DESIGN §3.9). */
+export type GatewayConfig = NonNullable<Config["gateway"]>;
+/** One gateway tenant. */
+export type GatewayTenantConfig = GatewayConfig["tenants"][number];
+/** One gateway model and its price. */
+export type GatewayModelConfig = GatewayConfig["models"][string];
 /** How a shared endpoint's idle capacity is charged. */
 export type IdlePolicy = SharedEndpointConfig["idle"];
 
@@ -376,10 +584,34 @@ export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONF
           ...(cfg.costs.path === undefined ? {} : { path: local(cfg.costs.path) }),
           cacheDir: path.resolve(configDir, cfg.costs.cacheDir ?? ".smcb/cache"),
         };
-  const sharedEndpoints = cfg.sharedEndpoints.map((e) =>
-    e.tokenizer === undefined ? e : { ...e, tokenizer: path.resolve(configDir, e.tokenizer) },
-  );
-  return { ...cfg, usage, costs, sharedEndpoints, configFile: path.resolve(configFile), configDir };
+  const sharedEndpoints = cfg.sharedEndpoints.map((e) => ({
+    ...e,
+    ...(e.tokenizer === undefined ? {} : { tokenizer: path.resolve(configDir, e.tokenizer) }),
+    ...(e.utilizationFile === undefined
+      ? {}
+      : { utilizationFile: path.resolve(configDir, e.utilizationFile) }),
+  }));
+  const duckdb =
+    cfg.duckdb?.tempDirectory === undefined
+      ? cfg.duckdb
+      : { ...cfg.duckdb, tempDirectory: path.resolve(configDir, cfg.duckdb.tempDirectory) };
+  const gateway =
+    cfg.gateway?.store.type === "file"
+      ? {
+          ...cfg.gateway,
+          store: { ...cfg.gateway.store, path: path.resolve(configDir, cfg.gateway.store.path) },
+        }
+      : cfg.gateway;
+  return {
+    ...cfg,
+    usage,
+    costs,
+    sharedEndpoints,
+    ...(duckdb ? { duckdb } : {}),
+    gateway,
+    configFile: path.resolve(configFile),
+    configDir,
+  };
 }
 
 /**

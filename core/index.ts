@@ -14,12 +14,17 @@ export {
   DEFAULT_CONFIG_FILE,
   DEFAULT_GOVERNANCE_STACK_NAME,
   formatIssues,
+  type GatewayConfig,
+  type GatewayModelConfig,
+  type GatewayTenantConfig,
   type IdlePolicy,
   type InfraConfig,
   type LoadedConfig,
   loadConfig,
   parseConfig,
+  SAGEMAKER_MODEL_PREFIX,
   type SharedEndpointConfig,
+  sagemakerEndpointOf,
   type UsageConfig,
 } from "./config.js";
 export {
@@ -70,7 +75,6 @@ export {
   tagValueProblem,
 } from "./tags.js";
 export {
-  duckDbColumns,
   type GlueColumnType,
   USAGE_EVENT_COLUMNS,
   USAGE_EVENT_FIELDS,

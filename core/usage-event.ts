@@ -1,7 +1,7 @@
 /**
  * The usage ledger event (DESIGN §3.3), written once: its fields in order, each with its validator, its Glue/Athena
  * column type and the DuckDB type the file ledger reads it as. The recorders' zod schema, the Glue table of the usage
- * lake and the ledger reader's column list all derive from {@link USAGE_EVENT_FIELDS}: adding a field is one edit
+ * lake and the ledger's compacted columns all derive from {@link USAGE_EVENT_FIELDS}: adding a field is one edit
  * here. One JSON object per line, snake_case (Athena lower-cases column names); also the Firehose record.
  * @module
  */
@@ -16,14 +16,11 @@ export interface UsageEventField {
   readonly schema: z.ZodType;
   /** The Glue (Athena) column type. `ts` stays the ISO-8601 text the recorder writes. */
   readonly glue: GlueColumnType;
-  /**
-   * The DuckDB type the file ledger reads the field as: numbers as `DOUBLE` (so a fraction or a negative count is
-   * seen and flagged malformed rather than failing the read), `ts` as `TIMESTAMPTZ` (parsed once by the reader).
-   */
-  readonly duckdb: "DOUBLE" | "VARCHAR" | "TIMESTAMPTZ";
+  /** The DuckDB type a compacted ledger file (Parquet) keeps the field as; `ts` is parsed to `TIMESTAMPTZ`. */
+  readonly duckdb: "INTEGER" | "BIGINT" | "DOUBLE" | "VARCHAR" | "TIMESTAMPTZ";
 }
 
-const count = { schema: z.number().int().min(0), glue: "bigint", duckdb: "DOUBLE" } as const;
+const count = { schema: z.number().int().min(0), glue: "bigint", duckdb: "BIGINT" } as const;
 const text = <S extends z.ZodType>(schema: S) => ({ schema, glue: "string", duckdb: "VARCHAR" }) as const;
 
 /**
@@ -31,7 +28,7 @@ const text = <S extends z.ZodType>(schema: S) => ({ schema, glue: "string", duck
  * (`tenant`, `price_estimate`) are written by the tenant gateway only; readers accept events without them.
  */
 export const USAGE_EVENT_FIELDS = {
-  v: { schema: z.literal(1), glue: "int", duckdb: "DOUBLE" },
+  v: { schema: z.literal(1), glue: "int", duckdb: "INTEGER" },
   id: text(z.string().min(1)),
   ts: { schema: z.iso.datetime({ offset: false }), glue: "string", duckdb: "TIMESTAMPTZ" },
   lob: text(z.string().min(1)),
@@ -48,6 +45,16 @@ export const USAGE_EVENT_FIELDS = {
   token_source: text(z.enum(["reported", "estimated"])),
   latency_ms: { schema: z.number().min(0).nullable(), glue: "double", duckdb: "DOUBLE" },
   status: text(z.enum(["ok", "error"])),
+  /** The gateway tenant that made the call; absent or null outside the gateway. */
+  tenant: text(z.string().min(1).nullable().optional()),
+  /** The gateway's price estimate of the call from its price table, decimal text (not the bill). */
+  price_estimate: text(
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?$/)
+      .nullable()
+      .optional(),
+  ),
 } as const satisfies Record<string, UsageEventField>;
 
 /** The name of a usage event field. */
@@ -76,11 +83,3 @@ export const USAGE_EVENT_COLUMNS: readonly {
   name: name as UsageEventFieldName,
   type: f.glue,
 }));
-
-/**
- * The DuckDB `read_json` `columns` struct for `fields` (e.g. `{v: 'DOUBLE', id: 'VARCHAR'}`): the file ledger reads
- * only the fields it needs, each as {@link UsageEventField.duckdb}.
- */
-export function duckDbColumns(fields: readonly UsageEventFieldName[]): string {
-  return `{${fields.map((f) => `${f}: '${USAGE_EVENT_FIELDS[f].duckdb}'`).join(", ")}}`;
-}

@@ -32,4 +32,14 @@ export {
 } from "./lob-cost-anomaly-detection.js";
 export { MAX_TEMPLATE_DEFINITION_BYTES, TaggedPipeline, type TaggedPipelineProps } from "./pipeline.js";
 export { SharedEndpoint, type SharedEndpointProps } from "./shared-endpoint.js";
+export {
+  GATEWAY_BUNDLED_CONFIG,
+  GATEWAY_ROUTES,
+  GATEWAY_TABLE_PARTITION_KEY,
+  GATEWAY_TABLE_SORT_KEY,
+  GATEWAY_TABLE_TTL_ATTRIBUTE,
+  type GatewayUsageStream,
+  TenantGateway,
+  type TenantGatewayProps,
+} from "./tenant-gateway.js";
 export { type FirehoseUsageConfig, UsageLake, type UsageLakeProps } from "./usage-lake.js";

@@ -2,7 +2,8 @@
  * The `smcb` command line: global options, command registration, error → exit code mapping.
  */
 import yargs, { type Argv } from "yargs";
-import { ExitCode, type ExitCodeValue, exitCodeOf, SmcbError, UsageError, VERSION } from "../core/index.js";
+import { VERSION } from "../core/aws.js";
+import { ExitCode, type ExitCodeValue, exitCodeOf, SmcbError, UsageError } from "../core/errors.js";
 import { commands } from "./commands/index.js";
 import { CommandContext, type GlobalArgs, type Handler, type Io } from "./context.js";
 

@@ -4,14 +4,10 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import type { ExitCodeValue } from "../core/index.js";
-import {
-  type AwsOptions,
-  DEFAULT_CONFIG_FILE,
-  type LoadedConfig,
-  loadConfig,
-  makeClient,
-} from "../core/index.js";
+import { type AwsOptions, makeClient } from "../core/aws.js";
+import { DEFAULT_CONFIG_FILE } from "../core/config-file.js";
+import type { ExitCodeValue } from "../core/errors.js";
+import type { LoadedConfig } from "../core/index.js";
 
 /** Where a command writes. `stdout` carries results; `stderr` carries logs and progress. */
 export interface Io {
@@ -49,7 +45,8 @@ export class CommandContext {
 
   /** Loads and validates the configuration once; throws a ConfigError (exit 2) when invalid or missing. */
   config(): Promise<LoadedConfig> {
-    this.loaded ??= loadConfig(this.configPath);
+    // Loaded on first use: the schema library is not needed to print help.
+    this.loaded ??= import("../core/config.js").then(({ loadConfig }) => loadConfig(this.configPath));
     return this.loaded;
   }
 

@@ -3,7 +3,15 @@
  * Pure: no I/O, no clock, exact decimals throughout, cents only at the end.
  */
 import type { SharedEndpointConfig, TagPolicy } from "../../core/index.js";
-import { type Decimal, formatMoney, roundToCentsConserving, sum, toCents, ZERO } from "../../core/index.js";
+import {
+  type Decimal,
+  dec,
+  formatMoney,
+  roundToCentsConserving,
+  sum,
+  toCents,
+  ZERO,
+} from "../../core/index.js";
 import {
   ADJUSTMENT_CATEGORIES,
   type AdjustmentCategory,
@@ -22,6 +30,8 @@ import {
   type SharedAllocation,
   type SharedEndpointReport,
   type UnallocatedItem,
+  type UsageQuality,
+  type UtilizationRecord,
 } from "../model.js";
 import {
   type ClassifyContext,
@@ -32,6 +42,7 @@ import {
   lobKeyMatcher,
   normalizeCurTagKey,
 } from "./classify.js";
+import { allocateMeasured, isMeasured, type MeasuredAllocation, type MeasuredSummary } from "./measured.js";
 import { inWindow, monthWindow } from "./month.js";
 import { allocateSharedEndpoint, type SharedEndpointAllocation } from "./shared-endpoint.js";
 
@@ -52,7 +63,7 @@ export interface AllocationInput {
   /** ISO 4217 currency of the cost lines. @default "USD" */
   readonly currency?: string;
   /** Passed through to the report when given. */
-  readonly usageQuality?: { readonly malformed: number; readonly duplicates: number };
+  readonly usageQuality?: UsageQuality;
   /** The basis of the cost lines' amounts. @default "net-amortized" */
   readonly basis?: CostBasis;
   /** Where each adjustment category goes (`costs.adjustments`). @default every category `central` */
@@ -63,6 +74,11 @@ export interface AllocationInput {
   readonly warnings?: readonly string[];
   /** Where the cost lines came from, passed through. */
   readonly source?: CostProvenance;
+  /**
+   * Measured utilization of the shared endpoints whose `utilization` is `cloudwatch` or `components` (matched by
+   * endpoint name, case-insensitively). @default []
+   */
+  readonly utilization?: readonly UtilizationRecord[];
 }
 
 /** The name of a separate idle line (idle policy `separate`). */
@@ -105,6 +121,8 @@ type Pool =
       cost: Decimal;
       hours: Decimal;
       resourceId: string | null;
+      /** The pool's lines, kept when the endpoint is charged by measured utilization. */
+      lines: CostLine[] | undefined;
     };
 
 const HOSTING = /(^|-)Host:/i;
@@ -183,6 +201,7 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
       cost: ZERO,
       hours: ZERO,
       resourceId: null,
+      lines: isMeasured(e) ? [] : undefined,
     });
   for (const line of input.costs) {
     if (!IN_SCOPE.has(line.service) || !inWindow(window, line.usageStart)) continue;
@@ -193,6 +212,7 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
       p.cost = p.cost.plus(line.cost);
       if (HOSTING.test(line.usageType)) p.hours = p.hours.plus(line.usageAmount);
       p.resourceId ??= line.resourceId;
+      p.lines?.push(line);
       continue;
     }
     if (d.kind !== "adjustment") noteTags(tags, line, match);
@@ -389,11 +409,25 @@ function settleSharedPool(
   l: Ledger,
   pool: Extract<Pool, { kind: "shared" }>,
   cents: Decimal,
-  usageByEndpoint: ReadonlyMap<string, EndpointUsage[]>,
+  byEndpoint: {
+    usage: ReadonlyMap<string, EndpointUsage[]>;
+    records: ReadonlyMap<string, UtilizationRecord[]>;
+  },
+  month: string,
 ) {
-  const usage = usageByEndpoint.get(pool.config.name.toLowerCase()) ?? [];
-  const alloc = allocateSharedEndpoint(pool.config, { cost: pool.cost, instanceHours: pool.hours, usage });
-  const r = roundShared(alloc, cents, pool.resourceId ?? pool.config.name);
+  const key = pool.config.name.toLowerCase();
+  const usage = byEndpoint.usage.get(key) ?? [];
+  const alloc: SharedEndpointAllocation | MeasuredAllocation = pool.lines
+    ? allocateMeasured(pool.config, {
+        month,
+        lines: pool.lines,
+        usage,
+        records: byEndpoint.records.get(key) ?? [],
+      })
+    : allocateSharedEndpoint(pool.config, { cost: pool.cost, instanceHours: pool.hours, usage });
+  const measured = (alloc as Partial<MeasuredAllocation>).measured;
+  if (measured) l.warnings.push(...measured.warnings);
+  const r = roundShared(alloc, cents, pool.resourceId ?? pool.config.name, measured);
   l.endpoints.push(r.report);
   // usage of a LOB outside the allowlist is unallocated, in the detail rows as in the totals
   for (const row of r.lines)
@@ -509,22 +543,30 @@ export function allocate(input: AllocationInput): ChargebackReport {
     (p) => p.key,
   );
 
-  const usageByEndpoint = new Map<string, EndpointUsage[]>();
-  for (const u of input.usage) {
-    const k = u.endpoint.toLowerCase();
-    const list = usageByEndpoint.get(k);
-    if (list) list.push(u);
-    else usageByEndpoint.set(k, [u]);
-  }
+  const usageByEndpoint = groupByEndpoint(input.usage);
+  const recordsByEndpoint = groupByEndpoint(input.utilization ?? []);
   const l = new Ledger(policy.lobs);
   poolList.forEach((pool, i) => {
     const cents = poolCents[i] as Decimal;
     l.byCategory.set(pool.chargeCategory, (l.byCategory.get(pool.chargeCategory) as Decimal).plus(cents));
-    if (pool.kind === "shared") settleSharedPool(l, pool, cents, usageByEndpoint);
+    if (pool.kind === "shared")
+      settleSharedPool(l, pool, cents, { usage: usageByEndpoint, records: recordsByEndpoint }, input.month);
     else if (pool.kind === "proportional") settleProportionalPool(l, pool, cents);
     else settleGroupedPool(l, pool, cents);
   });
   return assembleReport(input, window.month, l, sourceTotal, tags);
+}
+
+/** Items by their endpoint's name, lower case. */
+function groupByEndpoint<T extends { readonly endpoint: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const u of items) {
+    const k = u.endpoint.toLowerCase();
+    const list = out.get(k);
+    if (list) list.push(u);
+    else out.set(k, [u]);
+  }
+  return out;
 }
 
 /** Phase 4: the §3.6 document from the settled figures. */
@@ -592,6 +634,56 @@ function assembleReport(
   };
 }
 
+/** The report fields of a measured split (docs/utilization.md); the defaults of the token split otherwise. */
+function measuredFields(
+  a: SharedEndpointAllocation,
+  m: MeasuredSummary | undefined,
+  allocations: readonly SharedAllocation[],
+  idleLine: Decimal,
+): Partial<SharedEndpointReport> {
+  const idleByLob = allocations.filter((x) => dec(x.idleCost ?? "0").greaterThan(0));
+  const idleTotal = sum(idleByLob.map((x) => dec(x.idleCost ?? "0"))).plus(idleLine);
+  const why =
+    m === undefined || m.source === "tokens"
+      ? "capacity not used by weighted tokens"
+      : m.source === "cloudwatch"
+        ? `capacity measured idle (${m.mode === "monthly" ? "month" : "hour by hour"}, average use ${pct(m.utilization)})`
+        : `capacity no inference component reserved (average reserved ${pct(m.utilization)})`;
+  const where = a.ownerFallback
+    ? `nobody used the endpoint, so all of it went to the owner ${a.owner}`
+    : idleTotal.isZero()
+      ? "nothing was idle"
+      : a.idlePolicy === "separate"
+        ? `kept as the endpoint's __idle__ line`
+        : `charged ${a.idlePolicy === "owner" ? "to the owner" : a.idlePolicy === "even" ? "evenly" : "in proportion to use"}: ${idleByLob.map((x) => `${x.lob} ${x.idleCost}`).join(", ")}`;
+  const idleExplanation = `Idle ${formatMoney(idleTotal)}: ${why}; ${where}.`;
+  if (m === undefined) return { idleExplanation };
+  return {
+    utilizationSource: m.source,
+    allocationMethod: m.method,
+    mode: m.mode,
+    measuredUtilization: m.utilization === null ? null : Number(m.utilization.toDecimalPlaces(6)),
+    missingHours: {
+      count: m.missing.hours.length,
+      cost: formatMoney(m.missing.cost),
+      hours: m.missing.hours,
+    },
+    idleExplanation,
+    ...(m.hourly.length > 0
+      ? {
+          hourly: m.hourly.map((h) => ({
+            hour: h.hour,
+            utilization: h.utilization === null ? null : Number(h.utilization.toDecimalPlaces(4)),
+          })),
+        }
+      : {}),
+  };
+}
+
+function pct(d: Decimal | null): string {
+  return d === null ? "n/a" : `${d.times(100).toFixed(1)}%`;
+}
+
 interface RoundedShared {
   readonly report: SharedEndpointReport;
   readonly lines: AllocationLine[];
@@ -602,7 +694,12 @@ interface RoundedShared {
 }
 
 /** Rounds one endpoint's exact split to its pool's cents and makes its report entry and detail rows. */
-function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: string): RoundedShared {
+function roundShared(
+  a: SharedEndpointAllocation,
+  cents: Decimal,
+  resourceId: string,
+  measured: MeasuredSummary | undefined,
+): RoundedShared {
   interface Part {
     readonly lob: string;
     readonly kind: "used" | "idle" | "line";
@@ -647,7 +744,9 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       lines.push(
         s.method === "owner-fallback"
           ? row(s.method, a.instanceHours.toString(), "Hours", used)
-          : row(s.method, s.chargedTokens.toString(), "Tokens", used),
+          : s.capacityHours !== undefined
+            ? row(s.method, s.capacityHours.toDecimalPlaces(6).toString(), "Hours", used)
+            : row(s.method, s.chargedTokens.toString(), "Tokens", used),
       );
     if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idle));
     return {
@@ -660,6 +759,12 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       chargedTokens: s.chargedTokens.toNumber(),
       usedCost: formatMoney(used),
       idleCost: formatMoney(idle),
+      ...(s.capacityHours === undefined
+        ? {}
+        : { capacityHours: s.capacityHours.toDecimalPlaces(6).toString() }),
+      ...(measured?.source === "components"
+        ? { reservedShare: Number((measured.reserved.get(s.lob) ?? ZERO).toDecimalPlaces(6)) }
+        : {}),
     };
   });
   const idle = centsOf(IDLE_LOB, "line");
@@ -671,8 +776,13 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       resourceId,
       endpoint: a.endpoint,
       method: "idle:separate",
-      consumedQuantity: a.capacityTokens.minus(a.chargedTokens).toString(),
-      consumedUnit: "Tokens",
+      consumedQuantity: measured
+        ? a.instanceHours
+            .minus(sum(a.shares.map((s) => s.capacityHours ?? ZERO)))
+            .toDecimalPlaces(6)
+            .toString()
+        : a.capacityTokens.minus(a.chargedTokens).toString(),
+      consumedUnit: measured ? "Hours" : "Tokens",
       cost: formatMoney(idle),
       chargeCategory: "usage",
       usageType: null,
@@ -694,6 +804,7 @@ function roundShared(a: SharedEndpointAllocation, cents: Decimal, resourceId: st
       unusedCost: formatMoney(toCents(a.unusedCost)),
       effectiveCostPerMillionTokens: fixed4(a.effectiveCostPerMillionTokens),
       fullUtilizationCostPerMillionTokens: fixed4(a.fullUtilizationCostPerMillionTokens),
+      ...measuredFields(a, measured, allocations, idle),
     },
     lines,
     byLob,

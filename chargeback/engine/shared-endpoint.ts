@@ -29,8 +29,21 @@ export interface SharedShare {
   readonly used: Decimal;
   /** This LOB's part of the idle cost under the `proportional`, `even` or `owner` policy. */
   readonly idle: Decimal;
-  /** How the used part was attributed: `weighted-tokens`, `reservation` (when `a_l > w_l`) or `owner-fallback`. */
-  readonly method: "weighted-tokens" | "reservation" | "owner-fallback" | "idle-only";
+  /**
+   * How the used part was attributed: `weighted-tokens`, `reservation` (when `a_l > w_l`), `owner-fallback`; under
+   * measured utilization (docs/utilization.md) `measured` (weighted tokens of the measured use), `reserved-compute`
+   * or `hybrid`.
+   */
+  readonly method:
+    | "weighted-tokens"
+    | "reservation"
+    | "owner-fallback"
+    | "idle-only"
+    | "measured"
+    | "reserved-compute"
+    | "hybrid";
+  /** Measured utilization only: the instance-hours charged to this LOB as used or reserved (`Σ_h H_h × f_l`). */
+  readonly capacityHours?: Decimal;
 }
 
 /** The exact split of one shared endpoint (before rounding to cents). */
@@ -132,9 +145,8 @@ export function allocateSharedEndpoint(
   const utilization = K.isZero() ? ZERO : W.dividedBy(K);
 
   const used = new Map<string, Decimal>();
-  const idle = new Map<string, Decimal>();
-  let idleLine = ZERO;
   let unusedCost = ZERO;
+  let split: IdleSplit = { idle: new Map(), idleLine: ZERO };
   const ownerFallback = A.isZero();
   if (ownerFallback) {
     used.set(endpoint.owner, C);
@@ -143,41 +155,9 @@ export function allocateSharedEndpoint(
   } else {
     for (const lob of lobs) used.set(lob, C.times(a.get(lob) as Decimal).dividedBy(K));
     unusedCost = C.minus(sum(used.values()));
-    switch (endpoint.idle) {
-      case "proportional":
-        for (const lob of lobs) idle.set(lob, unusedCost.times(a.get(lob) as Decimal).dividedBy(A));
-        break;
-      case "even": {
-        const takers = lobs.filter((l) => (a.get(l) as Decimal).greaterThan(0));
-        for (const lob of takers) idle.set(lob, unusedCost.dividedBy(takers.length));
-        break;
-      }
-      case "owner":
-        idle.set(endpoint.owner, unusedCost);
-        break;
-      case "separate":
-        idleLine = unusedCost;
-        break;
-    }
+    split = distributeIdle(endpoint, unusedCost, a);
   }
-
-  // Division is exact only to 60 significant digits: cut every part to 30 places (rounding down, so none turns
-  // negative) and give the residue (< 1e-29 per part) to the largest part, so that the parts add up to C exactly.
-  const cut = (d: Decimal) => d.toDecimalPlaces(SCALE, Decimal.ROUND_DOWN);
-  for (const map of [used, idle]) for (const [lob, v] of map) map.set(lob, cut(v));
-  idleLine = cut(idleLine);
-  const residue = C.minus(sum(used.values())).minus(sum(idle.values())).minus(idleLine);
-  if (!residue.isZero()) {
-    let best: { map: Map<string, Decimal> | undefined; lob: string; value: Decimal } = {
-      map: undefined,
-      lob: "",
-      value: idleLine,
-    };
-    for (const map of [used, idle])
-      for (const [lob, value] of map) if (value.greaterThan(best.value)) best = { map, lob, value };
-    if (best.map === undefined) idleLine = idleLine.plus(residue);
-    else best.map.set(best.lob, best.value.plus(residue));
-  }
+  const { idle, idleLine } = conserve(C, used, split);
 
   const shareLobs = [...new Set([...lobs, ...used.keys(), ...idle.keys()])].sort();
   const shares: SharedShare[] = shareLobs.map((lob) => {
@@ -223,4 +203,64 @@ export function allocateSharedEndpoint(
     effectiveCostPerMillionTokens: W.isZero() ? null : C.dividedBy(W).times(MILLION),
     fullUtilizationCostPerMillionTokens: K.isZero() ? null : C.dividedBy(K).times(MILLION),
   };
+}
+
+/** The idle cost's split under an endpoint's idle policy: to LOBs, or a separate `__idle__` line. */
+export interface IdleSplit {
+  readonly idle: Map<string, Decimal>;
+  readonly idleLine: Decimal;
+}
+
+/**
+ * Splits the cost of unused capacity by the endpoint's idle policy (DESIGN §3.5): `proportional` to `weights`,
+ * `even` among the LOBs of positive weight, all to the `owner`, or a `separate` line.
+ */
+export function distributeIdle(
+  endpoint: Pick<SharedEndpointConfig, "idle" | "owner">,
+  unused: Decimal,
+  weights: ReadonlyMap<string, Decimal>,
+): IdleSplit {
+  const idle = new Map<string, Decimal>();
+  const W = sum(weights.values());
+  switch (endpoint.idle) {
+    case "proportional":
+      for (const [lob, w] of weights) idle.set(lob, unused.times(w).dividedBy(W));
+      break;
+    case "even": {
+      const takers = [...weights.keys()].filter((l) => (weights.get(l) as Decimal).greaterThan(0));
+      for (const lob of takers) idle.set(lob, unused.dividedBy(takers.length));
+      break;
+    }
+    case "owner":
+      idle.set(endpoint.owner, unused);
+      break;
+    case "separate":
+      return { idle, idleLine: unused };
+  }
+  return { idle, idleLine: ZERO };
+}
+
+/**
+ * Division is exact only to 60 significant digits: cuts every part to 30 places (rounding down, so none turns
+ * negative) and gives the residue (< 1e-29 per part) to the largest part, so that the parts add up to `C` exactly.
+ * `used` is changed in place.
+ */
+export function conserve(C: Decimal, used: Map<string, Decimal>, split: IdleSplit): IdleSplit {
+  const idle = new Map(split.idle);
+  const cut = (d: Decimal) => d.toDecimalPlaces(SCALE, Decimal.ROUND_DOWN);
+  for (const map of [used, idle]) for (const [lob, v] of map) map.set(lob, cut(v));
+  let idleLine = cut(split.idleLine);
+  const residue = C.minus(sum(used.values())).minus(sum(idle.values())).minus(idleLine);
+  if (!residue.isZero()) {
+    let best: { map: Map<string, Decimal> | undefined; lob: string; value: Decimal } = {
+      map: undefined,
+      lob: "",
+      value: idleLine,
+    };
+    for (const map of [used, idle])
+      for (const [lob, value] of map) if (value.greaterThan(best.value)) best = { map, lob, value };
+    if (best.map === undefined) idleLine = idleLine.plus(residue);
+    else best.map.set(best.lob, best.value.plus(residue));
+  }
+  return { idle, idleLine };
 }

@@ -3,18 +3,15 @@
  * @module
  */
 import type { ChargebackReport } from "../model.js";
+import type { FormatName } from "./formats.js";
 import { renderJson } from "./json.js";
 import { renderCsv, renderFocus, renderHtml, renderMarkdown } from "./renderers.js";
 import { renderTable } from "./table.js";
 
+export { FORMAT_NAMES, type FormatName } from "./formats.js";
 export { renderJson } from "./json.js";
 export * from "./renderers.js";
 export { escapeTerminal, renderTable } from "./table.js";
-
-/** Every format `smcb chargeback --format` accepts (DESIGN §3.7). */
-export const FORMAT_NAMES = ["table", "json", "csv", "focus", "html", "md"] as const;
-/** One of {@link FORMAT_NAMES}. */
-export type FormatName = (typeof FORMAT_NAMES)[number];
 
 /** What some renderers need beyond the report. */
 export interface RenderOptions {

@@ -473,10 +473,13 @@ export function excludedTable(r: ChargebackReport): Table {
 export function reportWarnings(r: ChargebackReport): string[] {
   const out = [...(r.warnings ?? [])];
   const q = r.usageQuality;
-  if (q && (q.malformed > 0 || q.duplicates > 0))
+  if (q && (q.malformed > 0 || q.duplicates > 0)) {
+    const first = q.malformedLines?.[0];
+    const where = first ? ` (first: ${first.file} line ${first.line}, ${first.reason})` : "";
     out.push(
-      `Usage ledger: ${count(q.duplicates)} duplicate events counted once, ${count(q.malformed)} malformed lines skipped.`,
+      `Usage ledger: ${count(q.duplicates)} duplicate events counted once, ${count(q.malformed)} malformed lines of ${r.month} skipped${where}.`,
     );
+  }
   return out;
 }
 

@@ -1,8 +1,22 @@
 /**
  * A short-lived embedded DuckDB session for local sources (CUR files, the usage ledger).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { DataSourceError } from "../../core/index.js";
+
+/** The memory DuckDB may use before it spills to disk, when none is configured. */
+export const DEFAULT_MEMORY_LIMIT = "2GB";
+
+/** How a DuckDB session may use memory and disk (`duckdb` in the configuration). */
+export interface DuckDbSettings {
+  /** DuckDB's `memory_limit` (e.g. `2GB`, `512MB`). @default {@link DEFAULT_MEMORY_LIMIT} */
+  readonly memoryLimit?: string;
+  /** Where DuckDB spills what does not fit (`temp_directory`). @default a fresh folder in the OS temp folder, removed afterwards */
+  readonly tempDirectory?: string;
+}
 
 /** Quotes a string as an SQL literal (`'…'`, quotes doubled). Works in DuckDB and Athena. */
 export function sqlString(value: string): string {
@@ -15,11 +29,19 @@ export function sqlIdent(name: string): string {
 }
 
 /**
- * Runs `fn` with a fresh in-memory DuckDB connection (time zone UTC) and closes it afterwards.
- * DuckDB errors become a {@link DataSourceError} (exit 3) prefixed with `what`.
+ * Runs `fn` with a fresh in-memory DuckDB connection (time zone UTC; memory limit and spill folder from
+ * `settings`) and closes it afterwards. DuckDB errors become a {@link DataSourceError} (exit 3) prefixed with `what`.
  */
-export async function withDuckDb<T>(what: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(":memory:");
+export async function withDuckDb<T>(
+  what: string,
+  fn: (c: DuckDBConnection) => Promise<T>,
+  settings: DuckDbSettings = {},
+): Promise<T> {
+  const spill = settings.tempDirectory ?? mkdtempSync(path.join(tmpdir(), "smcb-duckdb-"));
+  const instance = await DuckDBInstance.create(":memory:", {
+    memory_limit: settings.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    temp_directory: spill,
+  });
   const connection = await instance.connect();
   try {
     await connection.run("SET TimeZone = 'UTC'");
@@ -30,6 +52,7 @@ export async function withDuckDb<T>(what: string, fn: (c: DuckDBConnection) => P
   } finally {
     connection.closeSync();
     instance.closeSync();
+    if (settings.tempDirectory === undefined) rmSync(spill, { recursive: true, force: true });
   }
 }
 

@@ -1,12 +1,17 @@
 /**
- * The usage source over the file ledger (DESIGN §3.3): every `*.jsonl` below a folder, read with DuckDB.
+ * The usage source over the file ledger (DESIGN §3.3): the raw `*.jsonl` / `*.jsonl.gz` below a folder and the
+ * Parquet files of compacted days (`smcb ledger compact`), read together with DuckDB in one query.
  */
-import { existsSync, statSync } from "node:fs";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { DataSourceError, duckDbColumns, type UsageEventFieldName } from "../../core/index.js";
+import { createInterface } from "node:readline";
+import { createGunzip } from "node:zlib";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { DataSourceError, USAGE_EVENT_FIELDS, type UsageEventFieldName } from "../../core/index.js";
 import type { MonthWindow } from "../engine/index.js";
-import type { UsageSourceResult } from "../model.js";
-import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
+import type { MalformedLine, UsageSourceResult } from "../model.js";
+import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
+import { ledgerFileDay, listLedgerFiles } from "./ledger-files.js";
 import {
   usageAggregationSql,
   usageFastAggregationSql,
@@ -14,17 +19,44 @@ import {
   usageFromRows,
 } from "./usage-sql.js";
 
+/** How many malformed lines a result carries in full (file, line, text); the count is always complete. */
+export const MALFORMED_SAMPLES = 10;
+
 /** Options of {@link readFileLedger}. */
 export interface FileLedgerOptions {
   /** The ledger folder (absolute). */
   readonly path: string;
   readonly window: MonthWindow;
+  /** DuckDB memory limit and spill folder. */
+  readonly duckdb?: DuckDbSettings;
   /** Progress messages (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
 }
 
-/** The event fields the usage aggregation reads (each typed by the event contract in `core`). */
-const LEDGER_FIELDS: readonly UsageEventFieldName[] = [
+/** A list of paths as a DuckDB list literal. */
+export function sqlList(items: readonly string[]): string {
+  return `[${items.map(sqlString).join(", ")}]`;
+}
+
+/** The checks of a ledger line over the columns of {@link ledgerEventsSql}'s inner relation: `NULL`/false = malformed. */
+const VALID = `v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
+    AND (kind <> 'sagemaker' OR endpoint <> '')
+    AND input_tokens >= 0 AND input_tokens = floor(input_tokens) AND input_tokens < 1e15
+    AND output_tokens >= 0 AND output_tokens = floor(output_tokens) AND output_tokens < 1e15`;
+
+/** Why a line is malformed, the first check it fails (for the lines reported in full). */
+const REASON = `CASE
+  WHEN v IS NULL AND id IS NULL AND ts IS NULL AND lob IS NULL AND kind IS NULL THEN 'not a JSON object (or cut short)'
+  WHEN v IS DISTINCT FROM 1 THEN 'v is not the number 1'
+  WHEN coalesce(id, '') = '' THEN 'no id'
+  WHEN ts IS NULL THEN 'ts is missing or not an ISO-8601 time'
+  WHEN coalesce(lob, '') = '' THEN 'no lob'
+  WHEN kind IS NULL OR kind NOT IN ('sagemaker', 'bedrock') THEN 'kind is not sagemaker or bedrock'
+  WHEN kind = 'sagemaker' AND coalesce(endpoint, '') = '' THEN 'a sagemaker event without an endpoint'
+  ELSE 'a token count that is not a whole non-negative JSON number' END`;
+
+/** The fields of the event that the chargeback reads (the rest are kept by compaction only). */
+const READ_FIELDS: readonly UsageEventFieldName[] = [
   "v",
   "id",
   "ts",
@@ -36,64 +68,308 @@ const LEDGER_FIELDS: readonly UsageEventFieldName[] = [
 ];
 
 /**
- * The DuckDB relation of ledger events. DuckDB's JSON reader parses each line once; `ignore_errors` turns a line
- * that is not a JSON object, or has text where a number belongs, into a row of NULLs, so it is still counted.
- * `ts` is parsed by the reader itself as a `TIMESTAMPTZ` (no text copy of it is kept): any ISO-8601 time, with
- * `Z` as the recorder writes it or another UTC offset (converted to UTC), or without offset (taken as UTC); a
- * time that does not parse becomes NULL. The rest is checked here: `v` = 1, non-empty `id` and `lob`, `kind`
- * sagemaker|bedrock, a `ts`, token counts non-negative integers. Anything else is flagged `malformed`. Blank
- * lines are skipped.
+ * The fields of an event beyond those the chargeback reads (DESIGN §3.3), with the type a compacted file keeps:
+ * derived from the event's one field list in `core`.
  */
-export function ledgerEventsSql(glob: string): string {
-  return `SELECT id, ts, lob, kind, endpoint,
-  TRY_CAST(input_tokens AS BIGINT) AS input_tokens, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
-  NOT coalesce(v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock')
-    AND ts IS NOT NULL
-    AND input_tokens >= 0 AND input_tokens = floor(input_tokens) AND input_tokens < 1e15
-    AND output_tokens >= 0 AND output_tokens = floor(output_tokens) AND output_tokens < 1e15, false) AS malformed
-FROM read_json(${sqlString(glob)}, format = 'newline_delimited', ignore_errors = true,
-  columns = ${duckDbColumns(LEDGER_FIELDS)})`;
+export const OTHER_EVENT_FIELDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(USAGE_EVENT_FIELDS)
+    .filter(([name]) => !READ_FIELDS.includes(name as UsageEventFieldName))
+    .map(([name, f]) => [name, f.duckdb]),
+);
+
+/** Options of {@link ledgerEventsSql}. */
+export interface LedgerEventsOptions {
+  /** The month (`YYYY-MM`) of each file whose folder names a day, for `file_month`. */
+  readonly fileMonths?: ReadonlyMap<string, string>;
+  /** Add a column `reason`: why a line is malformed. */
+  readonly reason?: boolean;
+  /** Add the other fields of §3.3 ({@link OTHER_EVENT_FIELDS}), as a compacted file keeps them. */
+  readonly allFields?: boolean;
 }
 
 /**
- * Reads a month of shared-endpoint usage from the file ledger: with {@link usageFastAggregationSql}, and again with
- * the exact {@link usageAggregationSql} only when some id has copies that differ (same result either way).
+ * The DuckDB relation of raw ledger events over JSON Lines files (plain or gzip). DuckDB's JSON reader parses each
+ * line once; `ignore_errors` turns a line that is not a JSON object into a row of NULLs, so it is still counted.
+ * `ts` is parsed by the reader as a `TIMESTAMPTZ`: any ISO-8601 time, with `Z` or another UTC offset (converted to
+ * UTC), or without offset (taken as UTC); a time that does not parse is NULL. `v` and the token counts are read as
+ * JSON values and must be JSON numbers (`"12"`, `true` are malformed; JSON types are strict), whole, non-negative;
+ * `v` = 1; non-empty `id` and `lob`; `kind` sagemaker|bedrock; a SageMaker event names its endpoint. Anything else
+ * is flagged `malformed`, with its `file` and `file_month` (`YYYY-MM` of the file's `YYYY/MM/DD/` folder; NULL when
+ * the path names no day). Blank lines are skipped. Each line is one copy (`copies` = 1).
+ */
+export function ledgerEventsSql(files: string | readonly string[], o: LedgerEventsOptions = {}): string {
+  const list = typeof files === "string" ? sqlString(files) : sqlList(files);
+  const fileMonths = o.fileMonths ?? new Map<string, string>();
+  const months =
+    fileMonths.size === 0
+      ? "CAST(NULL AS VARCHAR)"
+      : `MAP {${[...fileMonths].map(([f, m]) => `${sqlString(f)}: ${sqlString(m)}`).join(", ")}}[filename]`;
+  const number = (c: string) => `TRY_CAST(CAST(${c} AS VARCHAR) AS DOUBLE) AS ${c}`;
+  const others = o.allFields ? Object.keys(OTHER_EVENT_FIELDS) : [];
+  const otherColumns = Object.entries(o.allFields ? OTHER_EVENT_FIELDS : {})
+    .map(([k, t]) => `, ${k}: '${t}'`)
+    .join("");
+  return `SELECT id, ts, lob, kind, endpoint,
+  TRY_CAST(input_tokens AS BIGINT) AS input_tokens, TRY_CAST(output_tokens AS BIGINT) AS output_tokens,
+  ${others.map((f) => `${f}, `).join("")}1 AS copies, malformed, CASE WHEN malformed THEN filename END AS file,
+  CASE WHEN malformed THEN ${months} END AS file_month${o.reason ? `, CASE WHEN malformed THEN ${REASON} END AS reason` : ""}
+FROM (SELECT *, NOT coalesce(${VALID}, false) AS malformed
+  FROM (SELECT ${number("v")}, id, ts, lob, kind, endpoint, ${number("input_tokens")}, ${number("output_tokens")},
+      ${others.map((f) => `${f}, `).join("")}filename
+    FROM read_json(${list}, format = 'newline_delimited', ignore_errors = true, filename = true, hive_partitioning = false,
+      columns = {v: 'JSON', id: 'VARCHAR', ts: 'TIMESTAMPTZ', lob: 'VARCHAR', kind: 'VARCHAR', endpoint: 'VARCHAR',
+                 input_tokens: 'JSON', output_tokens: 'JSON'${otherColumns}})) r) c`;
+}
+
+/**
+ * The DuckDB relation of compacted ledger events (Parquet written by `compactLedger`): every row a checked event
+ * with its number of identical copies (`copies`), never malformed (malformed lines are in the quarantine files).
+ */
+export function compactedEventsSql(files: readonly string[]): string {
+  return `SELECT id, ts, lob, kind, endpoint, input_tokens, output_tokens, copies, false AS malformed,
+  CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS file_month
+FROM read_parquet(${sqlList(files)}, hive_partitioning = false)`;
+}
+
+/** The month (`YYYY-MM`) of each raw file whose folder names a day. */
+export function fileMonthsOf(files: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of files) {
+    const day = ledgerFileDay(f);
+    if (day) out.set(f, day.slice(0, 7));
+  }
+  return out;
+}
+
+/** Whether a malformed line belongs to the month: by its `ts` when that parses, else by its file's day folder. */
+function malformedInMonthSql(window: MonthWindow): string {
+  return `CASE WHEN ts IS NOT NULL THEN strftime(ts, '%Y-%m') = ${sqlString(window.month)}
+    ELSE file_month IS NULL OR file_month = ${sqlString(window.month)} END`;
+}
+
+/** The text of each line of a (possibly gzip) file, in order, with its number (1-based). */
+async function* fileLines(file: string): AsyncGenerator<[number, string]> {
+  const input = createReadStream(file);
+  const stream = file.endsWith(".gz") ? input.pipe(createGunzip()) : input;
+  let n = 0;
+  for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+    n++;
+    yield [n, line];
+  }
+}
+
+/** A malformed line with the month it counts in (`undefined` when neither its `ts` nor its file's folder tells). */
+export interface LocatedLine extends MalformedLine {
+  readonly month: string | undefined;
+}
+
+/**
+ * The malformed lines of one raw file, in full, in file order (those of `window` only, and at most `limit`, when
+ * given): DuckDB numbers the file's non-blank lines (one thread, so in file order), and the file is read again to
+ * turn those numbers into line numbers and text. `file` is given relative to `root`.
+ */
+export async function locateMalformed(
+  c: DuckDBConnection,
+  root: string,
+  file: string,
+  window?: MonthWindow,
+  limit?: number,
+): Promise<LocatedLine[]> {
+  await c.run("SET threads = 1");
+  const rows = await queryRows(
+    c,
+    `SELECT n, reason, coalesce(strftime(ts, '%Y-%m'), file_month) AS month FROM (
+       SELECT row_number() OVER () AS n, *
+       FROM (${ledgerEventsSql([file], { fileMonths: fileMonthsOf([file]), reason: true })}) e) x
+     WHERE malformed${window ? ` AND ${malformedInMonthSql(window)}` : ""} ORDER BY n
+     ${limit === undefined ? "" : `LIMIT ${limit}`}`,
+  );
+  await c.run("RESET threads");
+  const wanted = new Map(rows.map((r) => [Number(r.n), r]));
+  const out: LocatedLine[] = [];
+  let nonBlank = 0;
+  const relative = path.relative(root, file);
+  for await (const [line, text] of fileLines(file)) {
+    if (out.length === wanted.size) break;
+    if (text.trim() === "") continue;
+    nonBlank++;
+    const r = wanted.get(nonBlank);
+    if (r !== undefined)
+      out.push({
+        file: relative,
+        line,
+        reason: String(r.reason),
+        text,
+        month: r.month === null ? undefined : String(r.month),
+      });
+  }
+  return out;
+}
+
+/**
+ * Reads a month of shared-endpoint usage from the file ledger: the raw files and the compacted days in one query
+ * ({@link usageFastAggregationSql}, and again with the exact {@link usageAggregationSql} only when some id has
+ * copies that differ; same result either way). A raw file that a compacted file names as its source (a compaction
+ * stopped before it could delete it) is left out. Duplicates by `id` are counted once across raw and compacted
+ * files. Malformed lines count in the month of their `ts` when it parses, else in the month of their file's
+ * `YYYY/MM/DD/` folder (in every month when the path names no day); the first {@link MALFORMED_SAMPLES} are
+ * returned in full with file and line number.
  *
  * @example
  * ```ts
  * const { usage, malformed, duplicates } = await readFileLedger({ path: "/data/usage", window: monthWindow("2026-10") });
  * ```
- * @throws {@link DataSourceError} when the folder is missing or a file cannot be read
+ * @throws {@link DataSourceError} when the folder is missing or holds no ledger file, or a file cannot be read
  */
 export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceResult> {
   if (!existsSync(o.path) || !statSync(o.path).isDirectory())
     throw new DataSourceError(`Usage ledger folder ${o.path} does not exist.`, {
       hint: "Set usage.path in the config to the folder the FileUsageRecorder writes to.",
     });
-  const glob = path.join(o.path, "**", "*.jsonl");
-  return withDuckDb(`Reading usage ledger ${o.path}`, async (c) => {
-    const names = (await queryRows(c, `SELECT file FROM glob(${sqlString(glob)})`)).map((r) =>
-      String(r.file),
+  const files = await listLedgerFiles(o.path);
+  const warnings = files.dangling.map(
+    (f) => `usage ledger: ${path.relative(o.path, f)} is a link to nothing; skipped`,
+  );
+  if (files.raw.length + files.compacted.length === 0)
+    throw new DataSourceError(
+      `Usage ledger folder ${o.path} holds no *.jsonl, *.jsonl.gz or compacted *.parquet files${
+        files.dangling.length > 0 ? ` (${files.dangling.length} links to nothing)` : ""
+      }.`,
+      {
+        hint: "Point usage.path at the folder the FileUsageRecorder writes to (it holds YYYY/MM/DD/<writer>.jsonl).",
+      },
     );
-    const n = names.length;
-    const bytes = names.reduce((t, f) => t + statSync(f).size, 0);
-    if (n === 0) {
-      o.onProgress?.(`usage ledger ${o.path}: no *.jsonl files`);
-      return { usage: [], malformed: 0, duplicates: 0 };
+  return withDuckDb(
+    `Reading usage ledger ${o.path}`,
+    async (c) => {
+      const compacted = await readCompactedIndex(c, files.compacted, files.quarantine);
+      const raw = files.raw.filter((f) => {
+        const st = statSync(f);
+        return compacted.sources.get(f) !== fileIdentity(st.size, st.mtimeMs);
+      });
+      const bytes = [...raw, ...files.compacted].reduce((t, f) => t + statSync(f).size, 0);
+      o.onProgress?.(
+        `reading usage ledger ${o.path}: ${raw.length} raw and ${files.compacted.length} compacted files, ${(bytes / 1e6).toFixed(1)} MB …`,
+      );
+      const started = Date.now();
+      const parts = [
+        ...(raw.length > 0 ? [ledgerEventsSql(raw, { fileMonths: fileMonthsOf(raw) })] : []),
+        ...(files.compacted.length > 0 ? [compactedEventsSql(files.compacted)] : []),
+      ];
+      const events = parts.length === 1 ? (parts[0] as string) : parts.join("\nUNION ALL BY NAME\n");
+      let rows = await queryRows(c, usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+      let result = usageFromFastRows(rows);
+      if (!result) {
+        o.onProgress?.("some ids have copies that differ: reading again to pick the copy that counts …");
+        rows = await queryRows(c, usageAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        result = usageFromRows(rows);
+      }
+      // malformed lines: counted per raw file by the query, per quarantine file from the compacted index
+      const perFile = rows
+        .filter((r) => (r.malformed === true || r.malformed === "true") && r.by_id !== true)
+        .map((r) => ({ file: String(r.file), lines: Number(r.events) }))
+        .sort((a, b) => (a.file < b.file ? -1 : 1));
+      const quarantined = await compacted.malformedOf(o.window);
+      const samples: MalformedLine[] = [];
+      for (const f of perFile) {
+        if (samples.length >= MALFORMED_SAMPLES) break;
+        const found = await locateMalformed(c, o.path, f.file, o.window, MALFORMED_SAMPLES - samples.length);
+        samples.push(...found.map(({ month: _, ...line }) => line));
+      }
+      // the first ones by file and line, whether still raw or quarantined by a compaction
+      samples.push(...quarantined.samples);
+      samples.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+      samples.splice(MALFORMED_SAMPLES);
+      const malformed = result.malformed + quarantined.count;
+      const counted = result.usage.reduce((t, u) => t + u.invocations, 0);
+      o.onProgress?.(
+        `read ${counted} events of ${o.window.month} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+          ` (${result.duplicates} duplicates counted once, ${malformed} malformed lines)`,
+      );
+      return {
+        ...result,
+        malformed,
+        ...(samples.length > 0 ? { malformedLines: samples } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      };
+    },
+    o.duckdb,
+  );
+}
+
+/** What the compacted files say: the raw files they replace, and their quarantined lines per month. */
+interface CompactedIndex {
+  /** The raw files a compacted file replaces: path → `size:mtimeMs` as they were compacted. */
+  readonly sources: ReadonlyMap<string, string>;
+  malformedOf(window: MonthWindow): Promise<{ count: number; samples: MalformedLine[] }>;
+}
+
+/**
+ * The key of a compacted file's Parquet metadata that lists its source files: JSON `[{ file, size, mtimeMs }]`,
+ * `file` relative to the compacted file's folder.
+ */
+export const SOURCES_KEY = "smcb_sources";
+
+/** One source file of a compacted file, as {@link SOURCES_KEY} lists it. */
+export interface CompactedSource {
+  readonly file: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** The identity of a raw file: its size and modification time (a file written again after compaction differs). */
+export function fileIdentity(size: number, mtimeMs: number): string {
+  return `${size}:${mtimeMs}`;
+}
+
+/** The quarantine file beside a compacted file: `_<name>.quarantine.jsonl`. */
+export function quarantineFileOf(compactedFile: string): string {
+  return path.join(
+    path.dirname(compactedFile),
+    `_${path.basename(compactedFile, ".parquet")}.quarantine.jsonl`,
+  );
+}
+
+async function readCompactedIndex(
+  c: DuckDBConnection,
+  compacted: readonly string[],
+  quarantine: readonly string[],
+): Promise<CompactedIndex> {
+  const sources = new Map<string, string>();
+  if (compacted.length > 0)
+    for (const r of await queryRows(
+      c,
+      `SELECT file_name, decode(value) AS value FROM parquet_kv_metadata(${sqlList(compacted)})
+       WHERE decode(key) = ${sqlString(SOURCES_KEY)}`,
+    )) {
+      const dir = path.dirname(String(r.file_name));
+      for (const s of JSON.parse(String(r.value)) as CompactedSource[])
+        sources.set(path.resolve(dir, s.file), fileIdentity(s.size, s.mtimeMs));
     }
-    o.onProgress?.(`reading usage ledger ${o.path}: ${n} files, ${(bytes / 1e6).toFixed(1)} MB …`);
-    const started = Date.now();
-    const events = ledgerEventsSql(glob);
-    let result = usageFromFastRows(await queryRows(c, usageFastAggregationSql(events, o.window)));
-    if (!result) {
-      o.onProgress?.("some ids have copies that differ: reading again to pick the copy that counts …");
-      result = usageFromRows(await queryRows(c, usageAggregationSql(events, o.window)));
-    }
-    const counted = result.usage.reduce((t, u) => t + u.invocations, 0);
-    o.onProgress?.(
-      `read ${counted} events of ${o.window.month} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-        ` (${result.duplicates} duplicates counted once, ${result.malformed} malformed lines)`,
-    );
-    return result;
-  });
+  // a quarantine file counts only beside its compacted file (else the compaction stopped before committing it)
+  const live = new Set(compacted.map(quarantineFileOf));
+  const files = quarantine.filter((q) => live.has(q));
+  return {
+    sources,
+    async malformedOf(window) {
+      if (files.length === 0) return { count: 0, samples: [] };
+      const rows = await queryRows(
+        c,
+        `SELECT file, line, reason, text, count(*) OVER () AS total
+         FROM read_json(${sqlList(files)}, format = 'newline_delimited', hive_partitioning = false,
+           columns = {file: 'VARCHAR', line: 'BIGINT', month: 'VARCHAR', reason: 'VARCHAR', text: 'VARCHAR'})
+         WHERE month IS NULL OR month = ${sqlString(window.month)}
+         ORDER BY file, line LIMIT ${MALFORMED_SAMPLES}`,
+      );
+      return {
+        count: Number(rows[0]?.total ?? 0),
+        samples: rows.map((r) => ({
+          file: String(r.file),
+          line: Number(r.line),
+          reason: String(r.reason),
+          text: String(r.text),
+        })),
+      };
+    },
+  };
 }

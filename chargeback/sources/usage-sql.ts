@@ -7,13 +7,16 @@ import type { EndpointUsage, UsageSourceResult } from "../model.js";
 import { timestampLiteral } from "./cur-sql.js";
 import type { SqlRow } from "./sql-engine.js";
 
-/** `ev AS (…)`: the events of the window that count (SageMaker, with an endpoint), and every malformed line. */
-function monthEventsCte(events: string, window: MonthWindow): string {
+/**
+ * `ev AS (…)`: the events of the window that count (SageMaker, with an endpoint), and the malformed lines that
+ * `malformedInMonth` (an SQL condition over the events' columns) assigns to the month: every one by default.
+ */
+function monthEventsCte(events: string, window: MonthWindow, malformedInMonth = "true"): string {
   return `ev AS (
   SELECT * FROM (${events}) e
-  WHERE (kind = 'sagemaker' AND endpoint IS NOT NULL
+  WHERE (kind = 'sagemaker' AND endpoint IS NOT NULL AND NOT malformed
          AND ts >= ${timestampLiteral(window.start)} AND ts < ${timestampLiteral(window.end)})
-     OR malformed
+     OR (malformed AND ${malformedInMonth})
 )`;
 }
 
@@ -22,7 +25,8 @@ function monthEventsCte(events: string, window: MonthWindow): string {
  * recorder wrote, counts `bigint`) in the shape {@link usageAggregationSql} reads, with the checks of the file
  * ledger ({@link ledgerEventsSql} in `file-ledger.ts`): `ts` parsed as an instant (`from_iso8601_timestamp`, any UTC
  * offset converted to UTC, a time that does not parse such as `2026-10-zz` is malformed), `v` = 1, non-empty `id`
- * and `lob`, `kind` sagemaker|bedrock, token counts non-negative integers. A record the JSON SerDe could not read
+ * and `lob`, `kind` sagemaker|bedrock, a SageMaker event with an endpoint, token counts non-negative integers. A
+ * record the JSON SerDe could not read
  * (`ignore.malformed.json`) is a row of NULLs, so malformed too. Athena (Trino) SQL.
  *
  * @example
@@ -35,7 +39,9 @@ export function lakeEventsSql(table: string): string {
   const ok = (c: string) => `${c} >= 0 AND ${c} = floor(${c}) AND ${c} < 1e15`;
   return `SELECT id, ts, lob, kind, endpoint,
   try(CAST(input_tokens AS BIGINT)) AS input_tokens, try(CAST(output_tokens AS BIGINT)) AS output_tokens,
+  1 AS copies, CAST(NULL AS varchar) AS file,
   NOT coalesce(v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
+    AND (kind <> 'sagemaker' OR endpoint <> '')
     AND ${ok("input_tokens")} AND ${ok("output_tokens")}, false) AS malformed
 FROM (
   SELECT try(CAST(v AS DOUBLE)) AS v, id, lob, kind, endpoint,
@@ -47,17 +53,20 @@ FROM (
 
 /**
  * Builds the aggregation over a relation of usage events. `events` must be a subquery or table with the columns
- * `id`, `ts`, `lob`, `kind`, `endpoint` (varchar), `input_tokens`, `output_tokens` (bigint) and `malformed`
- * (boolean: a line that is not a valid event; its other columns are ignored). `ts` is an instant: a `TIMESTAMPTZ`
+ * `id`, `ts`, `lob`, `kind`, `endpoint` (varchar), `input_tokens`, `output_tokens` (bigint), `copies` (how many
+ * identical lines the row stands for: 1 for a line, more for a compacted row), `malformed` (boolean: a line that
+ * is not a valid event; its other columns but `ts` and `file` are ignored) and `file` (varchar, the file of a
+ * malformed line, or NULL). `ts` is an instant: a `TIMESTAMPTZ`
  * (the file ledger on DuckDB, UTC session) or a UTC `TIMESTAMP` (the lake on Athena, {@link lakeEventsSql}); the
  * month window's bounds are `TIMESTAMP 'YYYY-MM-DD HH:MM:SS'` literals (UTC), never text, so an event at
  * `2026-10-31T23:30:00-01:00` counts in November.
  *
  * Only SageMaker events of the month with an endpoint count. Duplicates by `id` are counted once: the copy that
  * is least as (ts, endpoint, lob, input, output), so the choice never depends on file or thread order. Result
- * columns: `malformed`, `endpoint`, `lob`, `invocations`, `input_tokens`, `output_tokens`, `duplicates`, `events`;
- * the single row with `malformed = true` carries the number of malformed lines in `events`. Runs unchanged on
- * DuckDB and Athena (Trino).
+ * columns: `malformed`, `file`, `endpoint`, `lob`, `invocations`, `input_tokens`, `output_tokens`, `duplicates`,
+ * `events`; a row with `malformed = true` per `file` carries its number of malformed lines in `events`.
+ * `malformedInMonth` is the SQL condition that assigns a malformed line to the month (all of them by default).
+ * Runs unchanged on DuckDB and Athena (Trino).
  *
  * @example
  * ```ts
@@ -65,22 +74,22 @@ FROM (
  *   FROM "lake"."usage"`, monthWindow("2026-10"));
  * ```
  */
-export function usageAggregationSql(events: string, window: MonthWindow): string {
-  return `WITH ${monthEventsCte(events, window)},
+export function usageAggregationSql(events: string, window: MonthWindow, malformedInMonth?: string): string {
+  return `WITH ${monthEventsCte(events, window, malformedInMonth)},
 dedup AS (
-  SELECT malformed,
+  SELECT malformed, file,
     min(CAST(ROW(ts, endpoint, lob, input_tokens, output_tokens)
         AS ROW(ts VARCHAR, endpoint VARCHAR, lob VARCHAR, i BIGINT, o BIGINT))) AS f,
-    count(*) AS copies
-  FROM (SELECT malformed, CASE WHEN malformed THEN NULL ELSE id END AS id, ts, endpoint, lob,
-               input_tokens, output_tokens FROM ev) x
-  GROUP BY malformed, id
+    sum(copies) AS copies
+  FROM (SELECT malformed, CASE WHEN malformed THEN NULL ELSE id END AS id, CASE WHEN malformed THEN file END AS file,
+               ts, endpoint, lob, input_tokens, output_tokens, copies FROM ev) x
+  GROUP BY malformed, file, id
 )
-SELECT malformed, f.endpoint AS endpoint, f.lob AS lob, count(*) AS invocations,
+SELECT malformed, file, f.endpoint AS endpoint, f.lob AS lob, count(*) AS invocations,
   sum(f.i) AS input_tokens, sum(f.o) AS output_tokens,
   sum(copies) - count(*) AS duplicates, sum(copies) AS events
 FROM dedup
-GROUP BY 1, 2, 3`;
+GROUP BY 1, 2, 3, 4`;
 }
 
 /**
@@ -102,20 +111,25 @@ GROUP BY 1, 2, 3`;
  * const result = usageFromFastRows(rows) ?? usageFromRows(await queryRows(c, usageAggregationSql(…)));
  * ```
  */
-export function usageFastAggregationSql(events: string, window: MonthWindow): string {
+export function usageFastAggregationSql(
+  events: string,
+  window: MonthWindow,
+  malformedInMonth?: string,
+): string {
   const keep = (col: string) => `CASE WHEN malformed THEN NULL ELSE ${col} END AS ${col}`;
-  return `WITH ${monthEventsCte(events, window)},
+  return `WITH ${monthEventsCte(events, window, malformedInMonth)},
 copies AS (
-  SELECT grouping(endpoint, lob, input_tokens, output_tokens) <> 0 AS by_id, malformed, endpoint, lob,
-    input_tokens, output_tokens, count(*) AS copies
-  FROM (SELECT malformed, ${["id", "endpoint", "lob", "input_tokens", "output_tokens"].map(keep).join(", ")}
+  SELECT grouping(endpoint, lob, input_tokens, output_tokens) <> 0 AS by_id, malformed,
+    CASE WHEN malformed THEN id END AS file, endpoint, lob, input_tokens, output_tokens, sum(copies) AS copies
+  FROM (SELECT malformed, CASE WHEN malformed THEN file ELSE id END AS id, copies,
+          ${["endpoint", "lob", "input_tokens", "output_tokens"].map(keep).join(", ")}
         FROM ev) x
   GROUP BY GROUPING SETS ((malformed, id, endpoint, lob, input_tokens, output_tokens), (malformed, id))
 )
-SELECT by_id, malformed, endpoint, lob, count(*) AS invocations, sum(input_tokens) AS input_tokens,
+SELECT by_id, malformed, file, endpoint, lob, count(*) AS invocations, sum(input_tokens) AS input_tokens,
   sum(output_tokens) AS output_tokens, sum(copies) - count(*) AS duplicates, sum(copies) AS events
 FROM copies
-GROUP BY 1, 2, 3, 4`;
+GROUP BY 1, 2, 3, 4, 5`;
 }
 
 /**

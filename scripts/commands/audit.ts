@@ -1,15 +1,8 @@
 /** `smcb audit tags`: LOB tag coverage of SageMaker and Bedrock resources; `--fix` tags derivable pipeline jobs. */
-import { BedrockClient } from "@aws-sdk/client-bedrock";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import {
-  AUDIT_RESOURCE_TYPES,
-  type AuditReport,
-  type AuditResourceType,
-  auditTags,
-  type Coverage,
-  parseDuration,
-} from "../../audit/index.js";
-import { DEFAULT_TAG_KEY, ExitCode, UsageError } from "../../core/index.js";
+import type { AuditReport, AuditResourceType, Coverage } from "../../audit/index.js";
+import { AUDIT_RESOURCE_TYPES } from "../../audit/types.js";
+import { ExitCode, UsageError } from "../../core/errors.js";
+import { DEFAULT_TAG_KEY } from "../../core/tags.js";
 import type { CommandRegistrar } from "../registrar.js";
 
 interface AuditArgs {
@@ -98,6 +91,9 @@ export const registerAudit: CommandRegistrar = (y, run) =>
               "two types, full detail as JSON",
             ),
         run<AuditArgs>(async (ctx, argv) => {
+          const { auditTags, parseDuration } = await import("../../audit/index.js");
+          const { BedrockClient } = await import("@aws-sdk/client-bedrock");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const sinceMs = parseDuration(argv.since);
           const types = parseTypes(argv.types);
           const cfg = await ctx.config();

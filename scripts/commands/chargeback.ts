@@ -1,16 +1,9 @@
 /** `smcb chargeback --month YYYY-MM [--format …] [--out dir]`: the monthly chargeback. */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import {
-  COST_BASES,
-  type CostBasis,
-  FORMAT_NAMES,
-  type FormatName,
-  REPORT_FORMATS,
-  renderTable,
-  runChargeback,
-} from "../../chargeback/index.js";
-import { UsageError } from "../../core/index.js";
+import { COST_BASES, type CostBasis } from "../../chargeback/model.js";
+import { FORMAT_NAMES, type FormatName } from "../../chargeback/reports/formats.js";
+import { UsageError } from "../../core/errors.js";
 import type { CommandRegistrar } from "../registrar.js";
 
 /** Registers `smcb chargeback`. */
@@ -43,6 +36,8 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
           "list prices before Savings Plans and discounts",
         ),
     run<{ month: string; format?: FormatName[]; out?: string; basis?: CostBasis }>(async (ctx, argv) => {
+      const { runChargeback } = await import("../../chargeback/run.js");
+      const { REPORT_FORMATS, renderTable } = await import("../../chargeback/reports/index.js");
       const config = await ctx.config();
       const requested = argv.format ?? [];
       if (argv.out === undefined && requested.length > 1)

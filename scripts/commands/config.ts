@@ -1,5 +1,4 @@
 /** `smcb config validate` and `smcb config schema`. */
-import { configJsonSchema } from "../../core/index.js";
 import type { CommandRegistrar } from "../registrar.js";
 
 export const registerConfig: CommandRegistrar = (y, run) =>
@@ -34,6 +33,7 @@ export const registerConfig: CommandRegistrar = (y, run) =>
         "Print the JSON Schema of smcb.config.json (for editors)",
         (c) => c,
         run(async (ctx) => {
+          const { configJsonSchema } = await import("../../core/config.js");
           ctx.io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
           return undefined;
         }),

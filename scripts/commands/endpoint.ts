@@ -1,18 +1,9 @@
 /** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per DESIGN §3.2. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { DataSourceError, DEFAULT_TAG_KEY, UsageError } from "../../core/index.js";
-import {
-  type DeployResult,
-  deleteEndpoint,
-  deployEndpoint,
-  findStrayComponents,
-  listEndpoints,
-  parseEndpointSpec,
-  planEndpoint,
-} from "../../inference/index.js";
+import { DataSourceError, UsageError } from "../../core/errors.js";
+import { DEFAULT_TAG_KEY } from "../../core/tags.js";
+import type { DeployResult } from "../../inference/index.js";
 import type { CommandContext } from "../context.js";
 import type { CommandRegistrar } from "../registrar.js";
 
@@ -29,6 +20,7 @@ async function readSpec(ctx: CommandContext, file: string) {
   } catch (cause) {
     throw new DataSourceError(`Cannot read endpoint spec ${abs}: ${(cause as Error).message}`, { cause });
   }
+  const { parseEndpointSpec } = await import("../../inference/endpoints/endpoint-spec.js");
   return parseEndpointSpec(raw, `endpoint spec ${abs}`);
 }
 
@@ -90,6 +82,11 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
               "what would be created, and the stray components --prune would delete",
             ),
         run<{ spec: string; plan?: boolean; prune?: boolean; "poll-seconds": number }>(async (ctx, argv) => {
+          const { planEndpoint } = await import("../../inference/endpoints/endpoint-plan.js");
+          const { deployEndpoint, findStrayComponents } = await import(
+            "../../inference/endpoints/endpoint-deploy.js"
+          );
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.config();
           const plan = planEndpoint(await readSpec(ctx, argv.spec), { tagKey: cfg.tagKey, lobs: cfg.lobs });
           if (argv.plan) {
@@ -103,7 +100,13 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
             plan,
             {
               sagemaker: await ctx.client(SageMakerClient),
-              ...(plan.scaling ? { autoscaling: await ctx.client(ApplicationAutoScalingClient) } : {}),
+              ...(plan.scaling
+                ? {
+                    autoscaling: await ctx.client(
+                      (await import("@aws-sdk/client-application-auto-scaling")).ApplicationAutoScalingClient,
+                    ),
+                  }
+                : {}),
               onProgress: progress(ctx),
               pollSeconds: argv["poll-seconds"],
             },
@@ -120,6 +123,8 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
         (c) =>
           c.example("smcb endpoint list", "a table").example("smcb endpoint list --json", "with every tag"),
         run(async (ctx) => {
+          const { listEndpoints } = await import("../../inference/endpoints/endpoint-list.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.optionalConfig();
           const endpoints = await listEndpoints(await ctx.client(SageMakerClient), {
             tagKey: cfg?.tagKey ?? DEFAULT_TAG_KEY,
@@ -154,6 +159,8 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
             throw new UsageError(`Refusing to delete ${argv.name} without --yes.`, {
               hint: "Add --yes to confirm: the endpoint, its components, config and models are deleted.",
             });
+          const { deleteEndpoint } = await import("../../inference/endpoints/endpoint-deploy.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const result = await deleteEndpoint(argv.name, {
             sagemaker: await ctx.client(SageMakerClient),
             onProgress: progress(ctx),

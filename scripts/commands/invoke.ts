@@ -1,13 +1,10 @@
 /** `smcb invoke`: one call through SharedEndpointClient, recorded with the config's usage recorder. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { FirehoseClient } from "@aws-sdk/client-firehose";
-import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { makeClient } from "../../core/aws.js";
+import { DataSourceError } from "../../core/errors.js";
 import type { UsageEvent } from "../../core/index.js";
-import { DataSourceError, makeClient } from "../../core/index.js";
 import type { StreamEvent } from "../../inference/index.js";
-import { createUsageRecorder, SharedEndpointClient } from "../../inference/index.js";
 import type { CommandRegistrar } from "../registrar.js";
 
 interface InvokeArgs {
@@ -79,6 +76,11 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
         ? path.resolve(ctx.io.cwd, argv.tokenizer)
         : cfg.sharedEndpoints.find((e) => e.name.toLowerCase() === argv["endpoint-name"].toLowerCase())
             ?.tokenizer;
+      const { createUsageRecorder } = await import("../../inference/recorders/create-usage-recorder.js");
+      const { SharedEndpointClient } = await import("../../inference/client/shared-endpoint-client.js");
+      const { CloudWatchClient } = await import("@aws-sdk/client-cloudwatch");
+      const { FirehoseClient } = await import("@aws-sdk/client-firehose");
+      const { SageMakerRuntimeClient } = await import("@aws-sdk/client-sagemaker-runtime");
       const aws = await ctx.awsOptions();
       const recorder = createUsageRecorder(cfg.usage, {
         cloudWatch: () => makeClient(CloudWatchClient, aws),

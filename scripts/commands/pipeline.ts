@@ -1,32 +1,10 @@
 /** `smcb pipeline lint|tag|synth|upsert|start|status`: LOB-tagged SageMaker pipelines (DESIGN §3.7). */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { AwsError, DataSourceError, ExitCode, FindingsError, UsageError } from "../../core/errors.js";
 import type { LoadedConfig } from "../../core/index.js";
-import {
-  AwsError,
-  assertLob,
-  DataSourceError,
-  DEFAULT_TAG_KEY,
-  ExitCode,
-  FindingsError,
-  parseTagArgs,
-  type Tag,
-  UsageError,
-} from "../../core/index.js";
-import {
-  executionStatus,
-  type LintResult,
-  type LobTagPolicy,
-  lintDefinition,
-  loadPipelineModule,
-  parseDefinition,
-  startPipeline,
-  tagDefinition,
-  upsertPipeline,
-  waitForExecution,
-} from "../../pipelines/index.js";
+import { assertLob, DEFAULT_TAG_KEY, parseTagArgs, type Tag } from "../../core/tags.js";
+import type { LintResult, LobTagPolicy } from "../../pipelines/index.js";
 import type { CommandContext } from "../context.js";
 import type { CommandRegistrar } from "../registrar.js";
 
@@ -44,6 +22,7 @@ async function optionalPolicy(ctx: CommandContext): Promise<LobTagPolicy> {
 }
 
 async function readDefinitionFile(ctx: CommandContext, file: string): Promise<unknown> {
+  const { loadPipelineModule, parseDefinition } = await import("../../pipelines/index.js");
   const abs = path.resolve(ctx.io.cwd, file);
   if (MODULE_EXTENSIONS.has(path.extname(abs))) return (await loadPipelineModule(abs)).definition();
   let text: string;
@@ -110,6 +89,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             )
             .example("smcb pipeline lint sdk-made.json --json", "one finding per step, machine-readable"),
         run<{ definition: string }>(async (ctx, argv) => {
+          const { lintDefinition } = await import("../../pipelines/index.js");
           const policy = await optionalPolicy(ctx);
           const result = lintDefinition(await readDefinitionFile(ctx, argv.definition), policy);
           ctx.print(result, () => lintText(result));
@@ -133,6 +113,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             )
             .example("smcb pipeline tag sdk-made.json | smcb pipeline lint /dev/stdin", "tag, then check"),
         run<{ definition: string; out?: string }>(async (ctx, argv) => {
+          const { tagDefinition } = await import("../../pipelines/index.js");
           const policy = await optionalPolicy(ctx);
           const r = tagDefinition(await readDefinitionFile(ctx, argv.definition), policy);
           for (const c of r.changes)
@@ -167,6 +148,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             )
             .example("smcb pipeline synth my-pipeline.ts --out definition.json", "writes it to a file"),
         run<{ module: string; out?: string }>(async (ctx, argv) => {
+          const { lintDefinition, loadPipelineModule } = await import("../../pipelines/index.js");
           const pipeline = await loadPipelineModule(path.resolve(ctx.io.cwd, argv.module));
           const definition = pipeline.definition();
           const cfg = await ctx.optionalConfig();
@@ -237,6 +219,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           "display-name"?: string;
           "allow-untagged": boolean;
         }>(async (ctx, argv) => {
+          const { lintDefinition, upsertPipeline } = await import("../../pipelines/index.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.optionalConfig();
           const policy = policyOf(cfg);
           const tags: Tag[] = [];
@@ -259,7 +243,9 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             definition,
             roleArn: argv.role,
             tags,
-            ...(argv["s3-uri"] ? { s3Uri: argv["s3-uri"], s3: await ctx.client(S3Client) } : {}),
+            ...(argv["s3-uri"]
+              ? { s3Uri: argv["s3-uri"], s3: await ctx.client((await import("@aws-sdk/client-s3")).S3Client) }
+              : {}),
             ...(argv.description !== undefined ? { description: argv.description } : {}),
             ...(argv["display-name"] !== undefined ? { displayName: argv["display-name"] } : {}),
           });
@@ -321,6 +307,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           "display-name"?: string;
           description?: string;
         }>(async (ctx, argv) => {
+          const { startPipeline, waitForExecution } = await import("../../pipelines/index.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.config();
           const policy = { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs };
           assertLob(policy, argv.lob);
@@ -372,6 +360,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
               "one line per step",
             ),
         run<{ "execution-arn": string }>(async (ctx, argv) => {
+          const { executionStatus } = await import("../../pipelines/index.js");
+          const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const policy = policyOf(await ctx.optionalConfig());
           const s = await executionStatus(await ctx.client(SageMakerClient), argv["execution-arn"], policy);
           ctx.print(s, () =>

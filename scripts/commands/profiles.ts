@@ -1,12 +1,6 @@
 /** `smcb profiles create|list|resolve`: Bedrock application inference profiles per LOB. */
-import { BedrockClient } from "@aws-sdk/client-bedrock";
-import { DEFAULT_TAG_KEY, findLobTag, parseTagArgs, type Tag, UsageError } from "../../core/index.js";
-import {
-  createApplicationProfile,
-  hasTags,
-  listApplicationProfiles,
-  ProfileResolver,
-} from "../../inference/index.js";
+import { UsageError } from "../../core/errors.js";
+import { DEFAULT_TAG_KEY, findLobTag, parseTagArgs, type Tag } from "../../core/tags.js";
 import type { CommandContext } from "../context.js";
 import type { CommandRegistrar } from "../registrar.js";
 
@@ -81,6 +75,8 @@ export const registerProfiles: CommandRegistrar = (y, run) =>
           description?: string;
           tag?: string[];
         }>(async (ctx, argv) => {
+          const { createApplicationProfile } = await import("../../inference/bedrock/profiles.js");
+          const { BedrockClient } = await import("@aws-sdk/client-bedrock");
           const cfg = await ctx.config();
           const created = await createApplicationProfile(await ctx.client(BedrockClient), {
             policy: { tagKey: cfg.tagKey, lobs: cfg.lobs },
@@ -127,6 +123,8 @@ export const registerProfiles: CommandRegistrar = (y, run) =>
             .example("smcb profiles list", "every application profile in the region")
             .example("smcb profiles list --lob retail --json", "retail's profiles, with all their tags"),
         run<{ lob?: string; tag?: string[]; concurrency: number }>(async (ctx, argv) => {
+          const { hasTags, listApplicationProfiles } = await import("../../inference/bedrock/profiles.js");
+          const { BedrockClient } = await import("@aws-sdk/client-bedrock");
           const tagKey = await tagKeyOf(ctx);
           const query = [...tagArgs(argv.tag), ...(argv.lob ? [{ Key: tagKey, Value: argv.lob }] : [])];
           const all = await listApplicationProfiles(await ctx.client(BedrockClient), {
@@ -177,6 +175,8 @@ export const registerProfiles: CommandRegistrar = (y, run) =>
               "the one wealth profile tagged App=advisor",
             ),
         run<{ tag?: string[]; lob?: string; concurrency: number }>(async (ctx, argv) => {
+          const { ProfileResolver } = await import("../../inference/bedrock/profile-resolver.js");
+          const { BedrockClient } = await import("@aws-sdk/client-bedrock");
           const cfg = await ctx.optionalConfig();
           const tagKey = cfg?.tagKey ?? DEFAULT_TAG_KEY;
           const query = [...(argv.lob ? [{ Key: tagKey, Value: argv.lob }] : []), ...tagArgs(argv.tag)];

@@ -1,6 +1,7 @@
 /** `smcb tags check <value…>`: validates LOB values against the tag policy. */
 
-import { checkLob, DEFAULT_TAG_KEY, ExitCode, type TagPolicy } from "../../core/index.js";
+import { ExitCode } from "../../core/errors.js";
+import { checkLob, DEFAULT_TAG_KEY, type TagPolicy } from "../../core/tags.js";
 import type { CommandRegistrar } from "../registrar.js";
 
 export const registerTags: CommandRegistrar = (y, run) =>

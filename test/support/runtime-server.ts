@@ -34,7 +34,7 @@ export interface RuntimeServer {
  * One AWS event stream message (application/vnd.amazon.eventstream): prelude (total length, headers length,
  * prelude CRC32), string headers, payload, message CRC32 — all big-endian.
  */
-function eventMessage(headers: Record<string, string>, payload: Buffer): Buffer {
+export function eventMessage(headers: Record<string, string>, payload: Buffer): Buffer {
   const h = Buffer.concat(
     Object.entries(headers).map(([name, value]) => {
       const n = Buffer.from(name, "utf8");

@@ -1,20 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allocate, allocateSharedEndpoint } from "../../../chargeback/engine/index.js";
-import {
-  ADJUSTMENT_CATEGORIES,
-  type ChargebackReport,
-  type EndpointUsage,
-  type InScopeService,
-} from "../../../chargeback/model.js";
+import { ADJUSTMENT_CATEGORIES, type EndpointUsage, type InScopeService } from "../../../chargeback/model.js";
 import type { SharedEndpointConfig } from "../../../core/config.js";
 import { Decimal, dec, sum } from "../../../core/money.js";
-import { endpoint, hosting, line, POLICY } from "./helpers.js";
+import { cents, checkConservation, endpoint, hosting, line, POLICY } from "./helpers.js";
 
 const LOBS = POLICY.lobs;
 /** Equal up to the engine's 60-digit division (30 places). */
 const close = (a: Decimal, b: Decimal | number) => expect(a.minus(b).abs().lessThan("1e-25")).toBe(true);
-const cents = (s: string) => Math.round(Number(s) * 100);
 const idlePolicy = fc.constantFrom("proportional", "even", "owner", "separate" as const);
 const money = fc.integer({ min: 0, max: 10_000_000 }).map((n) => new Decimal(n).dividedBy(1000)); // 0 – 10,000.000
 const usageArb = fc.array(
@@ -47,28 +41,6 @@ const toUsage = (
   u: { lob: string; inputTokens: number; outputTokens: number }[],
   ep = "shared-llm",
 ): EndpointUsage[] => u.map((x) => ({ ...x, endpoint: ep, invocations: 1 }));
-
-function checkConservation(r: ChargebackReport): void {
-  const lobSum = r.lobs.reduce((s, l) => s + cents(l.total), 0);
-  for (const l of r.lobs) {
-    expect(cents(l.total)).toBe(
-      cents(l.dedicated) + cents(l.shared) + cents(l.bedrock) + cents(l.adjustments),
-    );
-    const byCat = Object.values(l.adjustmentsByCategory ?? {}).reduce((s, v) => s + cents(v), 0);
-    expect(byCat).toBe(cents(l.adjustments));
-    const rows = r.lines.filter((x) => x.lob === l.lob).reduce((s, x) => s + cents(x.cost), 0);
-    expect(rows).toBe(cents(l.total));
-  }
-  const idle = r.sharedEndpoints.reduce((s, e) => s + cents(e.idle), 0);
-  for (const e of r.sharedEndpoints)
-    expect(cents(e.cost)).toBe(e.allocations.reduce((s, a) => s + cents(a.cost), 0) + cents(e.idle));
-  expect(cents(r.unallocated.total)).toBe(r.unallocated.items.reduce((s, i) => s + cents(i.cost), 0));
-  expect(lobSum + idle + cents(r.unallocated.total)).toBe(cents(r.reconciliation.sourceTotal));
-  expect(r.lines.reduce((s, x) => s + cents(x.cost), 0)).toBe(cents(r.reconciliation.sourceTotal));
-  expect(r.reconciliation.difference).toBe("0.00");
-  const byCategory = Object.values(r.reconciliation.byCategory).reduce((s, v) => s + cents(v), 0);
-  expect(byCategory).toBe(cents(r.reconciliation.sourceTotal));
-}
 
 describe("allocate: properties", () => {
   it("conserves every figure to the cent, nothing is negative, input order does not matter", () => {

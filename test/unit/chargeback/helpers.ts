@@ -1,6 +1,7 @@
 /** Builders for engine tests. */
 
-import type { CostLine, EndpointUsage, InScopeService } from "../../../chargeback/model.js";
+import { expect } from "vitest";
+import type { ChargebackReport, CostLine, EndpointUsage, InScopeService } from "../../../chargeback/model.js";
 import type { SharedEndpointConfig } from "../../../core/config.js";
 import { dec } from "../../../core/money.js";
 
@@ -58,4 +59,30 @@ export function use(
   ep = "shared-llm",
 ): EndpointUsage {
   return { endpoint: ep, lob, invocations: 1, inputTokens, outputTokens };
+}
+
+/** Cents of a money string. */
+export const cents = (s: string) => Math.round(Number(s) * 100);
+
+/** Every figure of a report adds up to the cent: LOB totals, rows, endpoints, unallocated, categories. */
+export function checkConservation(r: ChargebackReport): void {
+  const lobSum = r.lobs.reduce((s, l) => s + cents(l.total), 0);
+  for (const l of r.lobs) {
+    expect(cents(l.total)).toBe(
+      cents(l.dedicated) + cents(l.shared) + cents(l.bedrock) + cents(l.adjustments),
+    );
+    const byCat = Object.values(l.adjustmentsByCategory ?? {}).reduce((s, v) => s + cents(v), 0);
+    expect(byCat).toBe(cents(l.adjustments));
+    const rows = r.lines.filter((x) => x.lob === l.lob).reduce((s, x) => s + cents(x.cost), 0);
+    expect(rows).toBe(cents(l.total));
+  }
+  const idle = r.sharedEndpoints.reduce((s, e) => s + cents(e.idle), 0);
+  for (const e of r.sharedEndpoints)
+    expect(cents(e.cost)).toBe(e.allocations.reduce((s, a) => s + cents(a.cost), 0) + cents(e.idle));
+  expect(cents(r.unallocated.total)).toBe(r.unallocated.items.reduce((s, i) => s + cents(i.cost), 0));
+  expect(lobSum + idle + cents(r.unallocated.total)).toBe(cents(r.reconciliation.sourceTotal));
+  expect(r.lines.reduce((s, x) => s + cents(x.cost), 0)).toBe(cents(r.reconciliation.sourceTotal));
+  expect(r.reconciliation.difference).toBe("0.00");
+  const byCategory = Object.values(r.reconciliation.byCategory).reduce((s, v) => s + cents(v), 0);
+  expect(byCategory).toBe(cents(r.reconciliation.sourceTotal));
 }

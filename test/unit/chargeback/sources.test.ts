@@ -139,6 +139,14 @@ describe("readFileLedger", () => {
       ],
       malformed: 1,
       duplicates: 1,
+      malformedLines: [
+        {
+          file: "2026/10/01/w1.jsonl",
+          line: 4,
+          reason: "not a JSON object (or cut short)",
+          text: '{"v":1,"id":"broken",',
+        },
+      ],
     });
   });
 
@@ -163,7 +171,7 @@ describe("readFileLedger", () => {
       { ...ok, id: "" },
       { ...ok, id: "f", ts: "yesterday" },
       { ...ok, id: "g", kind: "lambda" },
-      { ...ok, id: "h", endpoint: null }, // valid but not a shared-endpoint call
+      { ...ok, id: "h", endpoint: null }, // a SageMaker call names its endpoint
       { ...ok, id: "i", kind: "bedrock", endpoint: null },
       [1, 2],
     ].map((l) => JSON.stringify(l));
@@ -172,7 +180,7 @@ describe("readFileLedger", () => {
     expect(r.usage).toEqual([
       { endpoint: "e", lob: "retail", invocations: 1, inputTokens: 1, outputTokens: 2 },
     ]);
-    expect(r.malformed).toBe(7);
+    expect(r.malformed).toBe(8);
   });
 
   it("reads ts as an instant: a UTC offset is converted, no offset means UTC, an impossible date is malformed", async () => {
@@ -207,16 +215,12 @@ describe("readFileLedger", () => {
     expect(r.malformed).toBe(2);
   });
 
-  it("fails with a DataSourceError when the folder is missing, and returns nothing for an empty one", async () => {
+  it("fails with a DataSourceError when the folder is missing or holds no ledger file", async () => {
     await expect(readFileLedger({ path: path.join(dir, "nope"), window: OCT })).rejects.toBeInstanceOf(
       DataSourceError,
     );
     const empty = await mkdtemp(path.join(dir, "empty-"));
-    expect(await readFileLedger({ path: empty, window: OCT })).toEqual({
-      usage: [],
-      malformed: 0,
-      duplicates: 0,
-    });
+    await expect(readFileLedger({ path: empty, window: OCT })).rejects.toThrow(/holds no \*\.jsonl/);
   });
 });
 

@@ -6,12 +6,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  duckDbColumns,
-  USAGE_EVENT_COLUMNS,
-  USAGE_EVENT_FIELDS,
-  usageEventSchema,
-} from "../../../core/index.js";
+import { OTHER_EVENT_FIELDS } from "../../../chargeback/sources/file-ledger.js";
+import { USAGE_EVENT_COLUMNS, USAGE_EVENT_FIELDS, usageEventSchema } from "../../../core/index.js";
 
 /**
  * The source folders. Tests and examples (`examples/`, `pipelines/examples/`) may spell a contract's values out:
@@ -94,12 +90,19 @@ describe("one home per contract", () => {
     for (const home of homes) expect(pattern.test(code(home)), home).toBe(true);
   });
 
-  it("the zod schema, the Glue columns and the ledger reader's columns derive from the one field list", () => {
+  it("the zod schema, the Glue columns and the compacted ledger's columns derive from the one field list", () => {
     const names = Object.keys(USAGE_EVENT_FIELDS);
     expect(Object.keys(usageEventSchema.shape)).toEqual(names);
     expect(USAGE_EVENT_COLUMNS.map((c) => c.name)).toEqual(names);
-    expect(duckDbColumns(["v", "ts", "input_tokens", "lob"])).toBe(
-      "{v: 'DOUBLE', ts: 'TIMESTAMPTZ', input_tokens: 'DOUBLE', lob: 'VARCHAR'}",
+    expect(OTHER_EVENT_FIELDS).toMatchObject({
+      cache_read_tokens: "BIGINT",
+      latency_ms: "DOUBLE",
+      tenant: "VARCHAR",
+    });
+    expect(Object.keys(OTHER_EVENT_FIELDS)).toEqual(
+      names.filter(
+        (n) => !["v", "id", "ts", "lob", "kind", "endpoint", "input_tokens", "output_tokens"].includes(n),
+      ),
     );
   });
 });

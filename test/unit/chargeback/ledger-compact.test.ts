@@ -1,0 +1,181 @@
+/**
+ * `compactLedger`: closed days into Parquet, read together with the raw tail with the same figures; idempotent;
+ * a compaction stopped after any step leaves a ledger that reads the same and that a second run finishes.
+ */
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monthWindow } from "../../../chargeback/engine/month.js";
+import { runChargeback } from "../../../chargeback/run.js";
+import { readFileLedger } from "../../../chargeback/sources/file-ledger.js";
+import { type CompactionStep, compactLedger } from "../../../chargeback/sources/ledger-compact.js";
+import { loadConfig } from "../../../core/config.js";
+import { EXAMPLE_TRAFFIC, generateLedger } from "../../../examples/generate.js";
+import { ROOT } from "../../support/cli.js";
+
+const OCT = monthWindow("2026-10");
+const NOW = new Date("2026-12-04T12:00:00Z");
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "smcb-compact-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const event = (id: string, over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    v: 1,
+    id,
+    ts: "2026-10-02T00:00:00Z",
+    lob: "retail",
+    kind: "sagemaker",
+    endpoint: "e",
+    input_tokens: 10,
+    output_tokens: 1,
+    ...over,
+  });
+
+/** A ledger with duplicates within and across days, copies that differ, and malformed lines of two months. */
+async function tricky(name: string): Promise<string> {
+  const root = path.join(dir, name);
+  const files: Record<string, string[]> = {
+    "2026/10/01/w1.jsonl": [
+      event("a"),
+      event("a"),
+      event("b", { lob: "wealth" }),
+      "{cut",
+      event("x", { v: "1" }),
+    ],
+    "2026/10/01/w2.jsonl": [event("a"), event("c", { ts: "2026-10-01T05:00:00Z", input_tokens: 3 })],
+    "2026/10/02/w1.jsonl": [
+      event("a"), // a copy on a later day: counted once across compacted and raw days
+      event("c", { ts: "2026-10-01T04:00:00Z", input_tokens: 4 }), // a copy that differs: the earlier one counts
+      event("d", { kind: "bedrock", endpoint: null }),
+      "not json",
+      event("sep", { ts: "2026-09-30T23:00:00Z", input_tokens: -5 }), // malformed, in September by its ts
+    ],
+    "2026/10/03/w1.jsonl": [event("e", { ts: "2026-10-03T00:00:00Z" }), event("b", { lob: "wealth" })],
+  };
+  for (const [rel, lines] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await writeFile(path.join(root, rel), `${lines.join("\n")}\n`);
+  }
+  return root;
+}
+
+const read = (root: string, month = OCT) => readFileLedger({ path: root, window: month });
+
+/** Every file below a folder, relative, sorted. */
+async function tree(root: string): Promise<string[]> {
+  return ((await readdir(root, { recursive: true, withFileTypes: true })) as import("node:fs").Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+describe("compactLedger", () => {
+  it("gives the same figures (duplicates across compacted and raw days, malformed lines) and is idempotent", async () => {
+    const root = await tricky("tricky");
+    const before = { oct: await read(root), sep: await read(root, monthWindow("2026-09")) };
+    expect(before.oct.usage).toEqual([
+      { endpoint: "e", lob: "retail", invocations: 3, inputTokens: 24, outputTokens: 3 },
+      { endpoint: "e", lob: "wealth", invocations: 1, inputTokens: 10, outputTokens: 1 },
+    ]);
+    expect([before.oct.duplicates, before.oct.malformed, before.sep.malformed]).toEqual([5, 3, 1]);
+    // compact the first two days only: day 3 stays raw
+    const r = await compactLedger({ path: root, before: "2026-10-03", now: NOW });
+    expect(r.days.map((d) => [d.day, d.sources, d.lines, d.malformed, d.written])).toEqual([
+      ["2026-10-01", 2, 7, 2, true],
+      ["2026-10-02", 1, 5, 2, true],
+    ]);
+    expect(r.days[0]?.rows).toBe(3); // a (three identical lines in w1 and w2: one row, copies = 3), b, c
+    expect(r.leftRaw).toBe(1);
+    const files = await tree(root);
+    expect(files.filter((f) => f.endsWith(".jsonl") && !f.includes("quarantine"))).toEqual([
+      "2026/10/03/w1.jsonl",
+    ]);
+    expect(files.filter((f) => f.includes("compacted")).length).toBe(4); // two Parquet files, two quarantine files
+    expect(await read(root)).toEqual(before.oct);
+    expect(await read(root, monthWindow("2026-09"))).toEqual(before.sep);
+    // again: nothing to do, the same files
+    expect((await compactLedger({ path: root, before: "2026-10-03", now: NOW })).days).toEqual([]);
+    expect(await tree(root)).toEqual(files);
+    // then the rest
+    await compactLedger({ path: root, now: NOW });
+    expect((await tree(root)).some((f) => !f.startsWith("compacted"))).toBe(false);
+    expect(await read(root)).toEqual(before.oct);
+    expect(await read(root, monthWindow("2026-09"))).toEqual(before.sep);
+  });
+
+  it.each<CompactionStep>(["written", "renamed"])(
+    "survives a stop after the step %s: the same figures, and a second run finishes",
+    async (step) => {
+      const root = await tricky(`stop-${step}`);
+      const before = await read(root);
+      const stop = new Error("stopped");
+      await expect(
+        compactLedger({
+          path: root,
+          now: NOW,
+          onStep: (s) => {
+            if (s === step) throw stop;
+          },
+        }),
+      ).rejects.toThrow(stop.message);
+      const files = await tree(root);
+      expect(files.filter((f) => f.endsWith(".jsonl") && !f.includes("quarantine")).length).toBe(4); // nothing deleted
+      expect(files.some((f) => f.endsWith(".parquet"))).toBe(step === "renamed");
+      expect(await read(root)).toEqual(before);
+      const again = await compactLedger({ path: root, now: NOW });
+      expect(again.days[0]?.written).toBe(step === "written");
+      expect((await tree(root)).filter((f) => !f.startsWith("compacted"))).toEqual([]);
+      expect((await tree(root)).some((f) => f.endsWith(".tmp"))).toBe(false); // the same temp name, written again
+      expect(await read(root)).toEqual(before);
+    },
+  );
+
+  it("refuses --before a day that has not passed, and a non-date", async () => {
+    const root = await tricky("refuse");
+    await expect(compactLedger({ path: root, before: "2026-12-05", now: NOW })).rejects.toThrow(
+      /after today/,
+    );
+    await expect(compactLedger({ path: root, before: "2026-02-30", now: NOW })).rejects.toThrow(/not a date/);
+  });
+
+  it("gives the example workspace's chargeback the same figures before and after compaction", async () => {
+    const ws = path.join(dir, "example");
+    await mkdir(ws, { recursive: true });
+    const examples = path.join(ROOT, "examples");
+    const config = JSON.parse(
+      await import("node:fs/promises").then((fs) =>
+        fs.readFile(path.join(examples, "smcb.config.json"), "utf8"),
+      ),
+    ) as Record<string, unknown> & { costs: Record<string, unknown> };
+    delete config.$schema;
+    await writeFile(
+      path.join(ws, "smcb.config.json"),
+      JSON.stringify({ ...config, costs: { ...config.costs, cacheDir: path.join(ws, ".smcb") } }),
+    );
+    await cp(path.join(examples, "cur"), path.join(ws, "cur"), { recursive: true });
+    // the example's ledger spec (examples/generate.ts), with fewer events
+    await generateLedger({
+      dir: path.join(ws, "usage"),
+      month: "2026-10",
+      events: 20_000,
+      traffic: EXAMPLE_TRAFFIC,
+      bedrockShare: 0.05,
+      duplicateShare: 0.002,
+      malformed: 3,
+      writersPerDay: 2,
+      seed: 2026_10,
+    });
+    const loaded = await loadConfig(path.join(ws, "smcb.config.json"));
+    const run = () => runChargeback({ config: loaded, month: "2026-10", now: NOW });
+    const before = await run();
+    expect(before.usageQuality?.malformed).toBe(3);
+    await compactLedger({ path: path.join(ws, "usage"), now: NOW });
+    expect(await run()).toEqual(before);
+  }, 60_000);
+});
