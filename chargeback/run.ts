@@ -243,7 +243,7 @@ function configuredUsageSource(
 
 /**
  * Runs the monthly chargeback: reads the month's costs and usage (from the configured sources unless given),
- * allocates them (DESIGN §3.5) and returns the report (§3.6) with its detail lines.
+ * allocates them (docs/contracts.md#allocation-rules) and returns the report (§3.6) with its detail lines.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 /**
- * The configuration file `smcb.config.json` (DESIGN §3.1): its schema, loading and validation.
+ * The configuration file `smcb.config.json` (docs/contracts.md#configuration-file-smcbconfigjson): its schema, loading and validation.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -56,7 +56,7 @@ const usageSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
-/** The cost bases of DESIGN §3.4 (the same list as `chargeback/model.ts` `COST_BASES`). */
+/** The cost bases of docs/contracts.md#cost-input-the-real-bill (the same list as `chargeback/model.ts` `COST_BASES`). */
 const costBasis = z
   .enum(["net-amortized", "amortized", "net-unblended", "unblended"])
   .default("net-amortized");
@@ -289,7 +289,7 @@ const decimalText = z
 /** A gateway model id that routes to a shared SageMaker endpoint: `sagemaker/<endpoint>[/<component>]`. */
 export const SAGEMAKER_MODEL_PREFIX = "sagemaker/";
 
-/** Price per million tokens, in the bill's currency (DESIGN §3.9). Cache prices default to the input price. */
+/** Price per million tokens, in the bill's currency (docs/gateway.md). Cache prices default to the input price. */
 const gatewayPrice = z.strictObject({
   input: decimalText,
   output: decimalText,
@@ -344,7 +344,7 @@ const gatewayStore = z.discriminatedUnion("type", [
   }),
 ]);
 
-/** The `gateway` block (DESIGN §3.9): tenants, LOB budgets, models and prices, and the budget store. */
+/** The `gateway` block (docs/gateway.md): tenants, LOB budgets, models and prices, and the budget store. */
 const gatewaySchema = z.strictObject({
   tenants: z.array(gatewayTenant).default([]),
   /** Hard monthly budgets per LOB (all tenants of the LOB together), decimal text. */
@@ -526,7 +526,7 @@ export type UsageConfig = Config["usage"];
 export type CostsConfig = NonNullable<Config["costs"]>;
 /** The `infra` block of the configuration (what the CDK app deploys). */
 export type InfraConfig = NonNullable<Config["infra"]>;
-/** The `gateway` block of the configuration (DESIGN §3.9). */
+/** The `gateway` block of the configuration (docs/gateway.md). */
 export type GatewayConfig = NonNullable<Config["gateway"]>;
 /** One gateway tenant. */
 export type GatewayTenantConfig = GatewayConfig["tenants"][number];

@@ -1,5 +1,5 @@
 /**
- * The usage ledger event (DESIGN §3.3), written once: its fields in order, each with its validator, its Glue/Athena
+ * The usage ledger event (docs/contracts.md#usage-ledger-event), written once: its fields in order, each with its validator, its Glue/Athena
  * column type and the DuckDB type the file ledger reads it as. The recorders' zod schema, the Glue table of the usage
  * lake and the ledger's compacted columns all derive from {@link USAGE_EVENT_FIELDS}: adding a field is one edit
  * here. One JSON object per line, snake_case (Athena lower-cases column names); also the Firehose record.

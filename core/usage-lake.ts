@@ -1,5 +1,5 @@
 /**
- * The usage lake's names (DESIGN §3.3): the rules AWS sets for them and this project's defaults, written once for
+ * The usage lake's names (docs/contracts.md#usage-ledger-event): the rules AWS sets for them and this project's defaults, written once for
  * the config's `infra.usageLake` block (`core/config.ts`) and the `UsageLake` CDK construct.
  * @module
  */

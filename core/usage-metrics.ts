@@ -1,5 +1,5 @@
 /**
- * The CloudWatch usage metrics (DESIGN §3.3), written once: the namespace, metric and dimension names that the
+ * The CloudWatch usage metrics (docs/contracts.md#usage-ledger-event), written once: the namespace, metric and dimension names that the
  * `cloudwatch` recorder publishes, the chargeback's CloudWatch usage source reads and the dashboard charts.
  * @module
  */

@@ -37,7 +37,7 @@ export interface ChargebackDashboardProps {
   readonly utilizationVariant?: string | false;
 }
 
-// Metric names and dimension names of the `cloudwatch` usage recorder (DESIGN §3.3).
+// Metric names and dimension names of the `cloudwatch` usage recorder (docs/contracts.md#usage-ledger-event).
 const ENDPOINT_DIMENSION = USAGE_DIMENSIONS.endpoint;
 const PROFILE_DIMENSION = USAGE_DIMENSIONS.profile;
 const LOB_DIMENSION = USAGE_DIMENSIONS.lob;

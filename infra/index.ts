@@ -1,5 +1,5 @@
 /**
- * `sagemaker-chargeback/infra`: CDK constructs rendering the same specs as the SDK (DESIGN §2).
+ * `sagemaker-chargeback/infra`: CDK constructs rendering the same specs as the SDK (docs/architecture.md).
  * @module
  */
 

@@ -1,5 +1,5 @@
 /**
- * `UsageLake`: the Firehose usage lake (DESIGN §3.3) as CDK resources — the bucket the usage events land in, the
+ * `UsageLake`: the Firehose usage lake (docs/contracts.md#usage-ledger-event) as CDK resources — the bucket the usage events land in, the
  * Firehose stream the `FirehoseUsageRecorder` writes to, the Glue table and the Athena workgroup the chargeback's
  * usage source queries, and the grants for both sides.
  */

@@ -43,7 +43,7 @@ export interface PipelineDefinition {
 }
 
 /**
- * Step types whose step creates a billed SageMaker resource, and so must carry the LOB tag (DESIGN §3.7).
+ * Step types whose step creates a billed SageMaker resource, and so must carry the LOB tag (docs/contracts.md#command-line-and-exit-codes).
  */
 export const COST_BEARING_STEP_TYPES: readonly string[] = [
   "Processing",

@@ -1,5 +1,5 @@
 /**
- * The allocation engine (DESIGN §3.5): cost lines and usage in, the month's {@link ChargebackReport} out.
+ * The allocation engine (docs/contracts.md#allocation-rules): cost lines and usage in, the month's {@link ChargebackReport} out.
  * Pure: no I/O, no clock, exact decimals throughout, cents only at the end.
  */
 import type { SharedEndpointConfig, TagPolicy } from "../../core/index.js";
@@ -181,7 +181,7 @@ interface TagDiagnostics {
   collisions: Map<string, number>;
 }
 
-/** Phase 1: every in-scope line of the month into its pool (DESIGN §3.5 rules 1–3, §3.4 adjustment policies). */
+/** Phase 1: every in-scope line of the month into its pool (docs/contracts.md#allocation-rules rules 1–3, §3.4 adjustment policies). */
 function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags: TagDiagnostics } {
   const window = monthWindow(input.month);
   const ctx: ClassifyContext = {
@@ -404,7 +404,7 @@ function settleGroupedPool(
   else l.addAdjustment(pool.lob, pool.category, cents);
 }
 
-/** Phase 3b: one shared endpoint split by its usage (DESIGN §3.5) and rounded to its cents. */
+/** Phase 3b: one shared endpoint split by its usage (docs/contracts.md#allocation-rules) and rounded to its cents. */
 function settleSharedPool(
   l: Ledger,
   pool: Extract<Pool, { kind: "shared" }>,
@@ -514,7 +514,7 @@ function tagWarnings(tags: TagDiagnostics, tagKey: string): string[] {
 }
 
 /**
- * Allocates one month's costs to LOBs (DESIGN §3.5) and returns the report of §3.6 with its detail rows.
+ * Allocates one month's costs to LOBs (docs/contracts.md#allocation-rules) and returns the report of §3.6 with its detail rows.
  *
  * Rounding is hierarchical, by the largest-remainder method at each level, so every published figure is the
  * exact sum of the figures below it: the source total (exact sum rounded half-up to cents) is split over the

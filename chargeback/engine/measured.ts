@@ -1,5 +1,5 @@
 /**
- * Shared endpoints charged from measured utilization, hour by hour (DESIGN §3.5, docs/utilization.md). Pure and
+ * Shared endpoints charged from measured utilization, hour by hour (docs/contracts.md#allocation-rules, docs/utilization.md). Pure and
  * exact: cost lines, usage and utilization records in; the same {@link SharedEndpointAllocation} as the token split
  * out, with a {@link MeasuredSummary}.
  *

@@ -14,7 +14,7 @@ export interface AthenaCurOptions extends AthenaQueryOptions {
   /** The table holding the CUR 2.0 export (in {@link AthenaQueryOptions.database}). */
   readonly table: string;
   readonly window: MonthWindow;
-  /** The cost basis (DESIGN §3.4). @default "net-amortized" */
+  /** The cost basis (docs/contracts.md#cost-input-the-real-bill). @default "net-amortized" */
   readonly basis?: CostBasis;
   /** Whether the month has not ended (the result is then flagged estimated). @default false */
   readonly estimated?: boolean;

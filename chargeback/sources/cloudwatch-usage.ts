@@ -1,5 +1,5 @@
 /**
- * Usage source: the CloudWatch metrics the `cloudwatch` usage recorder publishes (DESIGN §3.3): namespace
+ * Usage source: the CloudWatch metrics the `cloudwatch` usage recorder publishes (docs/contracts.md#usage-ledger-event): namespace
  * `SMChargeback`, metrics `Invocations`, `InputTokens`, `OutputTokens`, dimensions `EndpointName` +
  * `LineOfBusiness` (+ `InferenceComponentName`).
  *

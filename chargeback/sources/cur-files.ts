@@ -19,7 +19,7 @@ export interface CurFilesOptions {
   /** `csv` (also gzip CSV) or `parquet`. */
   readonly format: "csv" | "parquet";
   readonly window: MonthWindow;
-  /** The cost basis (DESIGN §3.4). @default "net-amortized" */
+  /** The cost basis (docs/contracts.md#cost-input-the-real-bill). @default "net-amortized" */
   readonly basis?: CostBasis;
   /** Whether the month has not ended (the result is then flagged estimated). @default false */
   readonly estimated?: boolean;

@@ -1,5 +1,5 @@
 /**
- * The usage source over the file ledger (DESIGN §3.3): the raw `*.jsonl` / `*.jsonl.gz` below a folder and the
+ * The usage source over the file ledger (docs/contracts.md#usage-ledger-event): the raw `*.jsonl` / `*.jsonl.gz` below a folder and the
  * Parquet files of compacted days (`smcb ledger compact`), read together with DuckDB in one query.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
@@ -68,7 +68,7 @@ const READ_FIELDS: readonly UsageEventFieldName[] = [
 ];
 
 /**
- * The fields of an event beyond those the chargeback reads (DESIGN §3.3), with the type a compacted file keeps:
+ * The fields of an event beyond those the chargeback reads (docs/contracts.md#usage-ledger-event), with the type a compacted file keeps:
  * derived from the event's one field list in `core`.
  */
 export const OTHER_EVENT_FIELDS: Readonly<Record<string, string>> = Object.fromEntries(

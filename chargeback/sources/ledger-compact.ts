@@ -95,7 +95,7 @@ function dayFolder(root: string, day: string): string {
 /**
  * Compacts the closed days of a file ledger. For each day before `before` that has raw files
  * (`YYYY/MM/DD/*.jsonl[.gz]`), in one DuckDB query per day: every line is checked as the chargeback checks it; the
- * valid events (every field of DESIGN §3.3, any month and kind) go to
+ * valid events (every field of docs/contracts.md#usage-ledger-event, any month and kind) go to
  * `compacted/year=YYYY/month=MM/day=DD/part-<hash>.parquet` (zstd), identical lines merged into one row with their
  * number in `copies`, so duplicate counts stay what they were; the malformed lines go, with file, line number,
  * reason, text and the month they count in, to `_part-<hash>.quarantine.jsonl` beside it. `<hash>` names the day's

@@ -21,7 +21,7 @@ function monthEventsCte(events: string, window: MonthWindow, malformedInMonth = 
 }
 
 /**
- * The usage events of the lake's Glue table (DESIGN §3.3; `infra/usage-lake.ts`: `ts` is the ISO-8601 text the
+ * The usage events of the lake's Glue table (docs/contracts.md#usage-ledger-event; `infra/usage-lake.ts`: `ts` is the ISO-8601 text the
  * recorder wrote, counts `bigint`) in the shape {@link usageAggregationSql} reads, with the checks of the file
  * ledger ({@link ledgerEventsSql} in `file-ledger.ts`): `ts` parsed as an instant (`from_iso8601_timestamp`, any UTC
  * offset converted to UTC, a time that does not parse such as `2026-10-zz` is malformed), `v` = 1, non-empty `id`

@@ -1,6 +1,6 @@
 /**
  * Bedrock's own tag rules (botocore `bedrock` model: `TagKey`, `TagValue`, `TagList`) on top of the toolkit's tag
- * policy (DESIGN §3.2), and the conversion between the policy's `{Key, Value}` tags and Bedrock's `{key, value}`.
+ * policy (docs/contracts.md#tag-policy), and the conversion between the policy's `{Key, Value}` tags and Bedrock's `{key, value}`.
  */
 import type { Tag as BedrockTag } from "@aws-sdk/client-bedrock";
 import {

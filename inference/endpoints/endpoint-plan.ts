@@ -186,7 +186,7 @@ function planShared(spec: SharedEndpointSpec, policy: TagPolicy): EndpointPlan {
 }
 
 /**
- * Renders a spec into resource definitions, with the tags of DESIGN §3.2 on the models, the endpoint config,
+ * Renders a spec into resource definitions, with the tags of docs/contracts.md#tag-policy on the models, the endpoint config,
  * the endpoint and every inference component.
  *
  * @throws {@link TagPolicyError} when a LOB or owner is not allowed, or the tags break AWS rules

@@ -1,5 +1,5 @@
 /**
- * The CloudWatch recorder (DESIGN §3.3): usage aggregated per minute and series in memory, published as
+ * The CloudWatch recorder (docs/contracts.md#usage-ledger-event): usage aggregated per minute and series in memory, published as
  * statistic sets with PutMetricData, so the number of calls grows with series × flushes, not with invocations.
  */
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
@@ -56,7 +56,7 @@ function newStat(): Stat {
   return { n: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
 }
 
-/** The metric dimensions of an event (DESIGN §3.3). */
+/** The metric dimensions of an event (docs/contracts.md#usage-ledger-event). */
 export function metricDimensions(e: UsageEvent): { Name: string; Value: string }[] {
   const dims: { Name: string; Value: string }[] =
     e.kind === "bedrock"

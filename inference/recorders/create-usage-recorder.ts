@@ -1,5 +1,5 @@
 /**
- * The recorder a configuration's `usage` section names (DESIGN §3.1): file, cloudwatch or firehose.
+ * The recorder a configuration's `usage` section names (docs/contracts.md#configuration-file-smcbconfigjson): file, cloudwatch or firehose.
  */
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { FirehoseClient } from "@aws-sdk/client-firehose";

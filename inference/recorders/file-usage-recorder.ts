@@ -1,5 +1,5 @@
 /**
- * The file recorder: the JSON Lines usage ledger `usage/YYYY/MM/DD/<writer-id>.jsonl` (DESIGN §3.3, UTC dates).
+ * The file recorder: the JSON Lines usage ledger `usage/YYYY/MM/DD/<writer-id>.jsonl` (docs/contracts.md#usage-ledger-event, UTC dates).
  */
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir } from "node:fs/promises";

@@ -1,6 +1,6 @@
 /**
  * The Firehose recorder: each usage event is one record (a JSON line) of a Firehose stream, usually delivered
- * to S3 as the usage lake that Athena reads (DESIGN §3.3).
+ * to S3 as the usage lake that Athena reads (docs/contracts.md#usage-ledger-event).
  */
 import { FirehoseClient, PutRecordBatchCommand } from "@aws-sdk/client-firehose";
 import type { UsageEvent } from "../../core/index.js";

@@ -1,5 +1,5 @@
 /**
- * `lintDefinition`: which cost-bearing steps of a pipeline definition do not carry the LOB tag (DESIGN §3.7).
+ * `lintDefinition`: which cost-bearing steps of a pipeline definition do not carry the LOB tag (docs/contracts.md#command-line-and-exit-codes).
  * Works on any definition JSON, SDK-made ones included, Condition branches included.
  */
 import { lobProblem, MAX_TAGS_PER_RESOURCE, type TagPolicy, tagValueProblem } from "../../core/index.js";
@@ -99,7 +99,7 @@ export function lobTagState(
       index,
       reason: `the value ${JSON.stringify(value)} is neither a LOB nor a parameter`,
     };
-  // Any `{"Get": "Parameters.<p>"}` passes (DESIGN §3.7); a reference SageMaker would reject is a warning.
+  // Any `{"Get": "Parameters.<p>"}` passes (docs/contracts.md#command-line-and-exit-codes); a reference SageMaker would reject is a warning.
   const declared = parameters.get(param);
   if (!declared)
     return {
@@ -139,7 +139,7 @@ export function lobParameterWarnings(
 }
 
 /**
- * Lists the cost-bearing steps (DESIGN §3.7: Processing, Training, Tuning, Transform, AutoML, QualityCheck,
+ * Lists the cost-bearing steps (docs/contracts.md#command-line-and-exit-codes: Processing, Training, Tuning, Transform, AutoML, QualityCheck,
  * ClarifyCheck, EndpointConfig, Endpoint, InferenceComponent; Condition branches included) whose
  * `Arguments.Tags` lacks the LOB tag: a literal LOB from `lobs` or a `{"Get": "Parameters.<p>"}` value.
  *

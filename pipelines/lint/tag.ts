@@ -1,6 +1,6 @@
 /**
  * `tagDefinition`: adds the LOB parameter and the LOB tag to every cost-bearing step that lacks it
- * (DESIGN §3.7). Everything else is left exactly as it was; tagging twice gives the same result as once.
+ * (docs/contracts.md#command-line-and-exit-codes). Everything else is left exactly as it was; tagging twice gives the same result as once.
  */
 import { MAX_TAGS_PER_RESOURCE, TagPolicyError, tagKeyProblem } from "../../core/index.js";
 import {

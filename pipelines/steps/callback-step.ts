@@ -10,7 +10,7 @@ export interface CallbackStepProps extends OutputParameterStepProps {
 }
 
 /**
- * A Callback step (type `Callback`). Not cost-bearing in the LOB policy (DESIGN §3.7): whatever the consumer of
+ * A Callback step (type `Callback`). Not cost-bearing in the LOB policy (docs/contracts.md#command-line-and-exit-codes): whatever the consumer of
  * the queue runs is outside the pipeline's definition; the builder adds no tag to it.
  *
  * @example

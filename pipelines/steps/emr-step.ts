@@ -88,7 +88,7 @@ function clusterProblems(name: string, props: EMRStepProps): string[] {
 }
 
 /**
- * An EMR step (type `EMR`). EMR is not among the cost-bearing step types of the LOB policy (DESIGN §3.7), so the
+ * An EMR step (type `EMR`). EMR is not among the cost-bearing step types of the LOB policy (docs/contracts.md#command-line-and-exit-codes), so the
  * builder, `lint` and `tag` leave it as it is: a step on a running cluster adds no resource of its own, and a
  * cluster the step creates is billed by EMR. To charge that cluster to a LOB, give `clusterConfig.Tags` yourself.
  *

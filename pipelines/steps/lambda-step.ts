@@ -10,7 +10,7 @@ export interface LambdaStepProps extends OutputParameterStepProps {
 }
 
 /**
- * A Lambda step (type `Lambda`). Not cost-bearing in the LOB policy (DESIGN §3.7): no job is created, and the
+ * A Lambda step (type `Lambda`). Not cost-bearing in the LOB policy (docs/contracts.md#command-line-and-exit-codes): no job is created, and the
  * function's own cost is Lambda's; the builder adds no tag to it.
  *
  * @example

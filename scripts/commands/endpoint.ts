@@ -1,4 +1,4 @@
-/** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per DESIGN §3.2. */
+/** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per docs/contracts.md#tag-policy. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { DataSourceError, UsageError } from "../../core/errors.js";

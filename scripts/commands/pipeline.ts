@@ -1,4 +1,4 @@
-/** `smcb pipeline lint|tag|synth|upsert|start|status`: LOB-tagged SageMaker pipelines (DESIGN §3.7). */
+/** `smcb pipeline lint|tag|synth|upsert|start|status`: LOB-tagged SageMaker pipelines (docs/contracts.md#command-line-and-exit-codes). */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AwsError, DataSourceError, ExitCode, FindingsError, UsageError } from "../../core/errors.js";

@@ -22,7 +22,7 @@
  *   https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-savings-plan.html
  * - `bill_invoice_id` is blank until final (closed month: filled): table-dictionary-cur2-bill.html.
  * - `product` and `resource_tags` are maps (JSON text in CSV); tag keys normalized (`user_line_of_business`,
- *   `aws_created_by`): /work/shared/research/aws-billing-facts.md §5 (CID SCAD SQL, opencost PR #4036).
+ *   `aws_created_by`): (CID SCAD SQL, opencost PR #4036).
  * - Savings Plan lines (covered usage at on-demand unblended with the plan's effective cost, negation grouped per time
  *   interval by plan/operation/usage type/AZ with no resource, recurring fee under `MachineLearningSavingsPlans` with
  *   `savings_plan_total_commitment_to_date` / `savings_plan_used_commitment`): research §3, CID `summary_view.sql`.
@@ -139,10 +139,10 @@ const n = (col: string) => `CAST(NULLIF(${col}, '') AS DECIMAL(38, 10))`;
 const money = (col: string) => `CAST(COALESCE(NULLIF(${col}, ''), '0') AS DECIMAL(38, 10))`;
 const fixed = (v: unknown) => new Decimal(String(v)).toFixed(4);
 
-/** CUR 2.0 in scope (DESIGN §3.4): SageMaker, its Savings Plans fees, Bedrock, Marketplace Bedrock models. */
+/** CUR 2.0 in scope (docs/contracts.md#cost-input-the-real-bill): SageMaker, its Savings Plans fees, Bedrock, Marketplace Bedrock models. */
 const CUR_IN_SCOPE = `(line_item_product_code IN ('AmazonSageMaker', 'MachineLearningSavingsPlans', 'AmazonBedrock')
   OR (bill_billing_entity = 'AWS Marketplace' AND json_extract_string(product, '$.product_name') LIKE '%(Amazon Bedrock Edition)'))`;
-/** Net-amortized per line (DESIGN §3.4 table on the net columns; a fee's unused part at the fee line's net ratio). */
+/** Net-amortized per line (docs/contracts.md#cost-input-the-real-bill table on the net columns; a fee's unused part at the fee line's net ratio). */
 const CUR_NET_AMORTIZED = `CASE
   WHEN line_item_line_item_type = 'SavingsPlanCoveredUsage' THEN ${n("savings_plan_net_savings_plan_effective_cost")}
   WHEN line_item_line_item_type IN ('SavingsPlanNegation', 'SavingsPlanUpfrontFee') THEN 0
