@@ -58,6 +58,7 @@ export {
   type LintResult,
   type LobTagPolicy,
   lintDefinition,
+  lintReport,
   type TagChange,
   type TagResult,
   tagDefinition,

@@ -8,8 +8,16 @@ import {
   type SageMakerClient,
   UpdatePipelineCommand,
 } from "@aws-sdk/client-sagemaker";
-import { assertTagSet, type Tag, toAwsError, UsageError } from "../../core/index.js";
+import {
+  assertTagSet,
+  DEFAULT_TAG_KEY,
+  FindingsError,
+  type Tag,
+  toAwsError,
+  UsageError,
+} from "../../core/index.js";
 import { asDefinition, parseDefinition } from "../definition.js";
+import { type LobTagPolicy, lintDefinition, lintReport } from "../lint/index.js";
 import {
   assertDescription,
   assertPipelineName,
@@ -41,6 +49,13 @@ export interface UpsertPipelineOptions {
   readonly s3Uri?: string;
   /** The S3 client, needed only when the definition goes through S3. */
   readonly s3?: S3Client;
+  /**
+   * The tag policy every cost-bearing step must follow (its tag key, and the LOB allowlist for literal values).
+   * @default `{ tagKey: "LineOfBusiness" }` (no allowlist)
+   */
+  readonly policy?: LobTagPolicy;
+  /** Deploy even when cost-bearing steps lack the LOB tag. @default false: such a definition is refused */
+  readonly allowUntagged?: boolean;
 }
 
 /** What {@link upsertPipeline} did. */
@@ -67,26 +82,36 @@ function parseS3Uri(uri: string, name: string): { Bucket: string; ObjectKey: str
  * Creates the pipeline, or updates it when it exists (a missing pipeline answers ResourceNotFound on AWS and
  * ValidationException on moto: both mean absent). The definition goes inline when it fits the API's limit
  * (1,048,576 characters, measured in UTF-8 bytes to be safe), else through S3 (`PipelineDefinitionS3Location`)
- * when `s3Uri` is given; otherwise a UsageError says so. On update, the tags are applied with AddTags.
+ * when `s3Uri` is given; otherwise a UsageError says so. On update, the tags are applied with AddTags. A definition
+ * whose cost-bearing steps lack the LOB tag of `policy` is refused before any call, unless `allowUntagged`.
  *
  * @example
  * ```ts
  * await upsertPipeline(sagemaker, { name: "churn", definition: pipeline.definition(), roleArn, tags: [{ Key: "LineOfBusiness", Value: "platform" }] });
  * ```
+ * @throws {@link FindingsError} (exit 1) when cost-bearing steps lack the LOB tag and `allowUntagged` is not set
  */
 export async function upsertPipeline(
   sagemaker: SageMakerClient,
   options: UpsertPipelineOptions,
 ): Promise<UpsertPipelineResult> {
+  const definition =
+    typeof options.definition === "string"
+      ? parseDefinition(options.definition)
+      : asDefinition(options.definition);
+  if (!options.allowUntagged) {
+    const lint = lintDefinition(definition, options.policy ?? { tagKey: DEFAULT_TAG_KEY });
+    if (!lint.ok)
+      throw new FindingsError(`Refusing to deploy: ${lintReport(lint)}`, {
+        hint: "Tag the definition first (smcb pipeline tag), or pass --allow-untagged.",
+      });
+  }
   const name = assertPipelineName(options.name);
   const roleArn = assertRoleArn(options.roleArn);
   const tags = [...assertTagSet(options.tags ?? [])];
   if (options.description !== undefined) assertDescription(options.description);
   if (options.displayName !== undefined) assertPipelineName(options.displayName);
-  const body =
-    typeof options.definition === "string"
-      ? JSON.stringify(parseDefinition(options.definition))
-      : JSON.stringify(asDefinition(options.definition));
+  const body = JSON.stringify(definition);
   const bytes = Buffer.byteLength(body, "utf8");
   let location: PipelineDefinitionS3Location | undefined;
   if (bytes > MAX_INLINE_DEFINITION_LENGTH) {

@@ -9,5 +9,6 @@ export {
   type LintResult,
   type LobTagPolicy,
   lintDefinition,
+  lintReport,
 } from "./lint.js";
 export { type TagChange, type TagResult, tagDefinition } from "./tag.js";

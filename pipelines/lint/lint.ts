@@ -192,3 +192,27 @@ export function lintDefinition(definition: unknown, policy: LobTagPolicy): LintR
     ok: findings.length === 0,
   };
 }
+
+/**
+ * The findings of {@link lintDefinition} as text, one line per finding with the fix, then the warnings: what
+ * `smcb pipeline lint` prints and what `upsertPipeline` refuses an untagged definition with.
+ *
+ * @example
+ * ```ts
+ * console.log(lintReport(lintDefinition(definition, { tagKey: "LineOfBusiness", lobs: ["retail"] })));
+ * ```
+ */
+export function lintReport(r: LintResult): string {
+  const lines =
+    r.findings.length === 0
+      ? [`ok: all ${r.costBearingSteps} cost-bearing step(s) carry the ${r.tagKey} tag.`]
+      : [
+          `${r.findings.length} of ${r.costBearingSteps} cost-bearing step(s) lack a valid ${r.tagKey} tag:`,
+          ...r.findings.map(
+            (f) =>
+              `  ${f.step} (${f.type}, ${f.path}${f.branch.length ? `, in ${f.branch.join(" › ")}` : ""}): ${f.message}`,
+          ),
+          "Fix: smcb pipeline tag <definition.json> --out <tagged.json>",
+        ];
+  return [...lines, ...r.warnings.map((w) => `warning: ${w}`)].join("\n");
+}

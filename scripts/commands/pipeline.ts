@@ -1,10 +1,10 @@
 /** `smcb pipeline lint|tag|synth|upsert|start|status`: LOB-tagged SageMaker pipelines (docs/contracts.md#command-line-and-exit-codes). */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { AwsError, DataSourceError, ExitCode, FindingsError, UsageError } from "../../core/errors.js";
+import { AwsError, DataSourceError, ExitCode, UsageError } from "../../core/errors.js";
 import type { LoadedConfig } from "../../core/index.js";
 import { assertLob, DEFAULT_TAG_KEY, parseTagArgs, type Tag } from "../../core/tags.js";
-import type { LintResult, LobTagPolicy } from "../../pipelines/index.js";
+import type { LobTagPolicy } from "../../pipelines/index.js";
 import type { CommandContext } from "../context.js";
 import type { CommandRegistrar } from "../registrar.js";
 
@@ -42,21 +42,6 @@ async function writeOut(ctx: CommandContext, out: string, value: unknown): Promi
   }
 }
 
-function lintText(r: LintResult): string {
-  const lines =
-    r.findings.length === 0
-      ? [`ok: all ${r.costBearingSteps} cost-bearing step(s) carry the ${r.tagKey} tag.`]
-      : [
-          `${r.findings.length} of ${r.costBearingSteps} cost-bearing step(s) lack a valid ${r.tagKey} tag:`,
-          ...r.findings.map(
-            (f) =>
-              `  ${f.step} (${f.type}, ${f.path}${f.branch.length ? `, in ${f.branch.join(" › ")}` : ""}): ${f.message}`,
-          ),
-          "Fix: smcb pipeline tag <definition.json> --out <tagged.json>",
-        ];
-  return [...lines, ...r.warnings.map((w) => `warning: ${w}`)].join("\n");
-}
-
 function parseParams(args: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of args) {
@@ -89,10 +74,10 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             )
             .example("smcb pipeline lint sdk-made.json --json", "one finding per step, machine-readable"),
         run<{ definition: string }>(async (ctx, argv) => {
-          const { lintDefinition } = await import("../../pipelines/index.js");
+          const { lintDefinition, lintReport } = await import("../../pipelines/index.js");
           const policy = await optionalPolicy(ctx);
           const result = lintDefinition(await readDefinitionFile(ctx, argv.definition), policy);
-          ctx.print(result, () => lintText(result));
+          ctx.print(result, () => lintReport(result));
           return result.ok ? ExitCode.Ok : ExitCode.Findings;
         }),
       )
@@ -219,7 +204,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           "display-name"?: string;
           "allow-untagged": boolean;
         }>(async (ctx, argv) => {
-          const { lintDefinition, upsertPipeline } = await import("../../pipelines/index.js");
+          const { upsertPipeline } = await import("../../pipelines/index.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.optionalConfig();
           const policy = policyOf(cfg);
@@ -233,14 +218,11 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           }
           tags.push(...parseTagArgs(argv.tag.map(String)));
           const definition = await readDefinitionFile(ctx, argv.definition);
-          const lint = lintDefinition(definition, policy);
-          if (!lint.ok && !argv["allow-untagged"])
-            throw new FindingsError(`Refusing to deploy: ${lintText(lint)}`, {
-              hint: "Tag the definition first (smcb pipeline tag), or pass --allow-untagged.",
-            });
           const result = await upsertPipeline(await ctx.client(SageMakerClient), {
             name: argv.name,
             definition,
+            policy,
+            allowUntagged: argv["allow-untagged"],
             roleArn: argv.role,
             tags,
             ...(argv["s3-uri"]
