@@ -3,7 +3,17 @@
  * Firehose stream the `FirehoseUsageRecorder` writes to, the Glue table and the Athena workgroup the chargeback's
  * usage source queries, and the grants for both sides.
  */
-import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations } from "aws-cdk-lib";
+import {
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Size,
+  Stack,
+  Token,
+  Validations,
+} from "aws-cdk-lib";
 import * as athena from "aws-cdk-lib/aws-athena";
 import * as glue from "aws-cdk-lib/aws-glue";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -86,8 +96,12 @@ export interface UsageLakeProps {
   readonly resultsExpiration?: Duration;
 }
 
-/** Checks a name against its rule; returns it. */
+/**
+ * Checks a name against its rule; returns it. A late-bound value (a `CfnParameter`, an import, any token) is known
+ * only at deploy time: it is passed through unchecked, as aws-cdk-lib's own constructs do.
+ */
 function named(what: string, value: string, r: NameRule): string {
+  if (Token.isUnresolved(value)) return value;
   if (!r.pattern.test(value)) throw new UsageError(`UsageLake: ${what} "${value}" must be ${r.rule}.`);
   return value;
 }
@@ -149,7 +163,8 @@ export class UsageLake extends Construct {
       props.errorOutputPrefix ?? D.errorOutputPrefix,
       KEY_PREFIX,
     );
-    if (errorPrefix.startsWith(this.prefix) || this.prefix.startsWith(errorPrefix))
+    const resolved = !Token.isUnresolved(errorPrefix) && !Token.isUnresolved(this.prefix);
+    if (resolved && (errorPrefix.startsWith(this.prefix) || this.prefix.startsWith(errorPrefix)))
       throw new UsageError("UsageLake: errorOutputPrefix must lie outside prefix (the table's location).");
     this.resultsPrefix = named("resultsPrefix", props.resultsPrefix ?? D.resultsPrefix, KEY_PREFIX);
     const interval = props.bufferingInterval?.toSeconds() ?? D.bufferingIntervalSeconds;
