@@ -87,8 +87,7 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
             "../../inference/endpoints/endpoint-deploy.js"
           );
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
-          const cfg = await ctx.config();
-          const plan = planEndpoint(await readSpec(ctx, argv.spec), { tagKey: cfg.tagKey, lobs: cfg.lobs });
+          const plan = planEndpoint(await readSpec(ctx, argv.spec), await ctx.tagPolicy());
           if (argv.plan) {
             const out = argv.prune
               ? { ...plan, strays: await findStrayComponents(plan, await ctx.client(SageMakerClient)) }

@@ -2,7 +2,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AwsError, DataSourceError, ExitCode, UsageError } from "../../core/errors.js";
-import type { LoadedConfig } from "../../core/index.js";
 import { assertLob, DEFAULT_TAG_KEY, parseTagArgs, type Tag } from "../../core/tags.js";
 import type { LobTagPolicy } from "../../pipelines/index.js";
 import type { CommandContext } from "../context.js";
@@ -10,15 +9,10 @@ import type { CommandRegistrar } from "../registrar.js";
 
 const MODULE_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".js", ".mjs"]);
 
-function policyOf(cfg: LoadedConfig | undefined): LobTagPolicy {
-  return cfg ? { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs } : { tagKey: DEFAULT_TAG_KEY };
-}
-
 async function optionalPolicy(ctx: CommandContext): Promise<LobTagPolicy> {
-  const cfg = await ctx.optionalConfig();
-  if (!cfg)
+  if (!(await ctx.optionalConfig()))
     ctx.log(`note: no configuration file; checking tag key ${DEFAULT_TAG_KEY} without a LOB allowlist.`);
-  return policyOf(cfg);
+  return ctx.optionalTagPolicy();
 }
 
 async function readDefinitionFile(ctx: CommandContext, file: string): Promise<unknown> {
@@ -138,7 +132,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           const definition = pipeline.definition();
           const cfg = await ctx.optionalConfig();
           if (cfg) {
-            const lint = lintDefinition(definition, policyOf(cfg));
+            const lint = lintDefinition(definition, await ctx.optionalTagPolicy());
             for (const f of lint.findings) ctx.log(`warning: ${f.step} (${f.type}): ${f.message}`);
           }
           if (argv.out) {
@@ -207,7 +201,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           const { upsertPipeline } = await import("../../pipelines/index.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.optionalConfig();
-          const policy = policyOf(cfg);
+          const policy = await ctx.optionalTagPolicy();
           const tags: Tag[] = [];
           if (argv.lob !== undefined) {
             if (!cfg) throw new UsageError("--lob needs the configuration (its LOB allowlist).");
@@ -291,8 +285,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
         }>(async (ctx, argv) => {
           const { startPipeline, waitForExecution } = await import("../../pipelines/index.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
-          const cfg = await ctx.config();
-          const policy = { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs };
+          const policy = await ctx.tagPolicy();
           assertLob(policy, argv.lob);
           const parameters = parseParams(argv.param.map(String));
           if (argv.wait && (!(argv["poll-seconds"] > 0) || !(argv["timeout-seconds"] > 0)))
@@ -344,7 +337,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
         run<{ "execution-arn": string }>(async (ctx, argv) => {
           const { executionStatus } = await import("../../pipelines/index.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
-          const policy = policyOf(await ctx.optionalConfig());
+          const policy = await ctx.optionalTagPolicy();
           const s = await executionStatus(await ctx.client(SageMakerClient), argv["execution-arn"], policy);
           ctx.print(s, () =>
             [

@@ -77,9 +77,8 @@ export const registerProfiles: CommandRegistrar = (y, run) =>
         }>(async (ctx, argv) => {
           const { createApplicationProfile } = await import("../../inference/bedrock/profiles.js");
           const { BedrockClient } = await import("@aws-sdk/client-bedrock");
-          const cfg = await ctx.config();
           const created = await createApplicationProfile(await ctx.client(BedrockClient), {
-            policy: { tagKey: cfg.tagKey, lobs: cfg.lobs },
+            policy: await ctx.tagPolicy(),
             lob: argv.lob,
             model: argv.model,
             name: argv.name,
