@@ -22,6 +22,8 @@ export {
   type ReportFormat,
   renderJson,
   renderTable,
+  type WriteReportsOptions,
+  writeReports,
 } from "./reports/index.js";
 export {
   type ChargebackClients,
