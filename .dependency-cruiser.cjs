@@ -13,7 +13,7 @@
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const LIGHT =
-  "^(core/(errors|tags|aws|config-file)|chargeback/model|chargeback/reports/formats|audit/types)\\.ts$";
+  "^(core/(errors|tags|aws|config-file|suggest)|chargeback/model|chargeback/reports/formats|audit/types)\\.ts$";
 
 module.exports = {
   forbidden: [

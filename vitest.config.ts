@@ -24,7 +24,7 @@ export default defineConfig({
       thresholds: { lines: 65, functions: 65, branches: 58, statements: 65 },
     },
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 } },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 60_000 } },
       {
         test: {
           name: "integration",

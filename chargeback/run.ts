@@ -3,30 +3,30 @@
  */
 
 import path from "node:path";
-import { AthenaClient } from "@aws-sdk/client-athena";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { AthenaClient } from "@aws-sdk/client-athena";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import type { LoadedConfig } from "../core/index.js";
 import { type AwsOptions, type ClientConfig, ConfigError, makeClient, UsageError } from "../core/index.js";
-import { allocate, type MonthWindow, monthWindow } from "./engine/index.js";
-import type { ChargebackReport, CostBasis, CostSourceResult, UsageSourceResult } from "./model.js";
-import type { AthenaQueryOptions } from "./sources/index.js";
-import {
-  readAthenaCurCosts,
-  readAthenaUsage,
-  readCloudWatchUsage,
-  readCostExplorerCosts,
-  readCurFiles,
-  readFileLedger,
-  readFocusFiles,
-  resolveDelivery,
-} from "./sources/index.js";
+import { allocate, hourOf, isMeasured, type MonthWindow, monthWindow } from "./engine/index.js";
+import type {
+  ChargebackReport,
+  CostBasis,
+  CostSourceResult,
+  UsageSourceResult,
+  UtilizationRecord,
+  UtilizationSourceResult,
+} from "./model.js";
+import type { AthenaQueryOptions, UtilizationRequest } from "./sources/index.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;
 /** Reads a month of shared-endpoint usage. */
 export type UsageSource = (window: MonthWindow) => Promise<UsageSourceResult>;
+/** Reads a month of measured utilization of the shared endpoints that measure it (docs/utilization.md). */
+export type UtilizationSource = (window: MonthWindow) => Promise<UtilizationSourceResult>;
 
 /** AWS clients for the configured sources; each one not given is made from `awsOptions` when a source needs it. */
 export interface ChargebackClients {
@@ -38,6 +38,8 @@ export interface ChargebackClients {
   readonly athena?: AthenaClient;
   /** For a `costs.path` of `s3://…` (a CUR or FOCUS export read through the S3 API). */
   readonly s3?: S3Client;
+  /** For shared endpoints with `utilization: components` (their inference components). */
+  readonly sageMaker?: SageMakerClient;
 }
 
 /** Options of {@link runChargeback}. */
@@ -50,6 +52,8 @@ export interface RunChargebackOptions {
   readonly costSource?: CostSource;
   /** Overrides the usage source of the configuration. */
   readonly usageSource?: UsageSource;
+  /** Overrides the utilization source of the configuration (CloudWatch, SageMaker, or each endpoint's file). */
+  readonly utilizationSource?: UtilizationSource;
   /** AWS clients for the configured AWS sources (Cost Explorer, CloudWatch, Athena). */
   readonly clients?: ChargebackClients;
   /** Region, profile and endpoint of the clients not given in `clients`. @default the SDK's own resolution, region from the config */
@@ -65,10 +69,13 @@ export interface RunChargebackOptions {
 /**
  * The AWS clients of the configured sources: the given ones, or made from the AWS options when a source first needs
  * one (the Athena client is shared by the CUR and usage-lake sources). {@link destroy} closes only those it made.
+ * Each client's package, like each source's module, is loaded only when a configured source needs it, so that a
+ * local run (CUR files and the file ledger) loads no AWS SDK.
  */
 class SourceClients {
   private readonly made: { destroy(): void }[] = [];
   private athenaClient: AthenaClient | undefined;
+  private cloudWatchClient: CloudWatchClient | undefined;
 
   constructor(
     private readonly given: ChargebackClients,
@@ -79,22 +86,34 @@ class SourceClients {
     return this.options.region;
   }
 
-  costExplorer(): CostExplorerClient {
-    return this.given.costExplorer ?? this.make(CostExplorerClient);
+  async costExplorer(): Promise<CostExplorerClient> {
+    return (
+      this.given.costExplorer ?? this.make((await import("@aws-sdk/client-cost-explorer")).CostExplorerClient)
+    );
   }
 
-  cloudWatch(): CloudWatchClient {
-    return this.given.cloudWatch ?? this.make(CloudWatchClient);
+  async cloudWatch(): Promise<CloudWatchClient> {
+    this.cloudWatchClient ??=
+      this.given.cloudWatch ?? this.make((await import("@aws-sdk/client-cloudwatch")).CloudWatchClient);
+    return this.cloudWatchClient;
   }
 
-  s3(): S3Client {
+  async sageMaker(): Promise<SageMakerClient> {
+    return this.given.sageMaker ?? this.make((await import("@aws-sdk/client-sagemaker")).SageMakerClient);
+  }
+
+  async s3(): Promise<S3Client> {
     // path-style addressing when an endpoint is given (moto, a VPC endpoint), as the S3 API accepts everywhere
     const endpoint = this.options.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-    return this.given.s3 ?? this.make(S3Client, { forcePathStyle: endpoint !== undefined });
+    return (
+      this.given.s3 ??
+      this.make((await import("@aws-sdk/client-s3")).S3Client, { forcePathStyle: endpoint !== undefined })
+    );
   }
 
-  athena(): AthenaClient {
-    this.athenaClient ??= this.given.athena ?? this.make(AthenaClient);
+  async athena(): Promise<AthenaClient> {
+    this.athenaClient ??=
+      this.given.athena ?? this.make((await import("@aws-sdk/client-athena")).AthenaClient);
     return this.athenaClient;
   }
 
@@ -144,7 +163,8 @@ function configuredCostSource(
     const region = clients.region ?? "";
     return async (window) => {
       onProgress?.(`Cost Explorer: reading ${window.month}`);
-      return readCostExplorerCosts(clients.costExplorer(), {
+      const { readCostExplorerCosts } = await import("./sources/index.js");
+      return readCostExplorerCosts(await clients.costExplorer(), {
         month: window.month,
         tagKey: config.tagKey,
         region,
@@ -156,23 +176,28 @@ function configuredCostSource(
   if (costs.path !== undefined) {
     const where = costs.path;
     const cacheDir = costs.cacheDir ?? path.join(config.configDir, ".smcb/cache");
-    const read = costs.type === "focus" ? readFocusFiles : readCurFiles;
+    const hourlyEndpoints = config.sharedEndpoints.filter(isMeasured).map((e) => e.name);
     return async (window, estimated) => {
+      const { resolveDelivery } = await import("./sources/index.js");
       const delivery = await resolveDelivery({
         path: where,
         month: window.month,
         cacheDir,
-        ...(/^s3:\/\//i.test(where) ? { s3: clients.s3() } : {}),
+        ...(/^s3:\/\//i.test(where) ? { s3: await clients.s3() } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
-      const result = await read({
+      const o = {
         files: delivery.files,
         format: delivery.format,
         window,
         basis: costs.basis,
         estimated,
         ...(onProgress ? { onProgress } : {}),
-      });
+      };
+      const result =
+        costs.type === "focus"
+          ? await (await import("./sources/index.js")).readFocusFiles(o)
+          : await (await import("./sources/index.js")).readCurFiles({ ...o, hourlyEndpoints });
       const warnings = [...delivery.warnings, ...(result.warnings ?? [])];
       return { ...result, provenance: delivery.provenance, ...(warnings.length > 0 ? { warnings } : {}) };
     };
@@ -184,14 +209,16 @@ function configuredCostSource(
     throw new ConfigError(
       `Configuration ${config.configFile}: costs of type cur need a path or an athena table.`,
     );
-  return (window, estimated) => {
+  return async (window, estimated) => {
     onProgress?.(`Athena: reading CUR lines of ${window.month} from ${athenaTableRef(table)}`);
-    return readAthenaCurCosts(clients.athena(), {
+    const { readAthenaCurCosts } = await import("./sources/index.js");
+    return readAthenaCurCosts(await clients.athena(), {
       ...athenaQueryOptions(table, onProgress),
       table: table.table,
       window,
       basis: costs.basis,
       estimated,
+      hourlyEndpoints: config.sharedEndpoints.filter(isMeasured).map((e) => e.name),
     });
   };
 }
@@ -204,16 +231,16 @@ function configuredUsageSource(
   const usage = config.usage;
   switch (usage.type) {
     case "file":
-      return (window) =>
-        readFileLedger({
+      return async (window) =>
+        (await import("./sources/index.js")).readFileLedger({
           path: usage.path,
           window,
           ...(config.duckdb ? { duckdb: config.duckdb } : {}),
           ...(onProgress ? { onProgress } : {}),
         });
     case "cloudwatch":
-      return (window) =>
-        readCloudWatchUsage(clients.cloudWatch(), {
+      return async (window) =>
+        (await import("./sources/index.js")).readCloudWatchUsage(await clients.cloudWatch(), {
           month: window.month,
           namespace: usage.namespace,
           candidates: { endpoints: config.sharedEndpoints.map((e) => e.name), lobs: config.lobs },
@@ -229,9 +256,10 @@ function configuredUsageSource(
             hint: 'Add "athena": { "database": "…", "table": "…" } (the Glue table over the delivery bucket) to "usage".',
           },
         );
-      return (window) => {
+      return async (window) => {
         onProgress?.(`Athena: reading usage of ${window.month} from ${athenaTableRef(table)}`);
-        return readAthenaUsage(clients.athena(), {
+        const { readAthenaUsage } = await import("./sources/index.js");
+        return readAthenaUsage(await clients.athena(), {
           ...athenaQueryOptions(table, onProgress),
           table: table.table,
           window,
@@ -239,6 +267,68 @@ function configuredUsageSource(
       };
     }
   }
+}
+
+/**
+ * The configured utilization source: each shared endpoint with `utilization: cloudwatch | components` read from its
+ * `utilizationFile`, or else from AWS — components from the SageMaker API, then every endpoint's instance metrics and
+ * component copy counts from CloudWatch in one batched pass. A component with no copy samples in the month is taken
+ * at its current copy count for every hour, and a warning says so.
+ */
+function configuredUtilizationSource(
+  config: LoadedConfig,
+  clients: SourceClients,
+  onProgress?: (m: string) => void,
+): UtilizationSource {
+  return async (window) => {
+    const records: UtilizationRecord[] = [];
+    const warnings: string[] = [];
+    const requests: UtilizationRequest[] = [];
+    const current = new Map<string, { endpoint: string; copies: number }>();
+    for (const e of config.sharedEndpoints) {
+      const source = e.utilization ?? "tokens";
+      if (source === "tokens") continue;
+      if (e.utilizationFile !== undefined) {
+        const { readUtilizationFile } = await import("./sources/index.js");
+        records.push(...(await readUtilizationFile(e.utilizationFile, e.name, window)));
+        continue;
+      }
+      if (source === "cloudwatch") {
+        requests.push({ endpoint: e.name, variants: e.variants ?? ["AllTraffic"], components: [] });
+        continue;
+      }
+      onProgress?.(`SageMaker: describing the inference components of ${e.name}`);
+      const { describeComponents } = await import("./sources/index.js");
+      const comps = await describeComponents(await clients.sageMaker(), e.name, config);
+      for (const c of comps) {
+        records.push(c.record);
+        current.set(c.record.component, { endpoint: e.name, copies: c.currentCopies });
+      }
+      requests.push({ endpoint: e.name, variants: [], components: comps.map((c) => c.record.component) });
+    }
+    if (requests.length > 0) {
+      const { readCloudWatchUtilization } = await import("./sources/index.js");
+      records.push(
+        ...(await readCloudWatchUtilization(await clients.cloudWatch(), window, requests, onProgress)),
+      );
+    }
+    const counted = new Set(records.flatMap((r) => (r.kind === "copies" ? [r.component] : [])));
+    for (const [component, c] of current) {
+      if (counted.has(component)) continue;
+      warnings.push(
+        `${c.endpoint}: inference component ${component} has no ${window.month} copy samples in CloudWatch; its current copy count (${c.copies}) was used for every hour.`,
+      );
+      for (let t = window.start.getTime(); t < window.end.getTime(); t += 3_600_000)
+        records.push({
+          kind: "copies",
+          endpoint: c.endpoint,
+          component,
+          hour: hourOf(new Date(t)),
+          copies: c.copies,
+        });
+    }
+    return { records, warnings };
+  };
 }
 
 /**
@@ -272,15 +362,27 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     region: o.awsOptions?.region ?? o.config.region,
   });
   const config = withBasis(o.config, o.basis);
-  const costSource = o.costSource ?? configuredCostSource(config, clients, now, o.onProgress);
-  const usageSource = o.usageSource ?? configuredUsageSource(config, clients, o.onProgress);
+  // Once one source fails, the others' progress is muted and their AWS calls are cut (the clients are destroyed), so
+  // that the error is the last thing the user reads, never a "read … lines" that looks like success.
+  let failed = false;
+  const onProgress = o.onProgress && ((m: string) => (failed ? undefined : o.onProgress?.(m)));
+  const costSource = o.costSource ?? configuredCostSource(config, clients, now, onProgress);
+  const usageSource = o.usageSource ?? configuredUsageSource(config, clients, onProgress);
+  const utilizationSource = o.utilizationSource ?? configuredUtilizationSource(config, clients, onProgress);
   let costs: CostSourceResult;
   let usage: UsageSourceResult;
+  let utilization: UtilizationSourceResult;
+  const reads = [costSource(window, monthOpen), usageSource(window), utilizationSource(window)] as const;
   try {
-    [costs, usage] = await Promise.all([costSource(window, monthOpen), usageSource(window)]);
+    [costs, usage, utilization] = await Promise.all(reads);
+  } catch (e) {
+    failed = true;
+    for (const r of reads) r.catch(() => undefined); // another read's own failure, if any, is not news
+    throw e;
   } finally {
     clients.destroy();
   }
+  const warnings = [...(costs.warnings ?? []), ...(usage.warnings ?? []), ...(utilization.warnings ?? [])];
   return allocate({
     month: o.month,
     policy: { tagKey: o.config.tagKey, lobs: o.config.lobs },
@@ -297,10 +399,9 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     basis: costs.basis,
     excluded: costs.excluded,
     ...(config.costs ? { adjustments: config.costs.adjustments } : {}),
-    ...(costs.warnings || usage.warnings
-      ? { warnings: [...(costs.warnings ?? []), ...(usage.warnings ?? [])] }
-      : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
     ...(costs.provenance ? { source: costs.provenance } : {}),
+    utilization: utilization.records,
   });
 }
 

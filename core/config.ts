@@ -1,12 +1,19 @@
 /**
  * The configuration file `smcb.config.json` (docs/contracts.md#configuration-file-smcbconfigjson): its schema, loading and validation.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_CONFIG_FILE } from "./config-file.js";
-import { ConfigError } from "./errors.js";
-import { DEFAULT_TAG_KEY, tagKeyProblem, tagValueProblem } from "./tags.js";
+import { ConfigError, UsageError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
+import {
+  DEFAULT_TAG_KEY,
+  reservedLobProblem,
+  reservedTagKeyProblem,
+  tagKeyProblem,
+  tagValueProblem,
+} from "./tags.js";
 import {
   ATHENA_NAME,
   DELIVERY_STREAM_NAME,
@@ -23,7 +30,7 @@ const lobValue = z
   .string()
   .min(1, "LOB must not be empty")
   .superRefine((v, ctx) => {
-    const p = tagValueProblem(v);
+    const p = tagValueProblem(v) ?? reservedLobProblem(v);
     if (p) ctx.addIssue({ code: "custom", message: p });
   });
 
@@ -279,7 +286,124 @@ const infraSchema = z.strictObject({
       removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
     })
     .optional(),
+  /**
+   * The tenant gateway on AWS (`TenantGateway`): a REST API streaming a Node.js 22 Lambda, its DynamoDB table and
+   * alert topic. It records usage on the usage lake's stream (`infra.usageLake`), else on `usage.deliveryStream`.
+   */
+  gateway: z
+    .strictObject({
+      /** The REST API's stage: the first segment of the URL path. */
+      stageName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,128}$/, "must be 1–128 letters, digits, '-' or '_'")
+        .default("prod"),
+      /** Stage throttling across all tenants (per-tenant limits are the gateway config's). */
+      throttle: z
+        .strictObject({
+          rateLimit: z.number().positive().default(50),
+          burstLimit: z.number().int().min(1).default(100),
+        })
+        .default({ rateLimit: 50, burstLimit: 100 }),
+      /** A WAF (wafv2, REGIONAL) web ACL to associate with the stage. */
+      webAclArn: z
+        .string()
+        .regex(
+          /^arn:aws(-[a-z]+)*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[A-Za-z0-9_-]+\/[a-f0-9-]+$/,
+          "must be a REGIONAL wafv2 web ACL ARN",
+        )
+        .optional(),
+      /** API Gateway execution logs (ERROR level); sets the account's API Gateway CloudWatch role. */
+      executionLogging: z.boolean().default(true),
+      /** Retention of the access, execution and Lambda logs (a CloudWatch Logs retention). */
+      logRetentionDays: z
+        .literal([
+          1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+          3653,
+        ])
+        .default(365),
+      /** The Lambda's memory. */
+      memoryMiB: z.number().int().min(128).max(10240).default(1024),
+      /** The longest one call (a whole streamed answer) may last: the Lambda's and the integration's timeout. */
+      timeoutSeconds: z.number().int().min(1).max(900).default(900),
+      /** The DynamoDB table's name. */
+      tableName: z
+        .string()
+        .regex(/^[a-zA-Z0-9_.-]{3,255}$/, "must be 3–255 letters, digits, '_', '-' or '.'")
+        .optional(),
+      /** Foundation model IDs the LOBs' profiles route to (granted only through the profiles); default all. */
+      foundationModelIds: z
+        .array(z.string().regex(/^[a-z0-9.:-]+$/, "must be a foundation model ID"))
+        .min(1)
+        .optional(),
+      /** Removal policy of the table, its key and the log groups. */
+      removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
+    })
+    .optional(),
 });
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const record = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/** An issue of a cross-field check. */
+type AddIssue = (issue: { code: "custom"; path: (string | number)[]; message: string }) => void;
+
+/** A check that a LOB named at `path` is one of `lobs` (with the closest one when it is a typo). */
+function lobRequirer(lobs: ReadonlySet<string>, addIssue: AddIssue) {
+  return (lob: unknown, path: (string | number)[]): void => {
+    if (typeof lob === "string" && !lobs.has(lob))
+      addIssue({ code: "custom", path, message: `"${lob}" is not in lobs${didYouMean(lob, lobs)}` });
+  };
+}
+
+/**
+ * The checks across fields: every LOB named anywhere is one of `lobs`, no duplicate LOB or shared endpoint, and
+ * reservations of an endpoint add up to at most 1. Reads `c` defensively: it may be partly invalid.
+ */
+function crossFieldProblems(c: unknown, addIssue: AddIssue): void {
+  const cfg = record(c);
+  const lobList = list(cfg.lobs).filter((l): l is string => typeof l === "string");
+  const requireLob = lobRequirer(new Set(lobList), addIssue);
+  const seen = new Set<string>();
+  list(cfg.lobs).forEach((l, i) => {
+    if (typeof l !== "string") return;
+    if (seen.has(l)) addIssue({ code: "custom", path: ["lobs", i], message: `duplicate LOB "${l}"` });
+    seen.add(l);
+  });
+  const names = new Set<string>();
+  list(cfg.sharedEndpoints).forEach((raw, i) => {
+    const e = record(raw);
+    const at = ["sharedEndpoints", i];
+    if (typeof e.name === "string") {
+      if (names.has(e.name.toLowerCase()))
+        addIssue({ code: "custom", path: [...at, "name"], message: `duplicate shared endpoint "${e.name}"` });
+      names.add(e.name.toLowerCase());
+    }
+    requireLob(e.owner, [...at, "owner"]);
+    let total = 0;
+    for (const [lob, r] of Object.entries(record(e.reservations))) {
+      if (typeof r === "number") total += r;
+      requireLob(lob, [...at, "reservations", lob]);
+    }
+    if (total > 1 + 1e-12)
+      addIssue({
+        code: "custom",
+        path: [...at, "reservations"],
+        message: `reservations add up to ${total}; at most 1`,
+      });
+  });
+  for (const lob of Object.keys(record(record(cfg.bedrock).profiles)))
+    requireLob(lob, ["bedrock", "profiles", lob]);
+  for (const [category, policy] of Object.entries(record(record(cfg.costs).adjustments)))
+    if (policy !== "central" && policy !== "proportional")
+      requireLob(policy, ["costs", "adjustments", category]);
+  const infra = record(cfg.infra);
+  for (const lob of Object.keys(record(record(infra.budgets).monthlyLimits)))
+    requireLob(lob, ["infra", "budgets", "monthlyLimits", lob]);
+  list(record(infra.anomaly).lobs).forEach((lob, i) => {
+    requireLob(lob, ["infra", "anomaly", "lobs", i]);
+  });
+}
 
 /** A non-negative decimal amount written as text (money is never a JSON float), e.g. `"500.00"`. */
 const decimalText = z
@@ -380,7 +504,7 @@ export const configSchema = z
       .string()
       .default(DEFAULT_TAG_KEY)
       .superRefine((v, ctx) => {
-        const p = tagKeyProblem(v);
+        const p = tagKeyProblem(v) ?? reservedTagKeyProblem(v);
         if (p) ctx.addIssue({ code: "custom", message: p });
       }),
     lobs: z.array(lobValue).min(1, "list at least one LOB"),
@@ -405,50 +529,25 @@ export const configSchema = z
       .optional(),
     gateway: gatewaySchema.optional(),
   })
+  // Runs even when the structure has errors (`when`), so that one `config validate` lists the LOB problems too:
+  // it reads the value defensively, as parsed so far.
+  .superRefine((c, ctx) => crossFieldProblems(c, ctx.addIssue), { when: () => true })
+  // The gateway's checks need its block parsed: they run when the structure is sound.
   .superRefine((c, ctx) => {
-    const lobs = new Set(c.lobs);
-    /** Every place a LOB is named must name one of `lobs`. */
-    const requireLob = (lob: string, path: (string | number)[]) => {
-      if (!lobs.has(lob)) ctx.addIssue({ code: "custom", path, message: `"${lob}" is not in lobs` });
-    };
-    c.lobs.forEach((l, i) => {
-      if (c.lobs.indexOf(l) !== i)
-        ctx.addIssue({ code: "custom", path: ["lobs", i], message: `duplicate LOB "${l}"` });
-    });
-    const names = new Set<string>();
-    c.sharedEndpoints.forEach((e, i) => {
-      const at = ["sharedEndpoints", i];
-      if (names.has(e.name.toLowerCase()))
-        ctx.addIssue({
-          code: "custom",
-          path: [...at, "name"],
-          message: `duplicate shared endpoint "${e.name}"`,
-        });
-      names.add(e.name.toLowerCase());
-      requireLob(e.owner, [...at, "owner"]);
-      let sum = 0;
-      for (const [lob, r] of Object.entries(e.reservations)) {
-        sum += r;
-        requireLob(lob, [...at, "reservations", lob]);
-      }
-      if (sum > 1 + 1e-12)
-        ctx.addIssue({
-          code: "custom",
-          path: [...at, "reservations"],
-          message: `reservations add up to ${sum}; at most 1`,
-        });
-    });
-    for (const lob of Object.keys(c.bedrock.profiles)) requireLob(lob, ["bedrock", "profiles", lob]);
-    if (c.costs)
-      for (const [category, policy] of Object.entries(c.costs.adjustments))
-        if (policy !== "central" && policy !== "proportional")
-          requireLob(policy, ["costs", "adjustments", category]);
-    for (const lob of Object.keys(c.infra?.budgets?.monthlyLimits ?? {}))
-      requireLob(lob, ["infra", "budgets", "monthlyLimits", lob]);
-    c.infra?.anomaly?.lobs?.forEach((lob, i) => {
-      requireLob(lob, ["infra", "anomaly", "lobs", i]);
-    });
-    if (c.gateway) checkGateway(c.gateway, requireLob, new Set(c.sharedEndpoints.map((e) => e.name)), ctx);
+    if (c.gateway)
+      checkGateway(
+        c.gateway,
+        lobRequirer(new Set(c.lobs), ctx.addIssue),
+        new Set(c.sharedEndpoints.map((e) => e.name)),
+        ctx,
+      );
+    if (c.infra?.gateway && !c.infra.usageLake && c.usage.type !== "firehose")
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway"],
+        message:
+          "the gateway records usage on a Firehose stream: add infra.usageLake, or use a firehose usage block",
+      });
   });
 
 /** Cross-checks of the `gateway` block: LOBs in `lobs`, tenants unique, every tenant model known. */
@@ -552,9 +651,43 @@ function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return out === "" ? "(root)" : out;
 }
 
-/** Every problem of a zod error, each as `path: message`. */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+/** The keys the schema allows for the object at `at` (every alternative of a union), for "did you mean". */
+function knownKeysAt(at: readonly PropertyKey[]): Set<string> {
+  type Node = { properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; oneOf?: Node[] };
+  const expand = (n: Node): Node[] => [n, ...[...(n.anyOf ?? []), ...(n.oneOf ?? [])].flatMap(expand)];
+  let nodes = expand(z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Node);
+  for (const seg of at)
+    nodes = nodes.flatMap((n) => {
+      const next = typeof seg === "number" ? n.items : n.properties?.[String(seg)];
+      return next ? expand(next) : [];
+    });
+  return new Set(nodes.flatMap((n) => Object.keys(n.properties ?? {})));
+}
+
+/** The value at `at` in the raw configuration, if any. */
+function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const seg of at)
+    v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[seg] : undefined;
+  return v;
+}
+
+/**
+ * Every problem of a zod error, each as `path: message`; with the raw configuration, an unknown key or an
+ * unknown choice gets the closest known one (`did you mean "usage"?`).
+ */
+export function formatIssues(error: z.ZodError, raw?: unknown): string[] {
+  return error.issues.map((i) => {
+    let hint = "";
+    if (i.code === "unrecognized_keys") {
+      const known = knownKeysAt(i.path);
+      hint = i.keys.map((k) => didYouMean(k, known)).join("");
+    } else if (i.code === "invalid_value" && raw !== undefined) {
+      const v = valueAt(raw, i.path);
+      if (typeof v === "string") hint = didYouMean(v, i.values.map(String));
+    }
+    return `${formatPath(i.path)}: ${i.message}${hint}`;
+  });
 }
 
 /**
@@ -567,7 +700,7 @@ export function formatIssues(error: z.ZodError): string[] {
 export function parseConfig(raw: unknown, configFile = path.resolve(DEFAULT_CONFIG_FILE)): LoadedConfig {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    throw new ConfigError(`Invalid configuration ${configFile}:`, formatIssues(result.error), {
+    throw new ConfigError(`Invalid configuration ${configFile}:`, formatIssues(result.error, raw), {
       hint: "Fix the fields listed above; `smcb config validate` re-checks the file.",
     });
   }
@@ -632,7 +765,7 @@ export async function loadConfig(file: string = DEFAULT_CONFIG_FILE): Promise<Lo
   } catch (cause) {
     throw new ConfigError(`Cannot read configuration ${abs}: ${(cause as Error).message}`, [], {
       cause,
-      hint: "Pass --config <file>, or create smcb.config.json (see the README's config reference).",
+      hint: "Pass --config <file> (examples/smcb.config.json in a clone), or write a starter one with `smcb init`.",
     });
   }
   let raw: unknown;
@@ -644,6 +777,40 @@ export async function loadConfig(file: string = DEFAULT_CONFIG_FILE): Promise<Lo
     });
   }
   return parseConfig(raw, abs);
+}
+
+/**
+ * Writes a starter configuration — the tag key, the LOBs and a file usage ledger beside it — after
+ * validating it, and never over an existing file.
+ *
+ * @example
+ * ```ts
+ * await writeStarterConfig("smcb.config.json", { tagKey: "LineOfBusiness", lobs: ["retail", "wealth"] });
+ * ```
+ * @throws {@link UsageError} when the file exists; {@link ConfigError} when the tag key or a LOB is invalid
+ */
+export async function writeStarterConfig(
+  file: string,
+  starter: { readonly tagKey: string; readonly lobs: readonly string[] },
+): Promise<LoadedConfig> {
+  const abs = path.resolve(file);
+  const raw = {
+    tagKey: starter.tagKey,
+    lobs: [...starter.lobs],
+    usage: { type: "file", path: "usage" },
+    sharedEndpoints: [],
+  };
+  const cfg = parseConfig(raw, abs);
+  try {
+    await writeFile(abs, `${JSON.stringify(raw, null, 2)}\n`, { flag: "wx" });
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "EEXIST")
+      throw new UsageError(`${abs} exists; smcb init never overwrites a configuration.`, {
+        hint: "Edit it, or pass --config <new file>.",
+      });
+    throw new UsageError(`Cannot write ${abs}: ${(cause as Error).message}`, { cause });
+  }
+  return cfg;
 }
 
 /** The JSON Schema of the configuration file, for editors (`smcb.config.schema.json`). */

@@ -65,6 +65,7 @@ export {
   MAX_TAGS_PER_RESOURCE,
   mergeTags,
   parseTagArgs,
+  REPORT_LINE_LABELS,
   SHARED_ENDPOINT_TAG_KEY,
   sharedEndpointTags,
   type Tag,

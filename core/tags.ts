@@ -3,6 +3,7 @@
  * Every module that writes or checks a tag goes through these functions.
  */
 import { TagPolicyError } from "./errors.js";
+import { suggest } from "./suggest.js";
 
 /** An AWS tag as the SageMaker API takes it. */
 export interface Tag {
@@ -28,6 +29,48 @@ export const MAX_TAGS_PER_RESOURCE = 50;
 export const MAX_TAG_KEY_LENGTH = 128;
 /** Longest tag value. */
 export const MAX_TAG_VALUE_LENGTH = 256;
+
+/**
+ * The labels the reports give lines that are not a LOB. A LOB may not take one of them (see
+ * {@link reservedLobProblem}): its line would read as, or merge with, the report's own.
+ */
+export const REPORT_LINE_LABELS = {
+  /** A shared endpoint's idle capacity kept on its own line (idle policy `separate`). */
+  idle: "__idle__",
+  /** What no LOB could be charged. */
+  unallocated: "Unallocated",
+  /** The total row of the LOB table. */
+  total: "Total (reconciled)",
+} as const;
+
+/** Names a LOB may not take, compared case-insensitively: the report labels and the words around them. */
+const RESERVED_LOB_NAMES = new Set(
+  [...Object.values(REPORT_LINE_LABELS), "Total", "All LOBs", "others"].map((n) => n.toLowerCase()),
+);
+
+/**
+ * Why `lob` cannot be a LOB name although it is a valid tag value, or `undefined`: it is a report label
+ * (`__idle__`, `Unallocated`, `Total (reconciled)`, `All LOBs`, the chart's `others (n LOBs)` bar), or `__proto__`,
+ * which a JSON object keyed by LOB (`reservations`, `bedrock.profiles`) cannot hold.
+ */
+export function reservedLobProblem(lob: string): string | undefined {
+  const l = lob.trim().toLowerCase();
+  if (l === "__proto__")
+    return `"${lob}" is reserved: a JSON object keyed by LOB (reservations) cannot hold it`;
+  if (RESERVED_LOB_NAMES.has(l) || l.startsWith("others ("))
+    return `"${lob}" is reserved: the reports use it for a line that is not a LOB`;
+  return undefined;
+}
+
+/**
+ * Why `key` cannot be the LOB tag key although it is a valid tag key, or `undefined`: the shared-endpoint tag key
+ * (`SharedEndpoint`) names an endpoint, not a LOB.
+ */
+export function reservedTagKeyProblem(key: string): string | undefined {
+  return key.toLowerCase() === SHARED_ENDPOINT_TAG_KEY.toLowerCase()
+    ? `"${key}" is reserved: it names a resource's shared endpoint, not its LOB`
+    : undefined;
+}
 
 const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
@@ -73,8 +116,10 @@ export function lobProblem(policy: TagPolicy, value: string): string | undefined
   if (aws) return aws;
   if (!policy.lobs.includes(value)) {
     const near = policy.lobs.find((l) => l.toLowerCase() === value.toLowerCase());
-    return near
-      ? `"${value}" is not an allowed LOB; did you mean "${near}"? (values are case-sensitive)`
+    if (near) return `"${value}" is not an allowed LOB; did you mean "${near}"? (values are case-sensitive)`;
+    const typo = suggest(value, policy.lobs);
+    return typo
+      ? `"${value}" is not an allowed LOB; did you mean "${typo}"?`
       : `"${value}" is not an allowed LOB (allowed: ${policy.lobs.join(", ")})`;
   }
   return undefined;
@@ -96,7 +141,8 @@ export function assertTagKey(key: string): string {
 /** Returns `lob` when valid, or throws a {@link TagPolicyError} saying why not. */
 export function assertLob(policy: TagPolicy, lob: string): string {
   const reason = lobProblem(policy, lob);
-  if (reason !== undefined) throw new TagPolicyError(`Invalid LOB: ${reason}.`);
+  if (reason !== undefined)
+    throw new TagPolicyError(`Invalid LOB: ${reason}${reason.endsWith("?") ? "" : "."}`);
   return lob;
 }
 

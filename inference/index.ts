@@ -73,6 +73,7 @@ export {
   type ScalingPlan,
   type SharedEndpointSpec,
   type StrayComponent,
+  tagsOf,
 } from "./endpoints/index.js";
 export type {
   BufferedRecorderOptions,

@@ -1,17 +1,21 @@
 /** The `ChargebackGovernance` construct: everything the config's `infra` block asks for, in one scope. */
 import { Duration, RemovalPolicy, Size } from "aws-cdk-lib";
+import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import { Construct } from "constructs";
 import type { Config } from "../core/index.js";
 import { DEFAULT_METRIC_NAMESPACE, UsageError } from "../core/index.js";
 import { ChargebackDashboard } from "./chargeback-dashboard.js";
 import { LobBudgets } from "./lob-budgets.js";
 import { LobCostAnomalyDetection } from "./lob-cost-anomaly-detection.js";
+import { TenantGateway } from "./tenant-gateway.js";
 import { UsageLake } from "./usage-lake.js";
 
 /** Props of {@link ChargebackGovernance}. */
 export interface ChargebackGovernanceProps {
   /** The validated configuration (`loadConfig`/`parseConfig`): its tag policy, shared endpoints and `infra` block. */
   readonly config: Config;
+  /** The tenant gateway's handler source file (exports a streaming `handler`). @default the package's `gateway/lambda.ts` */
+  readonly gatewayEntry?: string;
 }
 
 /**
@@ -19,8 +23,9 @@ export interface ChargebackGovernanceProps {
  * shared endpoints, Bedrock profiles and LOBs (unless there is neither a shared endpoint nor a profile, or
  * `infra.dashboard.enabled` is `false`; it charts
  * the `cloudwatch` recorder's namespace, the config's own when `usage.type` is `cloudwatch`), {@link LobBudgets}
- * when `infra.budgets` is given, {@link LobCostAnomalyDetection} when `infra.anomaly` is, and a {@link UsageLake}
- * when `infra.usageLake` is.
+ * when `infra.budgets` is given, {@link LobCostAnomalyDetection} when `infra.anomaly` is, a {@link UsageLake}
+ * when `infra.usageLake` is, and a {@link TenantGateway} when `infra.gateway` is (recording usage on that lake's
+ * stream, else on the `firehose` usage block's `deliveryStream`).
  *
  * @example
  * ```ts
@@ -39,6 +44,8 @@ export class ChargebackGovernance extends Construct {
   readonly anomalies: LobCostAnomalyDetection | undefined;
   /** The Firehose usage lake, when `infra.usageLake` is given. */
   readonly usageLake: UsageLake | undefined;
+  /** The tenant gateway, when `infra.gateway` is given. */
+  readonly gateway: TenantGateway | undefined;
 
   constructor(scope: Construct, id: string, props: ChargebackGovernanceProps) {
     super(scope, id);
@@ -105,9 +112,41 @@ export class ChargebackGovernance extends Construct {
         })
       : undefined;
 
-    if (!this.dashboard && !this.budgets && !this.anomalies && !this.usageLake)
+    const gateway = infra?.gateway;
+    const usageStream =
+      this.usageLake ??
+      (config.usage.type === "firehose"
+        ? firehose.DeliveryStream.fromDeliveryStreamName(this, "UsageStream", config.usage.deliveryStream)
+        : undefined);
+    if (gateway && !usageStream)
+      throw new UsageError("ChargebackGovernance: infra.gateway needs a usage stream.", {
+        hint: "Add infra.usageLake, or use a firehose usage block.",
+      });
+    this.gateway =
+      gateway && usageStream
+        ? new TenantGateway(this, "Gateway", {
+            config,
+            usageStream,
+            ...(props.gatewayEntry !== undefined ? { entry: props.gatewayEntry } : {}),
+            stageName: gateway.stageName,
+            throttlingRateLimit: gateway.throttle.rateLimit,
+            throttlingBurstLimit: gateway.throttle.burstLimit,
+            ...(gateway.webAclArn !== undefined ? { webAclArn: gateway.webAclArn } : {}),
+            executionLogging: gateway.executionLogging,
+            logRetention: gateway.logRetentionDays,
+            memorySize: gateway.memoryMiB,
+            timeout: Duration.seconds(gateway.timeoutSeconds),
+            ...(gateway.tableName !== undefined ? { tableName: gateway.tableName } : {}),
+            ...(gateway.foundationModelIds !== undefined
+              ? { foundationModelIds: gateway.foundationModelIds }
+              : {}),
+            removalPolicy: gateway.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+          })
+        : undefined;
+
+    if (!this.dashboard && !this.budgets && !this.anomalies && !this.usageLake && !this.gateway)
       throw new UsageError("ChargebackGovernance: the configuration asks for nothing to deploy.", {
-        hint: "List sharedEndpoints or bedrock.profiles (for the dashboard), or add infra.budgets, infra.anomaly or infra.usageLake.",
+        hint: "List sharedEndpoints or bedrock.profiles (for the dashboard), or add infra.budgets, infra.anomaly, infra.usageLake or infra.gateway.",
       });
   }
 }

@@ -9,6 +9,8 @@ import { ChargebackGovernance } from "./chargeback-governance.js";
 export interface ChargebackGovernanceStackProps extends StackProps {
   /** The validated configuration. */
   readonly config: Config;
+  /** The tenant gateway's handler source file. @default the package's `gateway/lambda.ts` */
+  readonly gatewayEntry?: string;
 }
 
 /**
@@ -26,13 +28,17 @@ export class ChargebackGovernanceStack extends Stack {
   readonly governance: ChargebackGovernance;
 
   constructor(scope: Construct, id: string, props: ChargebackGovernanceStackProps) {
-    const { config, ...stackProps } = props;
+    const { config, gatewayEntry, ...stackProps } = props;
     super(scope, id, {
-      description: "sagemaker-chargeback: LOB usage dashboard, budgets, cost anomaly alerts and usage lake",
+      description:
+        "sagemaker-chargeback: LOB usage dashboard, budgets, cost anomaly alerts, usage lake and tenant gateway",
       ...stackProps,
       env: stackProps.env ?? (config.region !== undefined ? { region: config.region } : undefined),
     });
-    this.governance = new ChargebackGovernance(this, "Governance", { config });
+    this.governance = new ChargebackGovernance(this, "Governance", {
+      config,
+      ...(gatewayEntry !== undefined ? { gatewayEntry } : {}),
+    });
   }
 }
 
@@ -50,6 +56,8 @@ export interface GovernanceAppOptions {
   readonly nag?: boolean;
   /** Context values of the app (what `cdk -c key=value` passes). @default none */
   readonly context?: AppProps["context"];
+  /** The tenant gateway's handler source file. @default the package's `gateway/lambda.ts` */
+  readonly gatewayEntry?: string;
 }
 
 /**
@@ -84,6 +92,7 @@ export function buildGovernanceApp(
   const stack = new ChargebackGovernanceStack(app, config.infra?.stackName ?? DEFAULT_GOVERNANCE_STACK_NAME, {
     config,
     ...(env !== undefined ? { env } : {}),
+    ...(options.gatewayEntry !== undefined ? { gatewayEntry: options.gatewayEntry } : {}),
   });
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };

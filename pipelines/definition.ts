@@ -78,11 +78,37 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /**
- * Checks that a parsed value looks like a pipeline definition (an object with a `Steps` array of objects);
- * throws a {@link DataSourceError} saying what is wrong otherwise.
+ * The deepest nesting of objects and arrays a definition may have: about 100 Condition steps inside one another
+ * (each adds three levels). Deeper, the steps' walk and the JSON writer would run out of stack; no pipeline a
+ * person or the SDK writes comes near it. This is the toolkit's own limit, not SageMaker's.
+ */
+export const MAX_DEFINITION_DEPTH = 300;
+
+/** The nesting depth of a JSON value, measured without recursion (so any depth can be measured). */
+function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth] = top;
+    if (typeof v !== "object" || v === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * Checks that a parsed value looks like a pipeline definition (an object with a `Steps` array of objects, nested
+ * at most {@link MAX_DEFINITION_DEPTH} levels); throws a {@link DataSourceError} saying what is wrong otherwise.
  */
 export function asDefinition(value: unknown, source = "definition"): JsonObject & { Steps: JsonValue[] } {
   if (!isJsonObject(value)) throw new DataSourceError(`${source} is not a JSON object.`);
+  if (jsonDepth(value, MAX_DEFINITION_DEPTH) > MAX_DEFINITION_DEPTH)
+    throw new DataSourceError(
+      `${source} nests more than ${MAX_DEFINITION_DEPTH} levels of objects and arrays (Condition steps inside one another?).`,
+      { hint: "Flatten the Condition steps: a pipeline this deep cannot be read safely." },
+    );
   const steps = value.Steps;
   if (!Array.isArray(steps))
     throw new DataSourceError(`${source} has no "Steps" array: not a pipeline definition.`);

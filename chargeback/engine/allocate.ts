@@ -2,13 +2,16 @@
  * The allocation engine (docs/contracts.md#allocation-rules): cost lines and usage in, the month's {@link ChargebackReport} out.
  * Pure: no I/O, no clock, exact decimals throughout, cents only at the end.
  */
-import type { SharedEndpointConfig, TagPolicy } from "../../core/index.js";
+import type { SharedEndpointConfig } from "../../core/index.js";
 import {
+  DataSourceError,
   type Decimal,
   dec,
   formatMoney,
+  REPORT_LINE_LABELS,
   roundToCentsConserving,
   sum,
+  type TagPolicy,
   toCents,
   ZERO,
 } from "../../core/index.js";
@@ -81,8 +84,24 @@ export interface AllocationInput {
   readonly utilization?: readonly UtilizationRecord[];
 }
 
+/**
+ * Refuses usage that no source should produce: a negative, fractional or non-finite token or invocation count
+ * (whatever the source: file ledger, CloudWatch, Athena or a caller's own).
+ */
+function assertUsageCounts(usage: readonly EndpointUsage[]): void {
+  for (const u of usage)
+    for (const field of ["invocations", "inputTokens", "outputTokens"] as const) {
+      const v = u[field];
+      if (!Number.isSafeInteger(v) || v < 0)
+        throw new DataSourceError(
+          `Usage of ${u.endpoint} by LOB ${JSON.stringify(u.lob)} has ${field} ${v}: counts must be whole numbers ≥ 0.`,
+          { hint: "Check the usage source: a recorder or a hand edit wrote an impossible count." },
+        );
+    }
+}
+
 /** The name of a separate idle line (idle policy `separate`). */
-export const IDLE_LOB = "__idle__";
+export const IDLE_LOB = REPORT_LINE_LABELS.idle;
 
 interface Totals {
   dedicated: Decimal;
@@ -210,7 +229,16 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
     if (d.kind === "shared") {
       const p = pools.get(`shared\u0000${d.endpoint}`) as Extract<Pool, { kind: "shared" }>;
       p.cost = p.cost.plus(line.cost);
-      if (HOSTING.test(line.usageType)) p.hours = p.hours.plus(line.usageAmount);
+      if (HOSTING.test(line.usageType)) {
+        if (line.category === "usage" && line.usageAmount.isNegative())
+          throw new DataSourceError(
+            `A hosting line of ${d.endpoint} has ${line.usageAmount.toString()} hours (${line.usageType}, ${line.resourceId ?? "no resource id"}): hosting hours cannot be negative.`,
+            {
+              hint: "Check the cost source: a refund or credit is a separate line type, not negative usage.",
+            },
+          );
+        p.hours = p.hours.plus(line.usageAmount);
+      }
       p.resourceId ??= line.resourceId;
       p.lines?.push(line);
       continue;
@@ -531,6 +559,7 @@ function tagWarnings(tags: TagDiagnostics, tagKey: string): string[] {
  * ```
  */
 export function allocate(input: AllocationInput): ChargebackReport {
+  assertUsageCounts(input.usage);
   const window = monthWindow(input.month);
   const { policy } = input;
   const { pools, tags } = collectPools(input);

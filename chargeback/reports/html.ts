@@ -3,7 +3,6 @@
  * server), the figures as tables, and a Content-Security-Policy that forbids every network request.
  */
 import type { ChargebackReport } from "../model.js";
-import { renderCharts } from "./charts.js";
 import {
   basisInWords,
   emptyNotice,
@@ -99,6 +98,8 @@ ${notes}
 export async function renderHtml(report: ChargebackReport): Promise<string> {
   const est = report.reconciliation.estimated;
   const rec = report.reconciliation;
+  // vega is loaded only when a page is drawn (start-up of the other formats)
+  const { renderCharts } = await import("./charts.js");
   const charts = await renderCharts(report);
   const chartHtml = charts
     .filter((c) => c.svg !== undefined)

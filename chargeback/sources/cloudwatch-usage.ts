@@ -115,6 +115,7 @@ export async function readCloudWatchUsage(
 
   const all = [...series.values()];
   const sums = new Map<string, Record<UsageMetric, number>>();
+  let malformed = 0;
   for (let b = 0; b < all.length; b += METRIC_DATA_BATCH) {
     const batch = all.slice(b, b + METRIC_DATA_BATCH);
     const queries: MetricDataQuery[] = batch.map((s, i) => ({
@@ -140,7 +141,12 @@ export async function readCloudWatchUsage(
           if (s === undefined) continue;
           const key = `${s.endpoint}\u0000${s.lob}`;
           const acc = sums.get(key) ?? { Invocations: 0, InputTokens: 0, OutputTokens: 0 };
-          for (const v of r.Values ?? []) acc[s.metric] += v;
+          for (const v of r.Values ?? []) {
+            // The file ledger's check on counts: whole numbers ≥ 0. A period sum that is not one was published by
+            // something other than the recorder: counted as malformed, never added.
+            if (Number.isSafeInteger(v) && v >= 0) acc[s.metric] += v;
+            else malformed++;
+          }
           sums.set(key, acc);
         }
       }
@@ -159,10 +165,11 @@ export async function readCloudWatchUsage(
     usage.push({
       endpoint,
       lob,
-      invocations: Math.round(acc.Invocations),
-      inputTokens: Math.round(acc.InputTokens),
-      outputTokens: Math.round(acc.OutputTokens),
+      invocations: acc.Invocations,
+      inputTokens: acc.InputTokens,
+      outputTokens: acc.OutputTokens,
     });
   }
-  return { usage, malformed: 0, duplicates: 0 };
+  // Metrics are sums per period: a repeated event cannot be told apart, so no duplicates are counted.
+  return { usage, malformed, duplicates: 0 };
 }

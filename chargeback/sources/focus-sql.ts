@@ -223,7 +223,7 @@ function parseTags(value: unknown): Record<string, string> {
     throw fail(cause);
   }
   if (v === null || typeof v !== "object" || Array.isArray(v)) throw fail();
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null); // a tag key `__proto__` stays a key
   for (const [k, val] of Object.entries(v)) if (val !== null && val !== undefined) out[k] = String(val);
   return out;
 }

@@ -37,7 +37,8 @@ export interface ListedEndpoint {
   readonly components: ListedComponent[];
 }
 
-async function tagsOf(sm: SageMakerClient, arn: string | undefined): Promise<Tag[]> {
+/** The tags of a SageMaker resource (`ListTags`), none without an ARN. */
+export async function tagsOf(sm: SageMakerClient, arn: string | undefined): Promise<Tag[]> {
   if (!arn) return [];
   const out = await sm.send(new ListTagsCommand({ ResourceArn: arn }));
   return (out.Tags ?? []).map((t) => ({ Key: t.Key ?? "", Value: t.Value ?? "" }));

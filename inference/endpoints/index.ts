@@ -15,7 +15,7 @@ export {
   isNotFound,
   type StrayComponent,
 } from "./endpoint-deploy.js";
-export { type ListedComponent, type ListedEndpoint, listEndpoints } from "./endpoint-list.js";
+export { type ListedComponent, type ListedEndpoint, listEndpoints, tagsOf } from "./endpoint-list.js";
 export { type EndpointPlan, planEndpoint, type ScalingPlan, VARIANT_NAME } from "./endpoint-plan.js";
 export {
   type ContainerSpec,

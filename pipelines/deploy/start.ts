@@ -100,7 +100,8 @@ export function checkExecutionParameters(
   }
   if (lobParam.Type !== "String")
     problems.push(`${policy.tagKey}: the LOB parameter is ${lobParam.Type}, not String`);
-  if (policy.tagKey in given) problems.push(`${policy.tagKey}: give the LOB with --lob, not as a parameter`);
+  if (Object.hasOwn(given, policy.tagKey))
+    problems.push(`${policy.tagKey}: give the LOB with --lob, not as a parameter`);
   const lobType = typeProblem({ ...lobParam, Type: "String" }, lob);
   if (lobType) problems.push(lobType);
   for (const [name, value] of Object.entries(given)) {
@@ -116,7 +117,7 @@ export function checkExecutionParameters(
     if (t) problems.push(t);
   }
   for (const p of declared.values())
-    if (p.Name !== policy.tagKey && p.DefaultValue === undefined && !(p.Name in given))
+    if (p.Name !== policy.tagKey && p.DefaultValue === undefined && !Object.hasOwn(given, p.Name))
       problems.push(`${p.Name}: required (it has no default value)`);
   if (problems.length > 0)
     throw new UsageError(`Invalid execution parameters:\n${problems.map((p) => `  ${p}`).join("\n")}`);

@@ -87,6 +87,13 @@ export function lobTagState(
   if (!Array.isArray(tags)) return { state: "malformed", reason: "Arguments.Tags is not a list" };
   const index = tags.findIndex((t) => isJsonObject(t) && t.Key === policy.tagKey);
   if (index < 0) return { state: "missing", tagCount: tags.length };
+  const copies = tags.filter((t) => isJsonObject(t) && t.Key === policy.tagKey).length;
+  if (copies > 1)
+    return {
+      state: "invalid",
+      index,
+      reason: `the ${policy.tagKey} tag is given ${copies} times; SageMaker rejects duplicate tag keys`,
+    };
   const value = (tags[index] as JsonObject).Value;
   if (typeof value === "string") {
     const reason = literalProblem(policy, value);

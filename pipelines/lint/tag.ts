@@ -7,6 +7,7 @@ import {
   asDefinition,
   COST_BEARING_STEP_TYPES,
   declaredParameters,
+  isJsonObject,
   type JsonObject,
   type JsonValue,
   walkSteps,
@@ -90,6 +91,10 @@ export function tagDefinition(definition: unknown, policy: LobTagPolicy): TagRes
       const tag = (args.Tags as JsonObject[])[st.index] as JsonObject;
       changes.push({ step: s.name, path: s.path, action: "replaced", previous: tag.Value ?? null });
       tag.Value = { ...lobValue };
+      // A duplicate LOB tag (SageMaker rejects repeated keys): keep the first, now the parameter, only.
+      args.Tags = (args.Tags as JsonObject[]).filter(
+        (t, i) => i === st.index || !(isJsonObject(t) && t.Key === policy.tagKey),
+      );
     } else if (st.tagCount >= MAX_TAGS_PER_RESOURCE) full.push(`${s.name} (${s.path}, ${st.tagCount} tags)`);
     else {
       const tags = Array.isArray(args.Tags) ? args.Tags : [];

@@ -13,6 +13,8 @@ import { registerAudit } from "./audit.js";
 import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";
 import { registerEndpoint } from "./endpoint.js";
+import { registerGateway } from "./gateway.js";
+import { registerInit } from "./init.js";
 import { registerInvoke } from "./invoke.js";
 import { registerLedger } from "./ledger.js";
 import { registerPipeline } from "./pipeline.js";
@@ -21,6 +23,7 @@ import { registerTags } from "./tags.js";
 
 /** The commands' registrars, in `--help` order. */
 export const commands: readonly CommandRegistrar[] = [
+  registerInit,
   registerConfig,
   registerTags,
   registerAudit,
@@ -30,4 +33,5 @@ export const commands: readonly CommandRegistrar[] = [
   registerProfiles,
   registerChargeback,
   registerLedger,
+  registerGateway,
 ];

@@ -1,7 +1,7 @@
 /** `smcb pipeline lint|tag|synth|upsert|start|status`: LOB-tagged SageMaker pipelines (docs/contracts.md#command-line-and-exit-codes). */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { AwsError, DataSourceError, ExitCode, UsageError } from "../../core/errors.js";
+import { AwsError, ExitCode, SmcbError, UsageError } from "../../core/errors.js";
 import { assertLob, DEFAULT_TAG_KEY, parseTagArgs, type Tag } from "../../core/tags.js";
 import type { LobTagPolicy } from "../../pipelines/index.js";
 import type { CommandContext } from "../context.js";
@@ -15,34 +15,51 @@ async function optionalPolicy(ctx: CommandContext): Promise<LobTagPolicy> {
   return ctx.optionalTagPolicy();
 }
 
-async function readDefinitionFile(ctx: CommandContext, file: string): Promise<unknown> {
+/**
+ * Reads a definition JSON file. A builder module is refused unless `runModules` (only `synth` and
+ * `upsert --definition` run code; `lint` and `tag` read data and never execute what they are given).
+ */
+async function readDefinitionFile(ctx: CommandContext, file: string, runModules = false): Promise<unknown> {
   const { loadPipelineModule, parseDefinition } = await import("../../pipelines/index.js");
   const abs = path.resolve(ctx.io.cwd, file);
-  if (MODULE_EXTENSIONS.has(path.extname(abs))) return (await loadPipelineModule(abs)).definition();
+  if (MODULE_EXTENSIONS.has(path.extname(abs))) {
+    if (!runModules)
+      throw new UsageError(`${file} is a module; this command reads definition JSON and never runs code.`, {
+        hint: `Synthesize it first: smcb pipeline synth ${file} --out definition.json`,
+      });
+    return (await loadPipelineModule(abs)).definition();
+  }
   let text: string;
   try {
     text = await readFile(abs, "utf8");
   } catch (e) {
-    throw new DataSourceError(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
+    // A file the user named: a usage error (exit 2), like --config.
+    throw new UsageError(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
-  return parseDefinition(text, file);
+  try {
+    return parseDefinition(text, file);
+  } catch (e) {
+    if (!(e instanceof SmcbError)) throw e;
+    // Not JSON, not a definition, nested too deep: still a file the user named, so a usage error.
+    throw new UsageError(e.message, { cause: e, ...(e.hint ? { hint: e.hint } : {}) });
+  }
 }
 
 async function writeOut(ctx: CommandContext, out: string, value: unknown): Promise<void> {
   try {
     await writeFile(path.resolve(ctx.io.cwd, out), `${JSON.stringify(value, null, 2)}\n`);
   } catch (e) {
-    throw new DataSourceError(`Cannot write ${out}: ${(e as Error).message}`, { cause: e });
+    throw new UsageError(`Cannot write ${out}: ${(e as Error).message}`, { cause: e });
   }
 }
 
 function parseParams(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const a of args) {
     const i = a.indexOf("=");
     if (i <= 0) throw new UsageError(`Parameter "${a}" is not of the form Name=Value.`);
     const name = a.slice(0, i);
-    if (name in out) throw new UsageError(`Parameter ${name} is given twice.`);
+    if (Object.hasOwn(out, name)) throw new UsageError(`Parameter ${name} is given twice.`);
     out[name] = a.slice(i + 1);
   }
   return out;
@@ -54,7 +71,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
     t
       .command(
         "lint <definition>",
-        "List cost-bearing steps without the LOB tag (Condition branches included); exit 1 if any",
+        "List cost-bearing steps without the LOB tag (Condition branches included); exit 1 if any. Reads JSON only: never runs a module",
         (c) =>
           c
             .positional("definition", {
@@ -77,7 +94,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
       )
       .command(
         "tag <definition>",
-        "Add the LOB parameter and tag to every cost-bearing step that lacks it; prints the definition",
+        "Add the LOB parameter and tag to every cost-bearing step that lacks it; prints the definition. Reads JSON only: never runs a module",
         (c) =>
           c
             .positional("definition", {
@@ -112,7 +129,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
       )
       .command(
         "synth <module>",
-        "Print the definition a builder module exports (default export, or `pipeline`)",
+        "Print the definition a builder module exports (default export, or `pipeline`). Runs the module's code: only synth it if you trust it",
         (c) =>
           c
             .positional("module", {
@@ -151,7 +168,8 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             .option("definition", {
               type: "string",
               demandOption: true,
-              describe: "Definition JSON file, or a builder module (.ts/.js)",
+              describe:
+                "Definition JSON file, or a builder module (.ts/.js), whose code is run to synthesize it",
             })
             .option("role", {
               type: "string",
@@ -204,14 +222,20 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           const policy = await ctx.optionalTagPolicy();
           const tags: Tag[] = [];
           if (argv.lob !== undefined) {
-            if (!cfg) throw new UsageError("--lob needs the configuration (its LOB allowlist).");
+            if (!cfg)
+              throw new UsageError(
+                `--lob needs the configuration (its LOB allowlist): ${ctx.configPath} is missing.`,
+                {
+                  hint: "Write one with `smcb init` (then list your LOBs in it), or pass --config examples/smcb.config.json.",
+                },
+              );
             tags.push({
               Key: policy.tagKey,
               Value: assertLob({ tagKey: policy.tagKey, lobs: cfg.lobs }, argv.lob),
             });
           }
           tags.push(...parseTagArgs(argv.tag.map(String)));
-          const definition = await readDefinitionFile(ctx, argv.definition);
+          const definition = await readDefinitionFile(ctx, argv.definition, true);
           const result = await upsertPipeline(await ctx.client(SageMakerClient), {
             name: argv.name,
             definition,

@@ -1,97 +1,59 @@
 /**
- * One measured run for the chargeback benchmark, in its own process so that peak memory is its own:
- *   tsx chargeback-measure.ts cli <config> <month>        smcb chargeback --json end to end (in-process main())
- *   tsx chargeback-measure.ts baseline <ledger-dir>       one bare DuckDB aggregation of the same files (the floor)
- * and the phases in between, each one DuckDB query over the ledger (to show where the time goes):
- *   tsx chargeback-measure.ts validate <ledger-dir> <month>  the ledger relation (every line read and checked) and the
- *                                                           month filter, summed per (endpoint, lob): no de-duplication
- *   tsx chargeback-measure.ts idcount <ledger-dir> <month>   the same, grouped by `id` with only a count per id: the
- *                                                           least any exact de-duplication by id has to do
- *   tsx chargeback-measure.ts ledger <ledger-dir> <month>    readFileLedger: the real usage query (exact de-duplication)
- * Prints one JSON line on stderr: { mode, ms, cpuMs (CPU time of the measured part), maxRssMb, rows }.
+ * The bare DuckDB arms of the chargeback benchmark: SQL that a person would write by hand, run by {@link DUCK_SCRIPT}
+ * in a plain `node` process (no TypeScript loader, nothing of the toolkit) so that its time, process start included,
+ * and its peak memory are measured as the CLI's are:
+ * - {@link bareSql}: one bare aggregation of the JSONL files: no checks, no de-duplication, no month window (the bare
+ *   scan);
+ * - {@link floorSql}: one query with the chargeback's semantics (the same-semantics floor): every line checked
+ *   (DESIGN §3.3, strict JSON types), the month window, the malformed lines of the month counted per file (by `ts`,
+ *   else by the file's day folder), exact de-duplication by id.
  */
-import { DuckDBInstance } from "@duckdb/node-api";
-import { monthWindow } from "../../chargeback/engine/month.js";
-import { ledgerEventsSql, readFileLedger } from "../../chargeback/sources/file-ledger.js";
-import { main } from "../../scripts/cli.js";
 
-async function cli(config: string, month: string): Promise<number> {
-  let out = "";
-  const code = await main(["chargeback", "--month", month, "--config", config, "--json"], {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: () => true },
-    env: process.env,
-    cwd: process.cwd(),
-  });
-  if (code !== 0) throw new Error(`smcb exited ${code}: ${out.slice(0, 500)}`);
-  return (JSON.parse(out) as { lines: unknown[] }).lines.length;
-}
+/** Runs the SQL in `$SQL` with DuckDB as `smcb` does (UTC, the same memory limit) and prints the row count. */
+export const DUCK_SCRIPT = `import { DuckDBInstance } from "@duckdb/node-api";
+const db = await DuckDBInstance.create(":memory:", { memory_limit: "2GB" });
+const c = await db.connect();
+await c.run("SET TimeZone = 'UTC'");
+const r = await c.runAndReadAll(process.env.SQL);
+process.stdout.write(r.getRows().length + "\\n");
+c.closeSync();
+db.closeSync();`;
 
-async function duck(sql: string): Promise<number> {
-  const db = await DuckDBInstance.create(":memory:");
-  const c = await db.connect();
-  const r = await c.runAndReadAll(sql);
-  const rows = r.getRows().length;
-  c.closeSync();
-  db.closeSync();
-  return rows;
-}
-
-function baseline(dir: string): Promise<number> {
-  return duck(`SELECT endpoint, lob, count(*) AS n, sum(input_tokens) AS i, sum(output_tokens) AS o
+/** The bare scan. */
+export function bareSql(dir: string): string {
+  return `SELECT endpoint, lob, count(*) AS n, sum(input_tokens) AS i, sum(output_tokens) AS o
     FROM read_json('${dir}/**/*.jsonl', format = 'newline_delimited', ignore_errors = true,
       columns = {id: 'VARCHAR', ts: 'VARCHAR', lob: 'VARCHAR', kind: 'VARCHAR', endpoint: 'VARCHAR',
                  input_tokens: 'BIGINT', output_tokens: 'BIGINT'})
-    WHERE kind = 'sagemaker' GROUP BY ALL`);
+    WHERE kind = 'sagemaker' GROUP BY ALL`;
 }
 
-/** The checked ledger relation of the month (as the usage query filters it), without de-duplication. */
-function monthEvents(dir: string, month: string): string {
-  const w = monthWindow(month);
-  const bound = (d: Date) => `'${d.toISOString().slice(0, 19)}'`;
-  return `(SELECT * FROM (${ledgerEventsSql(`${dir}/**/*.jsonl`)}) e
-    WHERE (kind = 'sagemaker' AND endpoint IS NOT NULL AND ts >= ${bound(w.start)} AND ts < ${bound(w.end)})
-       OR malformed)`;
+/** The same-semantics floor. */
+export function floorSql(dir: string, month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const start = `TIMESTAMPTZ '${month}-01 00:00:00+00'`;
+  const end = `TIMESTAMPTZ '${new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10)} 00:00:00+00'`;
+  const num = (c: string) => `TRY_CAST(CAST(${c} AS VARCHAR) AS DOUBLE)`;
+  const whole = (c: string) => `${c} >= 0 AND ${c} = floor(${c}) AND ${c} < 1e15`;
+  return `WITH lines AS (
+    SELECT id, ts, lob, kind, endpoint, filename, ${num("v")} AS v, ${num("input_tokens")} AS i, ${num("output_tokens")} AS o
+    FROM read_json('${dir}/**/*.jsonl', format = 'newline_delimited', ignore_errors = true, filename = true,
+      columns = {v: 'JSON', id: 'VARCHAR', ts: 'TIMESTAMPTZ', lob: 'VARCHAR', kind: 'VARCHAR', endpoint: 'VARCHAR',
+                 input_tokens: 'JSON', output_tokens: 'JSON'})
+  ), checked AS (
+    SELECT *, coalesce(v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
+      AND (kind <> 'sagemaker' OR endpoint <> '') AND ${whole("i")} AND ${whole("o")}, false) AS ok FROM lines
+  ), month AS (
+    SELECT ok, CASE WHEN ok THEN id ELSE filename END AS id, endpoint, lob,
+      CAST(i AS BIGINT) AS i, CAST(o AS BIGINT) AS o FROM checked
+    WHERE (ok AND kind = 'sagemaker' AND ts >= ${start} AND ts < ${end})
+       OR (NOT ok AND CASE WHEN ts IS NOT NULL THEN ts >= ${start} AND ts < ${end}
+                      ELSE regexp_extract(filename, '(\\d{4})/(\\d{2})/\\d{2}/[^/]*$', ['y', 'm']) = {'y': '${month.slice(0, 4)}', 'm': '${month.slice(5)}'} END)
+  ), per_id AS (
+    SELECT grouping(endpoint, lob, i, o) <> 0 AS by_id, ok, id, endpoint, lob, i, o, count(*) AS copies FROM month
+    GROUP BY GROUPING SETS ((ok, id, endpoint, lob, i, o), (ok, id))
+  )
+  SELECT by_id, ok, CASE WHEN NOT ok THEN id END AS file, endpoint, lob, count(*) AS invocations, sum(i), sum(o),
+    sum(copies) - count(*) AS duplicates
+  FROM per_id GROUP BY ALL`;
 }
-
-function validate(dir: string, month: string): Promise<number> {
-  return duck(`SELECT malformed, endpoint, lob, count(*), sum(input_tokens), sum(output_tokens)
-    FROM ${monthEvents(dir, month)} m GROUP BY ALL`);
-}
-
-function idcount(dir: string, month: string): Promise<number> {
-  return duck(`SELECT malformed, count(*) AS ids, sum(copies) AS events
-    FROM (SELECT malformed, count(*) AS copies FROM ${monthEvents(dir, month)} m
-          GROUP BY malformed, CASE WHEN malformed THEN NULL ELSE id END) d GROUP BY ALL`);
-}
-
-async function ledger(dir: string, month: string): Promise<number> {
-  return (await readFileLedger({ path: dir, window: monthWindow(month) })).usage.length;
-}
-
-const modes: Record<string, (a: string, b: string) => Promise<number>> = {
-  cli,
-  baseline,
-  validate,
-  idcount,
-  ledger,
-};
-const [mode, a, b] = process.argv.slice(2);
-const run = modes[mode ?? ""];
-if (!run) throw new Error(`unknown mode ${mode}; one of ${Object.keys(modes).join(", ")}`);
-const before = process.resourceUsage();
-const started = performance.now();
-const rows = await run(a as string, b as string);
-const ms = performance.now() - started;
-const usage = process.resourceUsage();
-process.stderr.write(
-  `${JSON.stringify({
-    mode,
-    ms: Math.round(ms),
-    cpuMs: Math.round(
-      (usage.userCPUTime + usage.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1000,
-    ),
-    maxRssMb: Math.round(usage.maxRSS / 1024),
-    rows,
-  })}\n`,
-);

@@ -64,10 +64,14 @@ export interface GatewayWorkspace {
   readonly server: GatewayServer;
   readonly store: GatewayStore;
   readonly alerts: BudgetAlert[];
+  /** Error log lines of the gateway. */
+  readonly logs: Readonly<Record<string, unknown>>[];
   /** Makes a key for a tenant of the config. */
   key(tenant: string): Promise<string>;
-  /** Stops the server, flushes the recorder, returns every event of the ledger. */
+  /** Stops the server, flushes the recorder, returns every event of the ledger (the folder is kept). */
   stop(): Promise<UsageEvent[]>;
+  /** Stops (when running) and removes the folder. */
+  remove(): Promise<void>;
 }
 
 /** Reads every event of a file ledger folder. */
@@ -100,16 +104,21 @@ export async function startGatewayWorkspace(
   process.env.AWS_ACCESS_KEY_ID ??= "testing";
   process.env.AWS_SECRET_ACCESS_KEY ??= "testing";
   const alerts: BudgetAlert[] = [];
+  const logs: Readonly<Record<string, unknown>>[] = [];
   const runtime = createGatewayRuntime({
     config,
     aws: { region: "us-east-1", endpointUrl: bedrock.endpoint, maxAttempts: 1 },
     recorder: new FileUsageRecorder({ path: path.join(dir, "usage") }),
     store: opts.store,
+    log: (e) => {
+      if (e.level === "error") logs.push(e);
+    },
     alert: async (a) => {
       alerts.push(a);
     },
   });
   const server = await serveGateway(runtime.handle, { port: 0, host: "127.0.0.1" });
+  let stopped = false;
   return {
     dir,
     config,
@@ -118,19 +127,26 @@ export async function startGatewayWorkspace(
     server,
     store: runtime.store,
     alerts,
+    logs,
     async key(tenant) {
       const t = config.gateway?.tenants.find((x) => x.name === tenant);
       const { key, record } = newKey(tenant, t?.lob ?? "payments");
       await runtime.store.putKey(record);
       return key;
     },
-    async stop() {
+    stop,
+    async remove() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  async function stop(): Promise<UsageEvent[]> {
+    if (!stopped) {
+      stopped = true;
       await server.close();
       await runtime.close();
       await bedrock.close();
-      const events = await readLedger(path.join(dir, "usage"));
-      await rm(dir, { recursive: true, force: true });
-      return events;
-    },
-  };
+    }
+    return readLedger(path.join(dir, "usage"));
+  }
 }

@@ -2,14 +2,14 @@
  * Who the caller is and what it may do come from its key only; every refusal is OpenAI-shaped with the right
  * status and never reaches the model when it need not; upstream throttling and time-outs are told apart.
  */
-import OpenAI from "openai";
+import OpenAI, { type APIError, RateLimitError } from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { hashKey, keyIdOf } from "../../../gateway/keys.js";
 import { type GatewayWorkspace, startGatewayWorkspace } from "../../support/gateway-fixtures.js";
 
 let ws: GatewayWorkspace | undefined;
 afterEach(async () => {
-  await ws?.stop();
+  await ws?.remove();
   ws = undefined;
 });
 
@@ -50,7 +50,6 @@ describe("gateway refusals", () => {
     await openai.chat.completions.create(hello);
     expect(ws.bedrock.requests[0]?.modelId).toContain("pay123");
     const events = await ws.stop();
-    ws = undefined;
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ lob: "payments", tenant: "fraud-team" });
   });
@@ -129,16 +128,13 @@ describe("gateway refusals", () => {
     });
     const throttled = await openai.chat.completions
       .create({ ...hello, messages: [{ role: "user", content: "throttle" }] })
-      .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
-    expect(throttled).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((throttled as InstanceType<typeof OpenAI.APIError>).code).toBe("upstream_throttled");
-    const slow = await openai.chat.completions
-      .create(hello)
-      .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
-    expect((slow as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
-    expect((slow as InstanceType<typeof OpenAI.APIError>).code).toBe("upstream_timeout");
+      .catch((e: unknown) => e as APIError);
+    expect(throttled).toBeInstanceOf(RateLimitError);
+    expect((throttled as APIError).code).toBe("upstream_throttled");
+    const slow = await openai.chat.completions.create(hello).catch((e: unknown) => e as APIError);
+    expect((slow as APIError).status).toBe(504);
+    expect((slow as APIError).code).toBe("upstream_timeout");
     const events = await ws.stop();
-    ws = undefined;
     expect(events.map((e) => [e.status, e.output_tokens])).toEqual([
       ["error", 0],
       ["error", 0],

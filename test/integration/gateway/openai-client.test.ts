@@ -14,7 +14,7 @@ import {
 
 let ws: GatewayWorkspace | undefined;
 afterEach(async () => {
-  await ws?.stop();
+  await ws?.remove();
   ws = undefined;
 });
 
@@ -92,7 +92,6 @@ describe("gateway with the openai client", () => {
     ]);
 
     const events = await ws.stop();
-    ws = undefined;
     expect(events).toHaveLength(3);
     for (const e of events) {
       expect(e).toMatchObject({

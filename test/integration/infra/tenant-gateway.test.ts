@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Duration, Stack } from "aws-cdk-lib";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ConfigInput, parseConfig } from "../../../core/config.js";
 import { UsageError } from "../../../core/errors.js";
 import { GATEWAY_ROUTES, TenantGateway, UsageLake } from "../../../infra/index.js";
@@ -50,6 +51,8 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
   let assetDir: string | undefined;
 
   beforeAll(() => {
+    // Any Docker bundling would run this missing binary and fail: the bundle below is esbuild's, run locally.
+    vi.stubEnv("CDK_DOCKER", path.join(ROOT, "no-docker-here"));
     const result = stackWith((stack) => {
       const lake = new UsageLake(stack, "UsageLake");
       const gateway = new TenantGateway(stack, "Gateway", { config, usageStream: lake, entry: ENTRY });
@@ -73,6 +76,9 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
     template = result.template;
     json = result.json;
   }, 120_000);
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
 
   it("has zero unacknowledged cdk-nag findings and no cfn-lint finding", () => {
     expect(findings).toEqual([]);
@@ -80,7 +86,7 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
   });
 
   it("bundles the handler locally with esbuild (no Docker) as index.mjs, with the config as smcb.config.json", () => {
-    // The synth above ran in a process with no Docker: NodejsFunction used the esbuild devDependency.
+    // The synth above ran with CDK_DOCKER pointing at no binary: NodejsFunction used the esbuild devDependency.
     const bundle = JSON.parse(assetDir ?? "{}") as { files: string[]; config: ConfigInput };
     expect(bundle.files).toEqual(["index.mjs", "index.mjs.map", "smcb.config.json"]);
     expect(parseConfig(bundle.config, EXAMPLE)).toMatchObject({
@@ -312,7 +318,6 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
           "dynamodb:PutItem",
           "dynamodb:UpdateItem",
           "dynamodb:DeleteItem",
-          "dynamodb:ConditionCheckItem",
         ],
         Resource: [arnOf("GatewayTable")],
       },
@@ -502,6 +507,86 @@ describe("TenantGateway props", () => {
       expect((m.Properties as { Integration: { TimeoutInMillis: number } }).Integration.TimeoutInMillis).toBe(
         300_000,
       );
+  }, 120_000);
+
+  it("grants the gateway block's foundation models; bundles each shared endpoint's tokenizer beside the config", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "smcb-gw-tok-"));
+    try {
+      mkdirSync(path.join(dir, "llm"));
+      writeFileSync(path.join(dir, "llm/tokenizer.json"), '{"model":{}}');
+      writeFileSync(path.join(dir, "llm/tokenizer_config.json"), "{}");
+      writeFileSync(path.join(dir, "reranker.json"), '{"model":{}}');
+      const raw = {
+        ...example,
+        sharedEndpoints: [
+          { name: "shared-llm", owner: "platform", tokenizer: "llm" },
+          { name: "shared-reranker", owner: "retail", tokenizer: "reranker.json" },
+        ],
+        gateway: {
+          tenants: [{ name: "shop-team", lob: "retail", models: ["claude-sonnet", "titan-embed"] }],
+          models: {
+            // A cross-Region profile ID names the foundation model behind its geographic prefix.
+            "claude-sonnet": { bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" },
+            "titan-embed": { bedrockModel: "amazon.titan-embed-text-v2:0", kind: "embedding" },
+          },
+        },
+      };
+      const cfg = parseConfig(raw, path.join(dir, "smcb.config.json"));
+      let bundle: { files: string[]; config: ConfigInput } | undefined;
+      const { template, findings } = stackWith((stack) => {
+        const lake = new UsageLake(stack, "UsageLake");
+        const gateway = new TenantGateway(stack, "Gateway", { config: cfg, usageStream: lake, entry: ENTRY });
+        stack.node.addValidation({
+          validate: () => {
+            const code = gateway.function.node.findChild("Code") as unknown as { assetPath: string };
+            const out = path.join((stack.node.root as unknown as { outdir: string }).outdir, code.assetPath);
+            bundle = {
+              files: readdirSync(out, { recursive: true, encoding: "utf8" }).sort(),
+              config: JSON.parse(readFileSync(path.join(out, "smcb.config.json"), "utf8")),
+            };
+            return [];
+          },
+        });
+      });
+      expect(findings).toEqual([]);
+      const ss = handlerStatements(template ?? (undefined as never));
+      expect(ss.find((s) => s.Sid === "InvokeModelsOnlyThroughLobProfiles")?.Resource).toEqual([
+        ...["amazon.titan-embed-text-v2:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"].map((m) => ({
+          "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, `:bedrock:*::foundation-model/${m}`]],
+        })),
+        {
+          "Fn::Join": [
+            "",
+            [
+              "arn:",
+              { Ref: "AWS::Partition" },
+              ":bedrock:*:",
+              { Ref: "AWS::AccountId" },
+              ":inference-profile/*",
+            ],
+          ],
+        },
+      ]);
+      expect(bundle?.files).toEqual([
+        "index.mjs",
+        "index.mjs.map",
+        "smcb.config.json",
+        "tokenizers",
+        "tokenizers/shared-llm",
+        "tokenizers/shared-llm/tokenizer.json",
+        "tokenizers/shared-llm/tokenizer_config.json",
+        "tokenizers/shared-reranker",
+        "tokenizers/shared-reranker/tokenizer.json",
+      ]);
+      // In the Lambda the config's folder is the bundle's root: the tokenizers resolve inside it.
+      const inLambda = parseConfig(bundle?.config, "/var/task/smcb.config.json");
+      expect(inLambda.sharedEndpoints.map((e) => e.tokenizer)).toEqual([
+        "/var/task/tokenizers/shared-llm/tokenizer.json",
+        "/var/task/tokenizers/shared-reranker/tokenizer.json",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("grants no Bedrock or SageMaker action when the config has no profile and no shared endpoint", () => {

@@ -237,7 +237,6 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
             { Name: "token_source", Type: "string" },
             { Name: "latency_ms", Type: "double" },
             { Name: "status", Type: "string" },
-            // The gateway's fields (docs/contracts.md#usage-ledger-event): null in events written outside the gateway.
             { Name: "tenant", Type: "string" },
             { Name: "price_estimate", Type: "string" },
           ],

@@ -152,7 +152,9 @@ describe("config", () => {
     ).toThrow(
       expect.objectContaining({
         problems: [
-          'costs.basis: Invalid option: expected one of "net-amortized"|"amortized"|"net-unblended"|"unblended"',
+          'costs.basis: Invalid option: expected one of "net-amortized"|"amortized"|"net-unblended"|"unblended"; did you mean "unblended"?',
+          // issue 13: the structural error no longer hides the LOB error behind it
+          'costs.adjustments.credit: "wealth" is not in lobs',
         ],
       }),
     );

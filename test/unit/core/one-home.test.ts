@@ -61,7 +61,7 @@ const RULES: readonly { what: string; pattern: RegExp; homes: readonly string[] 
   { what: "the metric namespace", pattern: /["'`]SMChargeback["'`]/, homes: ["core/usage-metrics.ts"] },
   {
     what: "a usage metric or dimension name",
-    pattern: /["'`](InputTokens|OutputTokens|InferenceProfileId|InferenceComponentName)["'`]/,
+    pattern: /["'`](InputTokens|OutputTokens|InferenceProfileId)["'`]/, // InferenceComponentName is AWS's too
     homes: ["core/usage-metrics.ts"],
   },
   {

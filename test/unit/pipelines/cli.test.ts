@@ -27,17 +27,17 @@ describe("smcb pipeline lint", () => {
     expect(r.stdout).toMatch(/2 of 2 cost-bearing step\(s\) lack a valid LineOfBusiness tag/);
     expect(r.stdout).toMatch(/Process \(Processing, Steps\[0\]\): no LineOfBusiness tag/);
   });
-  it("--json gives the findings; a missing file exits 3, malformed JSON exits 3", async () => {
+  it("--json gives the findings; a missing file exits 2, malformed JSON exits 2 (files the user named)", async () => {
     const r = await runCli(["pipeline", "lint", FIXTURE, ...CFG, "--json"]);
     expect(JSON.parse(r.stdout).findings.map((f: { step: string }) => f.step)).toEqual([
       "Process",
       "HPTuning",
     ]);
-    expect((await runCli(["pipeline", "lint", "nope.json", ...CFG])).code).toBe(3);
+    expect((await runCli(["pipeline", "lint", "nope.json", ...CFG])).code).toBe(2);
     const dir = tmp();
     writeFileSync(path.join(dir, "bad.json"), "{");
     const bad = await runCli(["pipeline", "lint", path.join(dir, "bad.json"), ...CFG]);
-    expect(bad.code).toBe(3);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not valid JSON/);
   });
 });
