@@ -2,9 +2,15 @@
  * The tag audit: lists every resource of the chosen types, classifies its LOB tag, derives what can be derived and,
  * with `fix`, adds it.
  */
-import { mapWithConcurrency } from "../core/concurrency.js";
-import { AwsError, type SmcbError, toAwsError, UNIMPLEMENTED_API_HINT } from "../core/errors.js";
-import type { TagPolicy } from "../core/tags.js";
+
+import type { TagPolicy } from "../core/index.js";
+import {
+  AwsError,
+  mapWithConcurrency,
+  type SmcbError,
+  toAwsError,
+  UNIMPLEMENTED_API_HINT,
+} from "../core/index.js";
 import { classifyLobTag } from "./classify.js";
 import { type AuditClients, LISTERS, readTags } from "./collect.js";
 import { addLobTag, deriveJobLob, makeLobDeriver } from "./fix.js";

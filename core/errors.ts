@@ -1,5 +1,5 @@
 /**
- * Typed errors with the exit code each maps to (DESIGN §3.7).
+ * Typed errors with the exit code each maps to (docs/contracts.md#command-line-and-exit-codes).
  *
  * Domain code throws these; only the CLI turns them into an exit status.
  */

@@ -1,5 +1,5 @@
 /**
- * Shared endpoints charged from measured utilization, hour by hour (DESIGN §3.5, docs/utilization.md). Pure and
+ * Shared endpoints charged from measured utilization, hour by hour (docs/contracts.md#allocation-rules, docs/utilization.md). Pure and
  * exact: cost lines, usage and utilization records in; the same {@link SharedEndpointAllocation} as the token split
  * out, with a {@link MeasuredSummary}.
  *
@@ -14,9 +14,8 @@
  * is the idle cost, split once for the month by the idle policy in proportion to the instance-hours each LOB was
  * charged (`Σ_h H_h × f_l`). When no LOB is charged anything all month, all of the cost goes to the owner.
  */
-import type { SharedEndpointConfig } from "../../core/config.js";
-import { DataSourceError } from "../../core/errors.js";
-import { Decimal, sum, ZERO } from "../../core/money.js";
+import type { SharedEndpointConfig } from "../../core/index.js";
+import { DataSourceError, Decimal, sum, ZERO } from "../../core/index.js";
 import type { CostLine, EndpointUsage, UtilizationRecord } from "../model.js";
 import { type InstanceSpec, instanceOf } from "./instance-types.js";
 import { type MonthWindow, monthWindow } from "./month.js";

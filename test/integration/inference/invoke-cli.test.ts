@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { usageEventSchema } from "../../../inference/usage-event.js";
+import { usageEventSchema } from "../../../core/usage-event.js";
 import { runCli } from "../../support/cli.js";
 import { byteLevelBpe, writeTokenizer } from "../../support/hf-tokenizer.js";
 import { MOTO_ENV } from "../../support/moto.js";
