@@ -1,5 +1,5 @@
 /** The state of one resource's LOB tag under the tag policy. */
-import { findLobTag, lobProblem, type Tag, type TagPolicy } from "../core/tags.js";
+import { findLobTag, lobProblem, type Tag, type TagPolicy } from "../core/index.js";
 import type { LobTagStatus } from "./types.js";
 
 /** A resource's LOB tag state, its value and, when invalid, why. */

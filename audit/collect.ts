@@ -16,9 +16,9 @@ import {
   paginateListTransformJobs,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import { toAwsError } from "../core/errors.js";
-import type { Tag } from "../core/tags.js";
-import { listApplicationProfileSummaries, readProfileTags } from "../inference/bedrock/profiles.js";
+import type { Tag } from "../core/index.js";
+import { toAwsError } from "../core/index.js";
+import { listApplicationProfileSummaries, readProfileTags } from "../inference/index.js";
 import type { AuditResourceType, ListedResource } from "./types.js";
 
 /** The clients the audit reads (and, with `fix`, writes) through. */

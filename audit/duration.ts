@@ -1,5 +1,5 @@
 /** Durations given on the command line, such as `--since 30d`. */
-import { UsageError } from "../core/errors.js";
+import { UsageError } from "../core/index.js";
 
 const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 

@@ -6,8 +6,7 @@ import {
   paginateListPipelineParametersForExecution,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import { toAwsError } from "../core/errors.js";
-import { lobProblem, MAX_TAGS_PER_RESOURCE, type Tag, type TagPolicy } from "../core/tags.js";
+import { lobProblem, MAX_TAGS_PER_RESOURCE, type Tag, type TagPolicy, toAwsError } from "../core/index.js";
 import { type LobDerivation, PIPELINE_EXECUTION_TAG_KEY } from "./types.js";
 
 /** Errors meaning the execution is gone: AWS answers `ResourceNotFound`, moto `ValidationException`. */

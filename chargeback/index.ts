@@ -26,6 +26,8 @@ export {
   type ReportFormat,
   renderJson,
   renderTable,
+  type WriteReportsOptions,
+  writeReports,
 } from "./reports/index.js";
 export {
   type ChargebackClients,
@@ -36,90 +38,93 @@ export {
   type UtilizationSource,
 } from "./run.js";
 export {
+  type AthenaCurOptions,
   type AthenaQueryOptions,
   type AthenaRows,
+  type AthenaUsageOptions,
+  assertFocusBasis,
   athenaColumnsSql,
   athenaEngine,
   athenaTableColumns,
-  runAthenaQuery,
-} from "./sources/athena.js";
-export { type AthenaCurOptions, readAthenaCurCosts } from "./sources/athena-cur.js";
-export { type AthenaUsageOptions, athenaUsageSql, readAthenaUsage } from "./sources/athena-usage.js";
-export {
+  athenaUsageSql,
+  type ChosenDelivery,
   COMPONENTS_NAMESPACE,
-  ENDPOINTS_NAMESPACE,
-  readCloudWatchUtilization,
-  type UtilizationRequest,
-} from "./sources/cloudwatch-utilization.js";
-export { type CurFilesOptions, curFormatOf, readCurFiles } from "./sources/cur-files.js";
-export {
+  type CompactedDay,
+  type CompactionResult,
+  type CompactionStep,
+  type CompactLedgerOptions,
   CUR_AMORTIZED_COLUMNS,
   CUR_IN_SCOPE_PRODUCTS,
   CUR_REQUIRED_COLUMNS,
+  type CurFilesOptions,
   type CurRelation,
   type CurRowsResult,
   type CurSqlOptions,
+  chooseDelivery,
+  compactedEventsSql,
+  compactLedger,
   curColumnProblems,
+  curFormatOf,
   curResultFromRows,
   curSql,
-  MARKETPLACE_BEDROCK_SUFFIX,
-  parseTagMap,
-  parseUtcTimestamp,
-  type ReadCurLinesOptions,
-  readCurLines,
-  timestampLiteral,
-} from "./sources/cur-sql.js";
-export {
-  type ChosenDelivery,
-  chooseDelivery,
+  DEFAULT_MEMORY_LIMIT,
   type Delivery,
+  type DescribedComponent,
+  type DuckDbSettings,
   dataFileFormat,
   deliveryFolderOf,
+  describeComponents,
+  duckDbEngine,
+  ENDPOINTS_NAMESPACE,
   type ExecutionFolder,
   type ExportListing,
   type ExportManifest,
   type ExportObject,
   exportManifestSchema,
-  isManifestName,
-  parseExecutionFolder,
-  parseExportManifest,
-  partitionPeriod,
-  pathBelowExport,
-  type ResolveDeliveryOptions,
-  resolveDelivery,
-} from "./sources/deliveries.js";
-export { DEFAULT_MEMORY_LIMIT, type DuckDbSettings } from "./sources/duckdb.js";
-export {
-  compactedEventsSql,
   type FileLedgerOptions,
-  type LedgerEventsOptions,
-  ledgerEventsSql,
-  MALFORMED_SAMPLES,
-  readFileLedger,
-} from "./sources/file-ledger.js";
-export { type FocusFilesOptions, readFocusFiles } from "./sources/focus-files.js";
-export {
-  assertFocusBasis,
   FOCUS_USAGE_TYPE_COLUMNS,
   type FocusBasis,
+  type FocusFilesOptions,
   type FocusRowsResult,
   type FocusSqlOptions,
   focusLinesSql,
   focusRequiredColumns,
   focusResultFromRows,
+  isManifestName,
+  type LedgerEventsOptions,
+  lakeEventsSql,
+  ledgerEventsSql,
+  MALFORMED_SAMPLES,
+  MARKETPLACE_BEDROCK_SUFFIX,
+  parseExecutionFolder,
+  parseExportManifest,
+  parseS3Uri,
+  parseTagMap,
+  parseUtcTimestamp,
+  partitionPeriod,
+  pathBelowExport,
+  type ReadCurLinesOptions,
   type ReadFocusLinesOptions,
+  type ResolveDeliveryOptions,
+  readAthenaCurCosts,
+  readAthenaUsage,
+  readCloudWatchUtilization,
+  readCurFiles,
+  readCurLines,
+  readFileLedger,
+  readFocusFiles,
   readFocusLines,
-} from "./sources/focus-sql.js";
-export { type DescribedComponent, describeComponents } from "./sources/inference-components.js";
-export {
-  type CompactedDay,
-  type CompactionResult,
-  type CompactionStep,
-  type CompactLedgerOptions,
-  compactLedger,
-} from "./sources/ledger-compact.js";
-export { parseS3Uri, resolveS3Export, S3_CACHE_INDEX, type S3ExportOptions } from "./sources/s3-export.js";
-export { duckDbEngine, type SqlEngine, type SqlRow } from "./sources/sql-engine.js";
-export { lakeEventsSql, usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";
-export { readUtilizationFile } from "./sources/utilization-file.js";
+  readUtilizationFile,
+  resolveDelivery,
+  resolveS3Export,
+  runAthenaQuery,
+  S3_CACHE_INDEX,
+  type S3ExportOptions,
+  type SqlEngine,
+  type SqlRow,
+  timestampLiteral,
+  type UtilizationRequest,
+  usageAggregationSql,
+  usageFromRows,
+} from "./sources/index.js";
 export { measureUtilization, type UtilizationReport } from "./utilization.js";

@@ -2,26 +2,26 @@
  * The data model shared by cost sources, usage sources, the allocation engine and the reports.
  * Sources produce {@link CostLine}s and {@link EndpointUsage}; the engine turns them into a {@link ChargebackReport}.
  */
-import type { Decimal } from "../core/money.js";
+import type { Decimal } from "../core/index.js";
 
 /**
- * The services a cost line is reported under (DESIGN §3.4): SageMaker (with the `MachineLearningSavingsPlans` fees of
+ * The services a cost line is reported under (docs/contracts.md#cost-input-the-real-bill): SageMaker (with the `MachineLearningSavingsPlans` fees of
  * SageMaker Savings Plans) and Bedrock (with the Bedrock models sold through AWS Marketplace).
  */
 export type InScopeService = "AmazonSageMaker" | "AmazonBedrock";
 
-/** The cost bases (DESIGN §3.4): which cost column of each line type a chargeback counts. */
+/** The cost bases (docs/contracts.md#cost-input-the-real-bill): which cost column of each line type a chargeback counts. */
 export const COST_BASES = ["net-amortized", "amortized", "net-unblended", "unblended"] as const;
 /** A cost basis; `net-amortized` is the default. */
 export type CostBasis = (typeof COST_BASES)[number];
 
-/** The adjustment categories (DESIGN §3.4), in report order. */
+/** The adjustment categories (docs/contracts.md#cost-input-the-real-bill), in report order. */
 export const ADJUSTMENT_CATEGORIES = ["commitment", "discount", "credit", "refund", "tax"] as const;
 /** An amount that is not a resource's usage: unused commitment, discounts a basis leaves, credits, refunds, tax. */
 export type AdjustmentCategory = (typeof ADJUSTMENT_CATEGORIES)[number];
 /** Every category of an in-scope amount, `usage` first. */
 export const COST_CATEGORIES = ["usage", ...ADJUSTMENT_CATEGORIES] as const;
-/** `usage` (a line with a resource, allocated by DESIGN §3.5) or an {@link AdjustmentCategory}. */
+/** `usage` (a line with a resource, allocated by docs/contracts.md#allocation-rules) or an {@link AdjustmentCategory}. */
 export type CostCategory = (typeof COST_CATEGORIES)[number];
 
 /**
@@ -332,7 +332,7 @@ export interface AllocationLine {
   readonly cost: string;
 }
 
-/** `smcb chargeback --json` (DESIGN §3.6, schemaVersion 1). Other fields may be added. */
+/** `smcb chargeback --json` (docs/contracts.md#report-json-smcb-chargeback---json, schemaVersion 1). Other fields may be added. */
 export interface ChargebackReport {
   readonly schemaVersion: 1;
   readonly month: string;

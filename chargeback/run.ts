@@ -8,12 +8,9 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
-import type { LoadedConfig } from "../core/config.js";
-import { ConfigError, UsageError } from "../core/errors.js";
-import { allocate } from "./engine/allocate.js";
-import { hourOf, isMeasured } from "./engine/measured.js";
-import { type MonthWindow, monthWindow } from "./engine/month.js";
+import type { LoadedConfig } from "../core/index.js";
+import { type AwsOptions, type ClientConfig, ConfigError, makeClient, UsageError } from "../core/index.js";
+import { allocate, hourOf, isMeasured, type MonthWindow, monthWindow } from "./engine/index.js";
 import type {
   ChargebackReport,
   CostBasis,
@@ -22,8 +19,7 @@ import type {
   UtilizationRecord,
   UtilizationSourceResult,
 } from "./model.js";
-import type { AthenaQueryOptions } from "./sources/athena.js";
-import type { UtilizationRequest } from "./sources/cloudwatch-utilization.js";
+import type { AthenaQueryOptions, UtilizationRequest } from "./sources/index.js";
 
 /** Reads a month of in-scope costs. `estimated` is the caller's view (the month has not ended). */
 export type CostSource = (window: MonthWindow, estimated: boolean) => Promise<CostSourceResult>;
@@ -167,7 +163,7 @@ function configuredCostSource(
     const region = clients.region ?? "";
     return async (window) => {
       onProgress?.(`Cost Explorer: reading ${window.month}`);
-      const { readCostExplorerCosts } = await import("./sources/cost-explorer.js");
+      const { readCostExplorerCosts } = await import("./sources/index.js");
       return readCostExplorerCosts(await clients.costExplorer(), {
         month: window.month,
         tagKey: config.tagKey,
@@ -182,7 +178,7 @@ function configuredCostSource(
     const cacheDir = costs.cacheDir ?? path.join(config.configDir, ".smcb/cache");
     const hourlyEndpoints = config.sharedEndpoints.filter(isMeasured).map((e) => e.name);
     return async (window, estimated) => {
-      const { resolveDelivery } = await import("./sources/deliveries.js");
+      const { resolveDelivery } = await import("./sources/index.js");
       const delivery = await resolveDelivery({
         path: where,
         month: window.month,
@@ -200,8 +196,8 @@ function configuredCostSource(
       };
       const result =
         costs.type === "focus"
-          ? await (await import("./sources/focus-files.js")).readFocusFiles(o)
-          : await (await import("./sources/cur-files.js")).readCurFiles({ ...o, hourlyEndpoints });
+          ? await (await import("./sources/index.js")).readFocusFiles(o)
+          : await (await import("./sources/index.js")).readCurFiles({ ...o, hourlyEndpoints });
       const warnings = [...delivery.warnings, ...(result.warnings ?? [])];
       return { ...result, provenance: delivery.provenance, ...(warnings.length > 0 ? { warnings } : {}) };
     };
@@ -215,7 +211,7 @@ function configuredCostSource(
     );
   return async (window, estimated) => {
     onProgress?.(`Athena: reading CUR lines of ${window.month} from ${athenaTableRef(table)}`);
-    const { readAthenaCurCosts } = await import("./sources/athena-cur.js");
+    const { readAthenaCurCosts } = await import("./sources/index.js");
     return readAthenaCurCosts(await clients.athena(), {
       ...athenaQueryOptions(table, onProgress),
       table: table.table,
@@ -236,7 +232,7 @@ function configuredUsageSource(
   switch (usage.type) {
     case "file":
       return async (window) =>
-        (await import("./sources/file-ledger.js")).readFileLedger({
+        (await import("./sources/index.js")).readFileLedger({
           path: usage.path,
           window,
           ...(config.duckdb ? { duckdb: config.duckdb } : {}),
@@ -244,7 +240,7 @@ function configuredUsageSource(
         });
     case "cloudwatch":
       return async (window) =>
-        (await import("./sources/cloudwatch-usage.js")).readCloudWatchUsage(await clients.cloudWatch(), {
+        (await import("./sources/index.js")).readCloudWatchUsage(await clients.cloudWatch(), {
           month: window.month,
           namespace: usage.namespace,
           candidates: { endpoints: config.sharedEndpoints.map((e) => e.name), lobs: config.lobs },
@@ -262,7 +258,7 @@ function configuredUsageSource(
         );
       return async (window) => {
         onProgress?.(`Athena: reading usage of ${window.month} from ${athenaTableRef(table)}`);
-        const { readAthenaUsage } = await import("./sources/athena-usage.js");
+        const { readAthenaUsage } = await import("./sources/index.js");
         return readAthenaUsage(await clients.athena(), {
           ...athenaQueryOptions(table, onProgress),
           table: table.table,
@@ -293,7 +289,7 @@ function configuredUtilizationSource(
       const source = e.utilization ?? "tokens";
       if (source === "tokens") continue;
       if (e.utilizationFile !== undefined) {
-        const { readUtilizationFile } = await import("./sources/utilization-file.js");
+        const { readUtilizationFile } = await import("./sources/index.js");
         records.push(...(await readUtilizationFile(e.utilizationFile, e.name, window)));
         continue;
       }
@@ -302,7 +298,7 @@ function configuredUtilizationSource(
         continue;
       }
       onProgress?.(`SageMaker: describing the inference components of ${e.name}`);
-      const { describeComponents } = await import("./sources/inference-components.js");
+      const { describeComponents } = await import("./sources/index.js");
       const comps = await describeComponents(await clients.sageMaker(), e.name, config);
       for (const c of comps) {
         records.push(c.record);
@@ -311,7 +307,7 @@ function configuredUtilizationSource(
       requests.push({ endpoint: e.name, variants: [], components: comps.map((c) => c.record.component) });
     }
     if (requests.length > 0) {
-      const { readCloudWatchUtilization } = await import("./sources/cloudwatch-utilization.js");
+      const { readCloudWatchUtilization } = await import("./sources/index.js");
       records.push(
         ...(await readCloudWatchUtilization(await clients.cloudWatch(), window, requests, onProgress)),
       );
@@ -337,7 +333,7 @@ function configuredUtilizationSource(
 
 /**
  * Runs the monthly chargeback: reads the month's costs and usage (from the configured sources unless given),
- * allocates them (DESIGN §3.5) and returns the report (§3.6) with its detail lines.
+ * allocates them (docs/contracts.md#allocation-rules) and returns the report (§3.6) with its detail lines.
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@
  * endpoint — the capacity in weighted tokens per instance-hour that the measurement implies, to calibrate
  * `capacityTokensPerInstanceHour` (docs/utilization.md).
  */
-import { UsageError } from "../core/errors.js";
+import { UsageError } from "../core/index.js";
 import { type RunChargebackOptions, runChargeback } from "./run.js";
 
 /** What {@link measureUtilization} finds. */

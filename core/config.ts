@@ -1,14 +1,11 @@
 /**
- * The configuration file `smcb.config.json` (DESIGN §3.1): its schema, loading and validation.
+ * The configuration file `smcb.config.json` (docs/contracts.md#configuration-file-smcbconfigjson): its schema, loading and validation.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_CONFIG_FILE } from "./config-file.js";
 import { ConfigError, UsageError } from "./errors.js";
-
-export { DEFAULT_CONFIG_FILE } from "./config-file.js";
-
 import { didYouMean } from "./suggest.js";
 import {
   DEFAULT_TAG_KEY,
@@ -17,6 +14,17 @@ import {
   tagKeyProblem,
   tagValueProblem,
 } from "./tags.js";
+import {
+  ATHENA_NAME,
+  DELIVERY_STREAM_NAME,
+  KEY_PREFIX,
+  type NameRule,
+  USAGE_LAKE_DEFAULTS,
+  WORKGROUP_NAME,
+} from "./usage-lake.js";
+import { DEFAULT_METRIC_NAMESPACE } from "./usage-metrics.js";
+
+export { DEFAULT_CONFIG_FILE } from "./config-file.js";
 
 const lobValue = z
   .string()
@@ -46,7 +54,7 @@ const usageSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("cloudwatch"),
-    namespace: z.string().min(1).max(255).default("SMChargeback"),
+    namespace: z.string().min(1).max(255).default(DEFAULT_METRIC_NAMESPACE),
   }),
   z.strictObject({
     type: z.literal("firehose"),
@@ -55,7 +63,7 @@ const usageSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
-/** The cost bases of DESIGN §3.4 (the same list as `chargeback/model.ts` `COST_BASES`). */
+/** The cost bases of docs/contracts.md#cost-input-the-real-bill (the same list as `chargeback/model.ts` `COST_BASES`). */
 const costBasis = z
   .enum(["net-amortized", "amortized", "net-unblended", "unblended"])
   .default("net-amortized");
@@ -182,9 +190,8 @@ const profileArn = z
 
 const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "must be an email address");
 const usd = z.number().positive("must be a positive number of USD");
-const keyPrefix = z
-  .string()
-  .regex(/^[A-Za-z0-9_.=-]+(\/[A-Za-z0-9_.=-]+)*\/$/, 'must be a relative key prefix ending with "/"');
+/** A string following a {@link NameRule}. */
+const named = (r: NameRule) => z.string().regex(r.pattern, `must be ${r.rule}`);
 
 /** The CloudFormation stack name of the CDK app when the config does not give `infra.stackName`. */
 export const DEFAULT_GOVERNANCE_STACK_NAME = "smcb-governance";
@@ -262,27 +269,20 @@ const infraSchema = z.strictObject({
   /** The Firehose usage lake (`UsageLake`). */
   usageLake: z
     .strictObject({
-      deliveryStreamName: z
-        .string()
-        .regex(/^[a-zA-Z0-9_.-]{1,64}$/, "must be 1–64 letters, digits, '.', '_' or '-'")
-        .optional(),
-      bufferingIntervalSeconds: z.number().int().min(0).max(900).default(300),
-      bufferingSizeMiB: z.number().int().min(1).max(128).default(5),
-      prefix: keyPrefix.default("usage/"),
-      databaseName: z
-        .string()
-        .regex(/^[a-z0-9_]{1,255}$/, "must be lower-case letters, digits and underscores")
-        .default("smcb"),
-      tableName: z
-        .string()
-        .regex(/^[a-z0-9_]{1,255}$/, "must be lower-case letters, digits and underscores")
-        .default("usage_events"),
-      workgroupName: z
-        .string()
-        .regex(/^[a-zA-Z0-9._-]{1,128}$/, "must be 1–128 letters, digits, '.', '_' or '-'")
-        .default("smcb-usage"),
-      bytesScannedCutoffGiB: z.number().positive().default(10),
-      resultsExpirationDays: z.number().int().positive().default(30),
+      deliveryStreamName: named(DELIVERY_STREAM_NAME).optional(),
+      bufferingIntervalSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(900)
+        .default(USAGE_LAKE_DEFAULTS.bufferingIntervalSeconds),
+      bufferingSizeMiB: z.number().int().min(1).max(128).default(USAGE_LAKE_DEFAULTS.bufferingSizeMiB),
+      prefix: named(KEY_PREFIX).default(USAGE_LAKE_DEFAULTS.prefix),
+      databaseName: named(ATHENA_NAME).default(USAGE_LAKE_DEFAULTS.databaseName),
+      tableName: named(ATHENA_NAME).default(USAGE_LAKE_DEFAULTS.tableName),
+      workgroupName: named(WORKGROUP_NAME).default(USAGE_LAKE_DEFAULTS.workgroupName),
+      bytesScannedCutoffGiB: z.number().positive().default(USAGE_LAKE_DEFAULTS.bytesScannedCutoffGiB),
+      resultsExpirationDays: z.number().int().positive().default(USAGE_LAKE_DEFAULTS.resultsExpirationDays),
       removalPolicy: z.enum(["retain", "destroy"]).default("retain"),
     })
     .optional(),
@@ -413,7 +413,7 @@ const decimalText = z
 /** A gateway model id that routes to a shared SageMaker endpoint: `sagemaker/<endpoint>[/<component>]`. */
 export const SAGEMAKER_MODEL_PREFIX = "sagemaker/";
 
-/** Price per million tokens, in the bill's currency (DESIGN §3.9). Cache prices default to the input price. */
+/** Price per million tokens, in the bill's currency (docs/gateway.md). Cache prices default to the input price. */
 const gatewayPrice = z.strictObject({
   input: decimalText,
   output: decimalText,
@@ -468,7 +468,7 @@ const gatewayStore = z.discriminatedUnion("type", [
   }),
 ]);
 
-/** The `gateway` block (DESIGN §3.9): tenants, LOB budgets, models and prices, and the budget store. */
+/** The `gateway` block (docs/gateway.md): tenants, LOB budgets, models and prices, and the budget store. */
 const gatewaySchema = z.strictObject({
   tenants: z.array(gatewayTenant).default([]),
   /** Hard monthly budgets per LOB (all tenants of the LOB together), decimal text. */
@@ -546,6 +546,18 @@ export const configSchema = z
         new Set(c.sharedEndpoints.map((e) => e.name)),
         ctx,
       );
+    if (c.infra?.gateway && !c.gateway)
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway"],
+        message: "deploys the gateway of the gateway block (tenants, models, prices): add it",
+      });
+    if (c.infra?.gateway && c.gateway && c.infra.gateway.timeoutSeconds < c.gateway.timeoutSeconds)
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway", "timeoutSeconds"],
+        message: `must be at least gateway.timeoutSeconds (${c.gateway.timeoutSeconds}): the Lambda must outlive an upstream call to settle it`,
+      });
     if (c.infra?.gateway && !c.infra.usageLake && c.usage.type !== "firehose")
       ctx.addIssue({
         code: "custom",
@@ -630,7 +642,7 @@ export type UsageConfig = Config["usage"];
 export type CostsConfig = NonNullable<Config["costs"]>;
 /** The `infra` block of the configuration (what the CDK app deploys). */
 export type InfraConfig = NonNullable<Config["infra"]>;
-/** The `gateway` block of the configuration (DESIGN §3.9). */
+/** The `gateway` block of the configuration (docs/gateway.md). */
 export type GatewayConfig = NonNullable<Config["gateway"]>;
 /** One gateway tenant. */
 export type GatewayTenantConfig = GatewayConfig["tenants"][number];

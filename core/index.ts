@@ -12,6 +12,7 @@ export {
   configJsonSchema,
   configSchema,
   DEFAULT_CONFIG_FILE,
+  DEFAULT_GOVERNANCE_STACK_NAME,
   formatIssues,
   type GatewayConfig,
   type GatewayModelConfig,
@@ -38,6 +39,7 @@ export {
   type SmcbErrorOptions,
   TagPolicyError,
   toAwsError,
+  UNIMPLEMENTED_API_HINT,
   UsageError,
 } from "./errors.js";
 export {
@@ -64,6 +66,7 @@ export {
   MAX_TAGS_PER_RESOURCE,
   mergeTags,
   parseTagArgs,
+  REPORT_LINE_LABELS,
   SHARED_ENDPOINT_TAG_KEY,
   sharedEndpointTags,
   type Tag,
@@ -73,3 +76,28 @@ export {
   tagSetProblems,
   tagValueProblem,
 } from "./tags.js";
+export {
+  type GlueColumnType,
+  USAGE_EVENT_COLUMNS,
+  USAGE_EVENT_FIELDS,
+  USAGE_EVENT_VERSION,
+  type UsageEvent,
+  type UsageEventField,
+  type UsageEventFieldName,
+  usageEventSchema,
+} from "./usage-event.js";
+export {
+  ATHENA_NAME,
+  DELIVERY_STREAM_NAME,
+  KEY_PREFIX,
+  type NameRule,
+  USAGE_LAKE_DEFAULTS,
+  WORKGROUP_NAME,
+} from "./usage-lake.js";
+export {
+  DEFAULT_METRIC_NAMESPACE,
+  profileDimensionValue,
+  USAGE_DIMENSIONS,
+  USAGE_METRICS,
+  type UsageMetricName,
+} from "./usage-metrics.js";

@@ -1,5 +1,5 @@
 /**
- * The tag policy (DESIGN §3.2): AWS tag rules plus the line-of-business allowlist.
+ * The tag policy (docs/contracts.md#tag-policy): AWS tag rules plus the line-of-business allowlist.
  * Every module that writes or checks a tag goes through these functions.
  */
 import { TagPolicyError } from "./errors.js";

@@ -216,7 +216,7 @@ export const EXAMPLE_TRAFFIC: readonly TrafficSpec[] = [
 // The example bill: one month as AWS Data Exports writes it, as CUR 2.0 and as "FOCUS 1.2 with AWS columns".
 //
 // Everything below derives from one internal list of bill lines ({@link exampleBill}); the CUR rows and the FOCUS
-// rows are two renderings of it, so both exports give the same totals at net-amortized (CUR: the DESIGN §3.4 table on
+// rows are two renderings of it, so both exports give the same totals at net-amortized (CUR: the docs/contracts.md#cost-input-the-real-bill table on
 // the net columns; FOCUS: EffectiveCost) and at net-unblended (CUR: line_item_net_unblended_cost; FOCUS: BilledCost).
 // Sources of every fact used here are listed in test/unit/chargeback/examples.test.ts.
 //
@@ -326,7 +326,7 @@ export interface BillLine {
 const DAY = 86_400_000;
 const D = (x: number | string) => new Decimal(x);
 
-/** Tag map in CUR 2.0's normalized form (DESIGN §3.4 "Tags"): `LineOfBusiness` → `user_line_of_business`. */
+/** Tag map in CUR 2.0's normalized form (docs/contracts.md#cost-input-the-real-bill "Tags"): `LineOfBusiness` → `user_line_of_business`. */
 function curTags(lob: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
   return lob === undefined ? { ...extra } : { user_line_of_business: lob, ...extra };
 }

@@ -2,8 +2,8 @@
  * Budget arithmetic shared by every store: prices per million tokens, the worst case of a call, how many output
  * tokens still fit, the actual cost, and the alert thresholds a settlement crosses. Exact decimals throughout.
  */
-import type { GatewayModelConfig } from "../core/config.js";
-import { Decimal, ZERO } from "../core/money.js";
+import type { GatewayModelConfig } from "../core/index.js";
+import { Decimal, ZERO } from "../core/index.js";
 
 const MILLION = new Decimal(1_000_000);
 

@@ -26,7 +26,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { Decimal } from "../core/money.js";
+import { Decimal } from "../core/index.js";
 import {
   type BucketState,
   type BudgetAlert,

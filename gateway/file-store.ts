@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { link, mkdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Decimal } from "../core/money.js";
+import { Decimal } from "../core/index.js";
 import {
   type BucketState,
   type BudgetAlert,

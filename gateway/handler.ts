@@ -6,15 +6,17 @@
 import { randomUUID } from "node:crypto";
 import { type BedrockRuntimeClient, InvokeModelCommand } from "@aws-sdk/client-bedrock-runtime";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import type { Config, GatewayConfig, GatewayTenantConfig } from "../core/config.js";
-import { sagemakerEndpointOf } from "../core/config.js";
-import { Decimal } from "../core/money.js";
-import { BedrockProfileClient } from "../inference/bedrock/profile-client.js";
-import { SharedEndpointClient } from "../inference/shared-endpoint-client.js";
-import type { StreamEvent } from "../inference/stream-lines.js";
-import { loadDefaultTokenCounter, type TokenCounter } from "../inference/token-counter.js";
-import { extractTokenUsage, type TokenCounts } from "../inference/token-usage.js";
-import type { UsageEvent, UsageRecorder } from "../inference/usage-event.js";
+import type { Config, GatewayConfig, GatewayTenantConfig, UsageEvent } from "../core/index.js";
+import { Decimal, sagemakerEndpointOf } from "../core/index.js";
+import type { StreamEvent, UsageRecorder } from "../inference/index.js";
+import {
+  BedrockProfileClient,
+  extractTokenUsage,
+  loadDefaultTokenCounter,
+  SharedEndpointClient,
+  type TokenCounter,
+  type TokenCounts,
+} from "../inference/index.js";
 import {
   type BudgetAlert,
   costOf,

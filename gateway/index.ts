@@ -1,5 +1,5 @@
 /**
- * `sagemaker-chargeback/gateway`: the tenant gateway (DESIGN §3.9) — one OpenAI-compatible handler (keys → tenant →
+ * `sagemaker-chargeback/gateway`: the tenant gateway (docs/gateway.md) — one OpenAI-compatible handler (keys → tenant →
  * LOB, hard budgets, rate limits, metering), its two stores (`file`, `dynamodb`), the local HTTP runtime and the
  * Lambda adapter (`gateway/lambda.js`, entry point `handler`).
  * @module

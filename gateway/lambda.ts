@@ -13,9 +13,8 @@
 import type { Writable } from "node:stream";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { makeClient } from "../core/aws.js";
-import { type LoadedConfig, loadConfig } from "../core/config.js";
-import { FirehoseUsageRecorder } from "../inference/firehose-usage-recorder.js";
+import { type LoadedConfig, loadConfig, makeClient } from "../core/index.js";
+import { FirehoseUsageRecorder } from "../inference/index.js";
 import type { GatewayHandler, GatewayRequest, GatewayResponse } from "./handler.js";
 import { createGatewayRuntime, snsAlert } from "./runtime.js";
 

@@ -3,6 +3,13 @@
  * token-usage extraction, usage recorders (file, CloudWatch, Firehose), and the usage ledger contract.
  * @module
  */
+
+export {
+  DEFAULT_METRIC_NAMESPACE,
+  USAGE_EVENT_VERSION,
+  type UsageEvent,
+  usageEventSchema,
+} from "../core/index.js";
 export {
   type ApplicationProfile,
   BedrockProfileClient,
@@ -11,6 +18,8 @@ export {
   type CreateProfileOptions,
   createApplicationProfile,
   deriveProfileName,
+  hasTags,
+  listApplicationProfileSummaries,
   listApplicationProfiles,
   type ModelSource,
   type ProfileConverseInput,
@@ -20,18 +29,29 @@ export {
   type ProfileMatch,
   ProfileResolver,
   type ProfileResolverOptions,
+  readProfileTags,
   resolveModelSource,
 } from "./bedrock/index.js";
-export type { BufferedRecorderOptions, RecorderStats } from "./buffered-recorder.js";
 export {
-  CloudWatchUsageRecorder,
-  type CloudWatchUsageRecorderOptions,
-  DEFAULT_METRIC_NAMESPACE,
-  metricDimensions,
-} from "./cloudwatch-usage-recorder.js";
-export { createUsageRecorder, type RecorderClients } from "./create-usage-recorder.js";
-export { MAX_CUSTOM_ATTRIBUTES_LENGTH, mergeCustomAttributes } from "./custom-attributes.js";
+  extractTokenUsage,
+  type InvokeRequest,
+  type InvokeResult,
+  type InvokeStreamResult,
+  loadDefaultTokenCounter,
+  loadHfTokenCounter,
+  mergeCustomAttributes,
+  SharedEndpointClient,
+  type SharedEndpointClientOptions,
+  type StreamEvent,
+  StreamLineDecoder,
+  type TokenCounter,
+  type TokenCounts,
+  type TokenUsage,
+  type TokenUsageInput,
+} from "./client/index.js";
 export {
+  type ContainerSpec,
+  type DedicatedEndpointSpec,
   type DeleteResult,
   type DeployOptions,
   type DeployProgress,
@@ -39,40 +59,37 @@ export {
   deleteEndpoint,
   deployEndpoint,
   type EndpointDeps,
-  findStrayComponents,
-  isNotFound,
-  type StrayComponent,
-} from "./endpoint-deploy.js";
-export { type ListedComponent, type ListedEndpoint, listEndpoints } from "./endpoint-list.js";
-export { type EndpointPlan, planEndpoint, type ScalingPlan, VARIANT_NAME } from "./endpoint-plan.js";
-export {
-  type ContainerSpec,
-  type DedicatedEndpointSpec,
+  type EndpointPlan,
   type EndpointSpec,
   type EndpointSpecInput,
   endpointSpecSchema,
+  findStrayComponents,
   type InferenceComponentSpec,
+  type ListedComponent,
+  type ListedEndpoint,
+  listEndpoints,
   parseEndpointSpec,
+  planEndpoint,
+  type ScalingPlan,
   type SharedEndpointSpec,
-} from "./endpoint-spec.js";
-export { defaultWriterId, FileUsageRecorder, type FileUsageRecorderOptions } from "./file-usage-recorder.js";
-export { FirehoseUsageRecorder, type FirehoseUsageRecorderOptions } from "./firehose-usage-recorder.js";
-export type { RetryPolicy } from "./retry.js";
+  type StrayComponent,
+  tagsOf,
+} from "./endpoints/index.js";
+export type {
+  BufferedRecorderOptions,
+  RecorderStats,
+  RetryPolicy,
+  SpoolingRecorderOptions,
+  UsageRecorder,
+} from "./recorders/index.js";
 export {
-  type InvokeRequest,
-  type InvokeResult,
-  type InvokeStreamResult,
-  SharedEndpointClient,
-  type SharedEndpointClientOptions,
-} from "./shared-endpoint-client.js";
-export type { SpoolingRecorderOptions } from "./spooling-recorder.js";
-export { type StreamEvent, StreamLineDecoder } from "./stream-lines.js";
-export { loadDefaultTokenCounter, loadHfTokenCounter, type TokenCounter } from "./token-counter.js";
-export { extractTokenUsage, type TokenCounts, type TokenUsage, type TokenUsageInput } from "./token-usage.js";
-export {
-  USAGE_EVENT_VERSION,
-  type UsageEvent,
-  type UsageRecorder,
-  usageEventSchema,
-} from "./usage-event.js";
-export { DEFAULT_SPOOL_DIR } from "./usage-spool.js";
+  CloudWatchUsageRecorder,
+  type CloudWatchUsageRecorderOptions,
+  createUsageRecorder,
+  DEFAULT_SPOOL_DIR,
+  FileUsageRecorder,
+  type FileUsageRecorderOptions,
+  FirehoseUsageRecorder,
+  type FirehoseUsageRecorderOptions,
+  type RecorderClients,
+} from "./recorders/index.js";

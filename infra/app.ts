@@ -4,8 +4,7 @@
  * `./smcb.config.json`.
  */
 import { App } from "aws-cdk-lib";
-import { DEFAULT_CONFIG_FILE, loadConfig } from "../core/config.js";
-import { SmcbError } from "../core/errors.js";
+import { DEFAULT_CONFIG_FILE, loadConfig, SmcbError } from "../core/index.js";
 import { buildGovernanceApp } from "./governance-stack.js";
 
 // The app carries the CLI's context (`-c`, cdk.json, cdk.context.json): it names the configuration file.

@@ -2,9 +2,15 @@
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { Construct } from "constructs";
-import { TagPolicyError, UsageError } from "../core/errors.js";
-import { tagValueProblem } from "../core/tags.js";
-import { DEFAULT_METRIC_NAMESPACE, profileDimensionValue } from "../inference/cloudwatch-usage-recorder.js";
+import {
+  DEFAULT_METRIC_NAMESPACE,
+  profileDimensionValue,
+  TagPolicyError,
+  tagValueProblem,
+  USAGE_DIMENSIONS,
+  USAGE_METRICS,
+  UsageError,
+} from "../core/index.js";
 
 /** Props of {@link ChargebackDashboard}. */
 export interface ChargebackDashboardProps {
@@ -31,12 +37,12 @@ export interface ChargebackDashboardProps {
   readonly utilizationVariant?: string | false;
 }
 
-// Metric names and dimension names of the `cloudwatch` usage recorder (DESIGN §3.3).
-const ENDPOINT_DIMENSION = "EndpointName";
-const PROFILE_DIMENSION = "InferenceProfileId";
-const LOB_DIMENSION = "LineOfBusiness";
-const TOKEN_METRICS = ["InputTokens", "OutputTokens"] as const;
-const INVOCATIONS = "Invocations";
+// Metric names and dimension names of the `cloudwatch` usage recorder (docs/contracts.md#usage-ledger-event).
+const ENDPOINT_DIMENSION = USAGE_DIMENSIONS.endpoint;
+const PROFILE_DIMENSION = USAGE_DIMENSIONS.profile;
+const LOB_DIMENSION = USAGE_DIMENSIONS.lob;
+const TOKEN_METRICS = [USAGE_METRICS.inputTokens, USAGE_METRICS.outputTokens] as const;
+const INVOCATIONS = USAGE_METRICS.invocations;
 const ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints";
 const UTILIZATION_METRICS = ["CPUUtilization", "GPUUtilization", "GPUMemoryUtilization"] as const;
 

@@ -2,9 +2,8 @@
 import { Duration, RemovalPolicy, Size } from "aws-cdk-lib";
 import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import { Construct } from "constructs";
-import type { Config } from "../core/config.js";
-import { UsageError } from "../core/errors.js";
-import { DEFAULT_METRIC_NAMESPACE } from "../inference/cloudwatch-usage-recorder.js";
+import type { Config } from "../core/index.js";
+import { DEFAULT_METRIC_NAMESPACE, UsageError } from "../core/index.js";
 import { ChargebackDashboard } from "./chargeback-dashboard.js";
 import { LobBudgets } from "./lob-budgets.js";
 import { LobCostAnomalyDetection } from "./lob-cost-anomaly-detection.js";

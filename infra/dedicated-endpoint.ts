@@ -1,13 +1,14 @@
 /** The `DedicatedEndpoint` construct: one LOB's endpoint, every resource tagged with that LOB. */
 import type { CfnEndpoint } from "aws-cdk-lib/aws-sagemaker";
 import { Construct } from "constructs";
-import type { TagPolicy } from "../core/tags.js";
-import { type EndpointPlan, planEndpoint } from "../inference/endpoint-plan.js";
+import type { TagPolicy } from "../core/index.js";
 import {
   type DedicatedEndpointSpec,
+  type EndpointPlan,
   type EndpointSpecInput,
   parseEndpointSpec,
-} from "../inference/endpoint-spec.js";
+  planEndpoint,
+} from "../inference/index.js";
 import { type EndpointResources, renderEndpointPlan } from "./endpoint-resources.js";
 
 /** Props of a {@link DedicatedEndpoint}. */

@@ -1,11 +1,11 @@
 /**
- * The CDK renderer of an endpoint plan (`inference/endpoint-plan.ts`): the same names, properties and tags the
+ * The CDK renderer of an endpoint plan (`inference/endpoints/endpoint-plan.ts`): the same names, properties and tags the
  * SDK deployer sends, as CloudFormation resources.
  */
 import { CfnScalableTarget, CfnScalingPolicy } from "aws-cdk-lib/aws-applicationautoscaling";
 import { CfnEndpoint, CfnEndpointConfig, CfnInferenceComponent, CfnModel } from "aws-cdk-lib/aws-sagemaker";
 import type { Construct } from "constructs";
-import type { EndpointPlan } from "../inference/endpoint-plan.js";
+import type { EndpointPlan } from "../inference/index.js";
 
 /** The resources an endpoint plan renders to. */
 export interface EndpointResources {

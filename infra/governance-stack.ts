@@ -2,7 +2,7 @@
 import { App, type AppProps, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { Construct } from "constructs";
-import { type Config, DEFAULT_GOVERNANCE_STACK_NAME } from "../core/config.js";
+import { type Config, DEFAULT_GOVERNANCE_STACK_NAME } from "../core/index.js";
 import { ChargebackGovernance } from "./chargeback-governance.js";
 
 /** Props of {@link ChargebackGovernanceStack}. */

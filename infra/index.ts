@@ -1,7 +1,10 @@
 /**
- * `sagemaker-chargeback/infra`: CDK constructs rendering the same specs as the SDK (DESIGN §2).
+ * `sagemaker-chargeback/infra`: CDK constructs rendering the same specs as the SDK (docs/architecture.md).
  * @module
  */
+
+/** The Glue columns of the usage lake's table: the usage event's fields (from `core`). */
+export { USAGE_EVENT_COLUMNS } from "../core/index.js";
 export { ChargebackDashboard, type ChargebackDashboardProps } from "./chargeback-dashboard.js";
 export { ChargebackGovernance, type ChargebackGovernanceProps } from "./chargeback-governance.js";
 export { DedicatedEndpoint, type DedicatedEndpointProps } from "./dedicated-endpoint.js";
@@ -39,9 +42,4 @@ export {
   TenantGateway,
   type TenantGatewayProps,
 } from "./tenant-gateway.js";
-export {
-  type FirehoseUsageConfig,
-  USAGE_EVENT_COLUMNS,
-  UsageLake,
-  type UsageLakeProps,
-} from "./usage-lake.js";
+export { type FirehoseUsageConfig, UsageLake, type UsageLakeProps } from "./usage-lake.js";

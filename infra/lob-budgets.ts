@@ -4,8 +4,7 @@ import { CfnBudget } from "aws-cdk-lib/aws-budgets";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import { UsageError } from "../core/errors.js";
-import { assertLob, assertTagKey, type TagPolicy } from "../core/tags.js";
+import { assertLob, assertTagKey, type TagPolicy, UsageError } from "../core/index.js";
 import { createAlertTopic } from "./alert-topic.js";
 
 /** One graduated alert of a budget: notify when actual or forecasted spend exceeds a percentage of the limit. */

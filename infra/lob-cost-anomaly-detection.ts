@@ -3,8 +3,7 @@ import { CfnAnomalyMonitor, CfnAnomalySubscription } from "aws-cdk-lib/aws-ce";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import { UsageError } from "../core/errors.js";
-import { assertLob, assertTagKey, type TagPolicy } from "../core/tags.js";
+import { assertLob, assertTagKey, type TagPolicy, UsageError } from "../core/index.js";
 import { createAlertTopic } from "./alert-topic.js";
 
 /**

@@ -7,11 +7,15 @@ import { Aws, Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as sagemaker from "aws-cdk-lib/aws-sagemaker";
 import { Construct } from "constructs";
-import { UsageError } from "../core/errors.js";
-import { assertLob, assertTagSet, mergeTags, type Tag, type TagPolicy } from "../core/tags.js";
-import { isJsonObject, type JsonValue, type PipelineDefinition, walkSteps } from "../pipelines/definition.js";
-import { lintDefinition } from "../pipelines/lint.js";
-import type { PipelineLike } from "../pipelines/load-module.js";
+import { assertLob, assertTagSet, mergeTags, type Tag, type TagPolicy, UsageError } from "../core/index.js";
+import type { PipelineLike } from "../pipelines/index.js";
+import {
+  isJsonObject,
+  type JsonValue,
+  lintDefinition,
+  type PipelineDefinition,
+  walkSteps,
+} from "../pipelines/index.js";
 
 /** The longest definition this construct puts inline in the template (CloudFormation's template body limit is 1 MB). */
 export const MAX_TEMPLATE_DEFINITION_BYTES = 900_000;

@@ -1,13 +1,14 @@
 /** The `SharedEndpoint` construct: one endpoint, many LOBs, one inference component per LOB. */
 import type { CfnEndpoint } from "aws-cdk-lib/aws-sagemaker";
 import { Construct } from "constructs";
-import type { TagPolicy } from "../core/tags.js";
-import { type EndpointPlan, planEndpoint } from "../inference/endpoint-plan.js";
+import type { TagPolicy } from "../core/index.js";
 import {
+  type EndpointPlan,
   type EndpointSpecInput,
   parseEndpointSpec,
+  planEndpoint,
   type SharedEndpointSpec,
-} from "../inference/endpoint-spec.js";
+} from "../inference/index.js";
 import { type EndpointResources, renderEndpointPlan } from "./endpoint-resources.js";
 
 /** Props of a {@link SharedEndpoint}. */

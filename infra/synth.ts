@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { DEFAULT_CONFIG_FILE } from "../core/config.js";
+import { DEFAULT_CONFIG_FILE } from "../core/index.js";
 
 const { values } = parseArgs({
   options: { config: { type: "string" }, output: { type: "string" } },

@@ -1,5 +1,5 @@
 /**
- * `TenantGateway`: the AWS runtime of the tenant gateway (DESIGN §3.9) — an API Gateway REST API streaming the
+ * `TenantGateway`: the AWS runtime of the tenant gateway (docs/gateway.md) — an API Gateway REST API streaming the
  * answers of one Node.js 22 Lambda (the gateway's handler, bundled locally with esbuild), the DynamoDB table of its
  * keys, counters and budgets, its usage stream and alert topic, and a least-privilege role.
  */
@@ -28,8 +28,8 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
-import type { Config } from "../core/config.js";
-import { UsageError } from "../core/errors.js";
+import type { Config } from "../core/index.js";
+import { UsageError } from "../core/index.js";
 import { createAlertTopic } from "./alert-topic.js";
 
 /** Partition key of the gateway table (a fixed contract with the handler's DynamoDB store). */
@@ -41,7 +41,7 @@ export const GATEWAY_TABLE_TTL_ATTRIBUTE = "expiresAt";
 /** The name the configuration file has inside the Lambda bundle (`${LAMBDA_TASK_ROOT}/smcb.config.json`). */
 export const GATEWAY_BUNDLED_CONFIG = "smcb.config.json";
 /**
- * The OpenAI-compatible routes of DESIGN §3.9, each a method of the REST API. Any other path or method is answered
+ * The OpenAI-compatible routes of docs/gateway.md, each a method of the REST API. Any other path or method is answered
  * by API Gateway itself (403/404 in the OpenAI error shape) without invoking the Lambda.
  */
 export const GATEWAY_ROUTES: readonly { readonly method: "GET" | "POST"; readonly path: string }[] = [

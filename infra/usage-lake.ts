@@ -1,9 +1,19 @@
 /**
- * `UsageLake`: the Firehose usage lake (DESIGN §3.3) as CDK resources — the bucket the usage events land in, the
+ * `UsageLake`: the Firehose usage lake (docs/contracts.md#usage-ledger-event) as CDK resources — the bucket the usage events land in, the
  * Firehose stream the `FirehoseUsageRecorder` writes to, the Glue table and the Athena workgroup the chargeback's
  * usage source queries, and the grants for both sides.
  */
-import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations } from "aws-cdk-lib";
+import {
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Size,
+  Stack,
+  Token,
+  Validations,
+} from "aws-cdk-lib";
 import * as athena from "aws-cdk-lib/aws-athena";
 import * as glue from "aws-cdk-lib/aws-glue";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -13,37 +23,20 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from "aws-cdk-lib/cx-api";
 import { Construct } from "constructs";
-import type { UsageConfig } from "../core/config.js";
-import { UsageError } from "../core/errors.js";
+import {
+  ATHENA_NAME,
+  USAGE_LAKE_DEFAULTS as D,
+  DELIVERY_STREAM_NAME,
+  KEY_PREFIX,
+  type NameRule,
+  USAGE_EVENT_COLUMNS,
+  type UsageConfig,
+  UsageError,
+  WORKGROUP_NAME,
+} from "../core/index.js";
 
 /** The `usage` block of `smcb.config.json` for a Firehose lake read through Athena. */
 export type FirehoseUsageConfig = Extract<UsageConfig, { type: "firehose" }>;
-
-/**
- * The Glue columns of a usage event (DESIGN §3.3), in the event's order. `ts` stays the ISO-8601 text the recorder
- * writes (the usage SQL compares it as text); counts are `bigint` as the usage SQL casts them.
- */
-export const USAGE_EVENT_COLUMNS: readonly { readonly name: string; readonly type: string }[] = [
-  { name: "v", type: "int" },
-  { name: "id", type: "string" },
-  { name: "ts", type: "string" },
-  { name: "lob", type: "string" },
-  { name: "kind", type: "string" },
-  { name: "endpoint", type: "string" },
-  { name: "component", type: "string" },
-  { name: "variant", type: "string" },
-  { name: "profile_arn", type: "string" },
-  { name: "model_id", type: "string" },
-  { name: "input_tokens", type: "bigint" },
-  { name: "output_tokens", type: "bigint" },
-  { name: "cache_read_tokens", type: "bigint" },
-  { name: "cache_write_tokens", type: "bigint" },
-  { name: "token_source", type: "string" },
-  { name: "latency_ms", type: "double" },
-  { name: "status", type: "string" },
-  { name: "tenant", type: "string" },
-  { name: "price_estimate", type: "string" },
-];
 
 /** The Firehose prefix expression of the UTC delivery date, in the Hive `key=value` form Athena projects. */
 const DATE_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/";
@@ -103,15 +96,13 @@ export interface UsageLakeProps {
   readonly resultsExpiration?: Duration;
 }
 
-/** Checks a name against `pattern`; returns it. */
-function named(what: string, value: string, pattern: RegExp, rule: string): string {
-  if (!pattern.test(value)) throw new UsageError(`UsageLake: ${what} "${value}" must be ${rule}.`);
-  return value;
-}
-
-function slashPrefix(name: string, value: string): string {
-  if (!/^[A-Za-z0-9_.=-]+(\/[A-Za-z0-9_.=-]+)*\/$/.test(value))
-    throw new UsageError(`UsageLake: ${name} "${value}" must be a relative key prefix ending with "/".`);
+/**
+ * Checks a name against its rule; returns it. A late-bound value (a `CfnParameter`, an import, any token) is known
+ * only at deploy time: it is passed through unchecked, as aws-cdk-lib's own constructs do.
+ */
+function named(what: string, value: string, r: NameRule): string {
+  if (Token.isUnresolved(value)) return value;
+  if (!r.pattern.test(value)) throw new UsageError(`UsageLake: ${what} "${value}" must be ${r.rule}.`);
   return value;
 }
 
@@ -166,19 +157,25 @@ export class UsageLake extends Construct {
   constructor(scope: Construct, id: string, props: UsageLakeProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.prefix = slashPrefix("prefix", props.prefix ?? "usage/");
-    const errorPrefix = slashPrefix("errorOutputPrefix", props.errorOutputPrefix ?? "errors/");
-    if (errorPrefix.startsWith(this.prefix) || this.prefix.startsWith(errorPrefix))
+    this.prefix = named("prefix", props.prefix ?? D.prefix, KEY_PREFIX);
+    const errorPrefix = named(
+      "errorOutputPrefix",
+      props.errorOutputPrefix ?? D.errorOutputPrefix,
+      KEY_PREFIX,
+    );
+    const resolved = !Token.isUnresolved(errorPrefix) && !Token.isUnresolved(this.prefix);
+    if (resolved && (errorPrefix.startsWith(this.prefix) || this.prefix.startsWith(errorPrefix)))
       throw new UsageError("UsageLake: errorOutputPrefix must lie outside prefix (the table's location).");
-    this.resultsPrefix = slashPrefix("resultsPrefix", props.resultsPrefix ?? "athena-results/");
-    const interval = props.bufferingInterval?.toSeconds() ?? 300;
+    this.resultsPrefix = named("resultsPrefix", props.resultsPrefix ?? D.resultsPrefix, KEY_PREFIX);
+    const interval = props.bufferingInterval?.toSeconds() ?? D.bufferingIntervalSeconds;
     if (interval < 0 || interval > 900) throw new UsageError("UsageLake: bufferingInterval must be 0–900 s.");
-    const sizeMiB = props.bufferingSize?.toMebibytes() ?? 5;
+    const sizeMiB = props.bufferingSize?.toMebibytes() ?? D.bufferingSizeMiB;
     if (sizeMiB < 1 || sizeMiB > 128) throw new UsageError("UsageLake: bufferingSize must be 1–128 MiB.");
     const years = props.projectionYears ?? { first: 2025, last: 2035 };
     if (!Number.isInteger(years.first) || !Number.isInteger(years.last) || years.first > years.last)
       throw new UsageError("UsageLake: projectionYears must be whole years, first ≤ last.");
-    const cutoff = props.bytesScannedCutoffPerQuery?.toBytes() ?? Size.gibibytes(10).toBytes();
+    const cutoff =
+      props.bytesScannedCutoffPerQuery?.toBytes() ?? Size.gibibytes(D.bytesScannedCutoffGiB).toBytes();
     if (cutoff < 10_000_000)
       throw new UsageError("UsageLake: bytesScannedCutoffPerQuery must be at least 10 MB.");
 
@@ -209,7 +206,7 @@ export class UsageLake extends Construct {
       props.resultsBucket ??
       lakeBucket(this, "Results", this.accessLogsBucket, removalPolicy, [
         {
-          expiration: props.resultsExpiration ?? Duration.days(30),
+          expiration: props.resultsExpiration ?? Duration.days(D.resultsExpirationDays),
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
@@ -278,12 +275,7 @@ export class UsageLake extends Construct {
       deliveryStreamName:
         props.deliveryStreamName === undefined
           ? undefined
-          : named(
-              "deliveryStreamName",
-              props.deliveryStreamName,
-              /^[a-zA-Z0-9_.-]{1,64}$/,
-              "1–64 letters, digits, '.', '_' or '-'",
-            ),
+          : named("deliveryStreamName", props.deliveryStreamName, DELIVERY_STREAM_NAME),
       deliveryStreamType: "DirectPut",
       deliveryStreamEncryptionConfigurationInput: {
         keyType: "CUSTOMER_MANAGED_CMK",
@@ -310,10 +302,8 @@ export class UsageLake extends Construct {
 
     // The Glue table over the events prefix.
     // Athena reads Glue names in lower case: letters, digits and underscores only.
-    const athenaName = /^[a-z0-9_]{1,255}$/;
-    const athenaRule = "lower-case letters, digits and underscores";
-    this.databaseName = named("databaseName", props.databaseName ?? "smcb", athenaName, athenaRule);
-    this.tableName = named("tableName", props.tableName ?? "usage_events", athenaName, athenaRule);
+    this.databaseName = named("databaseName", props.databaseName ?? D.databaseName, ATHENA_NAME);
+    this.tableName = named("tableName", props.tableName ?? D.tableName, ATHENA_NAME);
     this.database = new glue.CfnDatabase(this, "Database", {
       catalogId: Aws.ACCOUNT_ID,
       databaseInput: { name: this.databaseName, description: "sagemaker-chargeback usage lake" },
@@ -361,12 +351,7 @@ export class UsageLake extends Construct {
     this.table.addResourceDependency(this.database);
 
     // The Athena workgroup: its settings override the client's (output location, encryption, cutoff).
-    this.workgroupName = named(
-      "workgroupName",
-      props.workgroupName ?? "smcb-usage",
-      /^[a-zA-Z0-9._-]{1,128}$/,
-      "1–128 letters, digits, '.', '_' or '-'",
-    );
+    this.workgroupName = named("workgroupName", props.workgroupName ?? D.workgroupName, WORKGROUP_NAME);
     this.workgroup = new athena.CfnWorkGroup(this, "WorkGroup", {
       name: this.workgroupName,
       description: "sagemaker-chargeback usage lake queries",

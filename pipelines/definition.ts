@@ -2,7 +2,7 @@
  * The pipeline definition JSON format (what `Pipeline.definition()` returns and `CreatePipeline` takes),
  * and walking it: every step, including steps nested in a Condition's `IfSteps`/`ElseSteps`.
  */
-import { DataSourceError } from "../core/errors.js";
+import { DataSourceError } from "../core/index.js";
 
 /** Any JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -43,7 +43,7 @@ export interface PipelineDefinition {
 }
 
 /**
- * Step types whose step creates a billed SageMaker resource, and so must carry the LOB tag (DESIGN §3.7).
+ * Step types whose step creates a billed SageMaker resource, and so must carry the LOB tag (docs/contracts.md#command-line-and-exit-codes).
  */
 export const COST_BEARING_STEP_TYPES: readonly string[] = [
   "Processing",

@@ -1,5 +1,5 @@
 /** The error a pipeline definition that cannot be built throws. */
-import { UsageError } from "../core/errors.js";
+import { UsageError } from "../core/index.js";
 
 /** What made a pipeline fail to build. */
 export type PipelineBuildProblem =

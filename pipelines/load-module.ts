@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
-import { DataSourceError, UsageError } from "../core/errors.js";
+import { DataSourceError, UsageError } from "../core/index.js";
 import type { PipelineDefinition } from "./definition.js";
 
 /** What a pipeline module exports: a {@link Pipeline} (or anything with `name` and `definition()`). */

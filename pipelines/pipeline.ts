@@ -1,6 +1,5 @@
 /** The pipeline builder: parameters and steps in, the definition JSON the SageMaker Python SDK emits out. */
-import { TagPolicyError } from "../core/errors.js";
-import { MAX_TAGS_PER_RESOURCE, type TagPolicy } from "../core/tags.js";
+import { MAX_TAGS_PER_RESOURCE, type TagPolicy, TagPolicyError } from "../core/index.js";
 import {
   COST_BEARING_STEP_TYPES,
   DEFINITION_VERSION,
@@ -13,9 +12,9 @@ import {
 import { PipelineBuildError } from "./errors.js";
 import { ExecutionVariables, type Operand } from "./expressions.js";
 import { validateDefinition } from "./graph.js";
+import { tagDefinition } from "./lint/index.js";
 import type { Parameter } from "./parameter.js";
-import type { Step } from "./step.js";
-import { tagDefinition } from "./tag.js";
+import type { Step } from "./steps/index.js";
 import { type PipelineVariable, render } from "./variable.js";
 
 /** The pipeline name rule of `CreatePipeline`. */

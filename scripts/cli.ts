@@ -8,12 +8,6 @@ import { suggest } from "../core/suggest.js";
 import { commands } from "./commands/index.js";
 import { CommandContext, type GlobalArgs, type Handler, type Io } from "./context.js";
 
-/** Registers a command's options and handler on the parser. */
-export type CommandRegistrar = (
-  y: Argv<GlobalArgs>,
-  run: <A>(handler: Handler<A>) => (argv: unknown) => Promise<void>,
-) => Argv<GlobalArgs>;
-
 const USAGE_HINT = "Run `smcb --help`, or `smcb <command> --help`.";
 
 /** What a run keeps for its error report: the exit code, and the help of the command whose parse failed. */

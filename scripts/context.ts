@@ -5,9 +5,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type AwsOptions, makeClient } from "../core/aws.js";
-import type { LoadedConfig } from "../core/config.js";
 import { DEFAULT_CONFIG_FILE } from "../core/config-file.js";
 import type { ExitCodeValue } from "../core/errors.js";
+import type { LoadedConfig } from "../core/index.js";
+import { DEFAULT_TAG_KEY, type TagPolicy } from "../core/tags.js";
 
 /** Where a command writes. `stdout` carries results; `stderr` carries logs and progress. */
 export interface Io {
@@ -24,6 +25,11 @@ export interface GlobalArgs {
   readonly profile?: string | undefined;
   readonly "endpoint-url"?: string | undefined;
   readonly json?: boolean | undefined;
+}
+
+/** The tag policy of a loaded configuration. */
+function policyOf(cfg: LoadedConfig): TagPolicy {
+  return { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs };
 }
 
 /** The context a command handler runs in. */
@@ -54,6 +60,20 @@ export class CommandContext {
   async optionalConfig(): Promise<LoadedConfig | undefined> {
     if (this.args.config === undefined && !existsSync(this.configPath)) return undefined;
     return this.config();
+  }
+
+  /** The configuration's tag policy (its tag key and LOB allowlist); throws like {@link config} without one. */
+  async tagPolicy(): Promise<TagPolicy> {
+    return policyOf(await this.config());
+  }
+
+  /**
+   * The configuration's tag policy when a configuration file exists; otherwise the default tag key
+   * (`LineOfBusiness`) with no LOB allowlist.
+   */
+  async optionalTagPolicy(): Promise<{ readonly tagKey: string; readonly lobs?: readonly string[] }> {
+    const cfg = await this.optionalConfig();
+    return cfg ? policyOf(cfg) : { tagKey: DEFAULT_TAG_KEY };
   }
 
   /** AWS options from the flags, the environment and (for the region) the configuration. */

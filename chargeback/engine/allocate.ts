@@ -1,19 +1,20 @@
 /**
- * The allocation engine (DESIGN §3.5): cost lines and usage in, the month's {@link ChargebackReport} out.
+ * The allocation engine (docs/contracts.md#allocation-rules): cost lines and usage in, the month's {@link ChargebackReport} out.
  * Pure: no I/O, no clock, exact decimals throughout, cents only at the end.
  */
-import type { SharedEndpointConfig } from "../../core/config.js";
-import { DataSourceError } from "../../core/errors.js";
+import type { SharedEndpointConfig } from "../../core/index.js";
 import {
+  DataSourceError,
   type Decimal,
   dec,
   formatMoney,
+  REPORT_LINE_LABELS,
   roundToCentsConserving,
   sum,
+  type TagPolicy,
   toCents,
   ZERO,
-} from "../../core/money.js";
-import { REPORT_LINE_LABELS, type TagPolicy } from "../../core/tags.js";
+} from "../../core/index.js";
 import {
   ADJUSTMENT_CATEGORIES,
   type AdjustmentCategory,
@@ -199,7 +200,7 @@ interface TagDiagnostics {
   collisions: Map<string, number>;
 }
 
-/** Phase 1: every in-scope line of the month into its pool (DESIGN §3.5 rules 1–3, §3.4 adjustment policies). */
+/** Phase 1: every in-scope line of the month into its pool (docs/contracts.md#allocation-rules rules 1–3, §3.4 adjustment policies). */
 function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags: TagDiagnostics } {
   const window = monthWindow(input.month);
   const ctx: ClassifyContext = {
@@ -431,7 +432,7 @@ function settleGroupedPool(
   else l.addAdjustment(pool.lob, pool.category, cents);
 }
 
-/** Phase 3b: one shared endpoint split by its usage (DESIGN §3.5) and rounded to its cents. */
+/** Phase 3b: one shared endpoint split by its usage (docs/contracts.md#allocation-rules) and rounded to its cents. */
 function settleSharedPool(
   l: Ledger,
   pool: Extract<Pool, { kind: "shared" }>,
@@ -541,7 +542,7 @@ function tagWarnings(tags: TagDiagnostics, tagKey: string): string[] {
 }
 
 /**
- * Allocates one month's costs to LOBs (DESIGN §3.5) and returns the report of §3.6 with its detail rows.
+ * Allocates one month's costs to LOBs (docs/contracts.md#allocation-rules) and returns the report of §3.6 with its detail rows.
  *
  * Rounding is hierarchical, by the largest-remainder method at each level, so every published figure is the
  * exact sum of the figures below it: the source total (exact sum rounded half-up to cents) is split over the

@@ -1,8 +1,8 @@
 /**
- * Where one cost line lands (DESIGN §3.5 rules 1–3), and how the LOB tag is found in the tag keys that CUR 2.0, its
- * `tags` column and FOCUS write (DESIGN §3.4 "Tags").
+ * Where one cost line lands (docs/contracts.md#allocation-rules rules 1–3), and how the LOB tag is found in the tag keys that CUR 2.0, its
+ * `tags` column and FOCUS write (docs/contracts.md#cost-input-the-real-bill "Tags").
  */
-import type { TagPolicy } from "../../core/tags.js";
+import type { TagPolicy } from "../../core/index.js";
 import type { AdjustmentCategory, AdjustmentPolicy, CostLine } from "../model.js";
 
 /** The destination of one cost line. */
@@ -52,7 +52,7 @@ export interface LobKeyMatcher {
 }
 
 /**
- * Recognises the LOB tag key in every form DESIGN §3.4 names: CUR 2.0's normalized `user_<normalized>`
+ * Recognises the LOB tag key in every form docs/contracts.md#cost-input-the-real-bill names: CUR 2.0's normalized `user_<normalized>`
  * (`user_line_of_business`), `user_<tagKey>` in any letter case, the `tags` column's `resourceTags/<tagKey>`, and
  * FOCUS `Tags`' original key, bare or with the `user:` provider prefix.
  */

@@ -1,5 +1,5 @@
 /**
- * The allocation engine: pure functions from cost lines and usage to a chargeback report (DESIGN §3.5).
+ * The allocation engine: pure functions from cost lines and usage to a chargeback report (docs/contracts.md#allocation-rules).
  * @module
  */
 export { type AllocationInput, allocate, IDLE_LOB } from "./allocate.js";
@@ -25,9 +25,9 @@ export {
   type MeasuredAllocation,
   type MeasuredInput,
   type MeasuredSummary,
-  type UtilizationSource,
+  type UtilizationSourceName,
 } from "./measured.js";
-export { inWindow, type MonthWindow, monthWindow } from "./month.js";
+export { inWindow, isoDate, isoSeconds, type MonthWindow, monthWindow } from "./month.js";
 export {
   allocateSharedEndpoint,
   conserve,

@@ -2,7 +2,7 @@
  * GPUs, vCPUs and memory of SageMaker hosting instance types: what one instance's capacity is when utilization is
  * measured (docs/utilization.md). A type missing here is given in the config (`sharedEndpoints[].instance`).
  */
-import { ConfigError, DataSourceError } from "../../core/errors.js";
+import { ConfigError, DataSourceError } from "../../core/index.js";
 import type { CostLine } from "../model.js";
 
 /** The capacity of one instance. */

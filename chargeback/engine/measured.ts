@@ -1,5 +1,5 @@
 /**
- * Shared endpoints charged from measured utilization, hour by hour (DESIGN §3.5, docs/utilization.md). Pure and
+ * Shared endpoints charged from measured utilization, hour by hour (docs/contracts.md#allocation-rules, docs/utilization.md). Pure and
  * exact: cost lines, usage and utilization records in; the same {@link SharedEndpointAllocation} as the token split
  * out, with a {@link MeasuredSummary}.
  *
@@ -14,9 +14,8 @@
  * is the idle cost, split once for the month by the idle policy in proportion to the instance-hours each LOB was
  * charged (`Σ_h H_h × f_l`). When no LOB is charged anything all month, all of the cost goes to the owner.
  */
-import type { SharedEndpointConfig } from "../../core/config.js";
-import { DataSourceError } from "../../core/errors.js";
-import { Decimal, sum, ZERO } from "../../core/money.js";
+import type { SharedEndpointConfig } from "../../core/index.js";
+import { DataSourceError, Decimal, sum, ZERO } from "../../core/index.js";
 import type { CostLine, EndpointUsage, UtilizationRecord } from "../model.js";
 import { type InstanceSpec, instanceOf } from "./instance-types.js";
 import { type MonthWindow, monthWindow } from "./month.js";
@@ -30,7 +29,7 @@ import {
 } from "./shared-endpoint.js";
 
 /** Where utilization comes from (`sharedEndpoints[].utilization`). */
-export type UtilizationSource = NonNullable<SharedEndpointConfig["utilization"]>;
+export type UtilizationSourceName = NonNullable<SharedEndpointConfig["utilization"]>;
 /** How the cost is split (`sharedEndpoints[].allocation`). */
 export type AllocationMethod = NonNullable<SharedEndpointConfig["allocation"]>;
 /** How the month was cut: one period, hourly cost lines, or daily lines spread over their hours. */
@@ -38,7 +37,7 @@ export type AllocationMode = "monthly" | "hourly" | "hourly-spread";
 
 /** What a measured split says besides the shares. */
 export interface MeasuredSummary {
-  readonly source: UtilizationSource;
+  readonly source: UtilizationSourceName;
   readonly method: AllocationMethod;
   readonly mode: AllocationMode;
   readonly instanceType: string;
@@ -287,7 +286,7 @@ interface TokenAcc {
  * contradict the instance (see {@link instanceOf})
  */
 export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput): MeasuredAllocation {
-  const source: UtilizationSource = e.utilization ?? "tokens";
+  const source: UtilizationSourceName = e.utilization ?? "tokens";
   const method: AllocationMethod = e.allocation ?? "weighted-tokens";
   const window = monthWindow(input.month);
   const granularity = granularityOf(input.lines, window);

@@ -1,8 +1,8 @@
 /**
- * Calendar months in UTC (DESIGN §3.3: a month is `[first day 00:00Z, first day of next month 00:00Z)`), used by
+ * Calendar months in UTC (docs/contracts.md#usage-ledger-event: a month is `[first day 00:00Z, first day of next month 00:00Z)`), used by
  * the engine, the cost and usage sources and the report period columns.
  */
-import { UsageError } from "../../core/errors.js";
+import { UsageError } from "../../core/index.js";
 
 /** A month's window in UTC. */
 export interface MonthWindow {

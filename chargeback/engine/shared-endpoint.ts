@@ -1,8 +1,8 @@
 /**
- * The split of one shared endpoint's monthly cost among LOBs (DESIGN §3.5), in exact decimals.
+ * The split of one shared endpoint's monthly cost among LOBs (docs/contracts.md#allocation-rules), in exact decimals.
  */
-import type { SharedEndpointConfig } from "../../core/config.js";
-import { Decimal, sum, ZERO } from "../../core/money.js";
+import type { SharedEndpointConfig } from "../../core/index.js";
+import { Decimal, sum, ZERO } from "../../core/index.js";
 import type { EndpointUsage } from "../model.js";
 
 /** What {@link allocateSharedEndpoint} needs besides the endpoint's configuration. */
@@ -72,7 +72,7 @@ export interface SharedEndpointAllocation {
   readonly ownerFallback: boolean;
   /** Every LOB with usage, a reservation, or a part of the cost; sorted by LOB name. */
   readonly shares: readonly SharedShare[];
-  /** `C / Σ w_l × 10^6` (per million weighted tokens, DESIGN §3.5), or `null` without weighted tokens. */
+  /** `C / Σ w_l × 10^6` (per million weighted tokens, docs/contracts.md#allocation-rules), or `null` without weighted tokens. */
   readonly effectiveCostPerMillionTokens: Decimal | null;
   /** `C / K × 10^6`, or `null` when `K = 0`. */
   readonly fullUtilizationCostPerMillionTokens: Decimal | null;
@@ -90,7 +90,7 @@ interface Acc {
 
 /**
  * Splits one shared endpoint's cost among LOBs by weighted tokens, reservations and the idle policy
- * (DESIGN §3.5). Pure and exact: no rounding happens here; the parts (`Σ used + Σ idle + idleLine`) add up to
+ * (docs/contracts.md#allocation-rules). Pure and exact: no rounding happens here; the parts (`Σ used + Σ idle + idleLine`) add up to
  * `cost` exactly.
  *
  * @example
@@ -232,7 +232,7 @@ export interface IdleSplit {
 }
 
 /**
- * Splits the cost of unused capacity by the endpoint's idle policy (DESIGN §3.5): `proportional` to `weights`,
+ * Splits the cost of unused capacity by the endpoint's idle policy (docs/contracts.md#allocation-rules): `proportional` to `weights`,
  * `even` among the LOBs of positive weight, all to the `owner`, or a `separate` line.
  */
 export function distributeIdle(

@@ -5,7 +5,7 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import { type Decimal, dec, formatMoney, sum } from "../../core/money.js";
+import { type Decimal, dec, formatMoney, sum } from "../../core/index.js";
 import type { ChargebackReport, LobTotal, SharedEndpointReport } from "../model.js";
 import {
   count,

@@ -3,8 +3,8 @@
  * columns it has, plus `x_`-prefixed extensions for the allocation. It is aligned with FOCUS 1.2, not conformant:
  * it carries only the columns below, one row per allocated amount rather than per provider charge.
  */
-import { DEFAULT_TAG_KEY } from "../../core/tags.js";
-import { isoSeconds, monthWindow } from "../engine/month.js";
+import { DEFAULT_TAG_KEY } from "../../core/index.js";
+import { isoSeconds, monthWindow } from "../engine/index.js";
 import type { AllocationLine, ChargebackReport, CostBasis, CostCategory, InScopeService } from "../model.js";
 import { safeCsv } from "./csv.js";
 

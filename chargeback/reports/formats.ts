@@ -4,7 +4,7 @@
  * @module
  */
 
-/** Every format `smcb chargeback --format` accepts (DESIGN §3.7). */
+/** Every format `smcb chargeback --format` accepts (docs/contracts.md#command-line-and-exit-codes). */
 export const FORMAT_NAMES = ["table", "json", "csv", "focus", "html", "md"] as const;
 /** One of {@link FORMAT_NAMES}. */
 export type FormatName = (typeof FORMAT_NAMES)[number];

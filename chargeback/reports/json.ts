@@ -1,4 +1,4 @@
-/** The JSON report (DESIGN §3.6, schemaVersion 1). */
+/** The JSON report (docs/contracts.md#report-json-smcb-chargeback---json, schemaVersion 1). */
 import type { ChargebackReport } from "../model.js";
 
 /**

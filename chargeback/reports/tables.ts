@@ -2,10 +2,9 @@
  * The report's figures as plain tables, shared by the terminal, Markdown and HTML renderers so all three show the
  * same lines and the same numbers: every line that makes up the reconciled total (LOBs, `__idle__`, unallocated),
  * the reconciliation with its basis and per-category totals, the adjustments, the shared endpoints (per-million
- * figures in weighted tokens, DESIGN §3.5), and the excluded services.
+ * figures in weighted tokens, docs/contracts.md#allocation-rules), and the excluded services.
  */
-import { dec, formatMoney, sum } from "../../core/money.js";
-import { REPORT_LINE_LABELS } from "../../core/tags.js";
+import { dec, formatMoney, REPORT_LINE_LABELS, sum } from "../../core/index.js";
 import {
   ADJUSTMENT_CATEGORIES,
   type AdjustmentCategory,
@@ -356,7 +355,7 @@ export function endpointSentence(e: SharedEndpointReport, currency: string): str
 
 /**
  * One row per shared endpoint: cost, hours, utilization, unused and idle line, raw and weighted tokens, and the two
- * per-million figures, both per 1M weighted tokens (DESIGN §3.5: their ratio is 1 / utilization).
+ * per-million figures, both per 1M weighted tokens (docs/contracts.md#allocation-rules: their ratio is 1 / utilization).
  */
 export function sharedEndpointTable(r: ChargebackReport): Table {
   const opt = (v: number | undefined) => (v === undefined ? "" : count(v));

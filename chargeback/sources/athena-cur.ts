@@ -4,7 +4,7 @@
  * and runs the reader through the Athena adapter of the SQL-engine port.
  */
 import type { AthenaClient } from "@aws-sdk/client-athena";
-import type { MonthWindow } from "../engine/month.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { CostBasis, CostSourceResult } from "../model.js";
 import { type AthenaQueryOptions, athenaEngine, athenaIdent, athenaTableColumns } from "./athena.js";
 import { parseTagMap, readCurLines } from "./cur-sql.js";
@@ -14,7 +14,7 @@ export interface AthenaCurOptions extends AthenaQueryOptions {
   /** The table holding the CUR 2.0 export (in {@link AthenaQueryOptions.database}). */
   readonly table: string;
   readonly window: MonthWindow;
-  /** The cost basis (DESIGN §3.4). @default "net-amortized" */
+  /** The cost basis (docs/contracts.md#cost-input-the-real-bill). @default "net-amortized" */
   readonly basis?: CostBasis;
   /** Whether the month has not ended (the result is then flagged estimated). @default false */
   readonly estimated?: boolean;

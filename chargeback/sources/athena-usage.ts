@@ -5,7 +5,7 @@
  * duplicates are really counted.
  */
 import type { AthenaClient } from "@aws-sdk/client-athena";
-import type { MonthWindow } from "../engine/month.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { UsageSourceResult } from "../model.js";
 import { type AthenaQueryOptions, athenaEngine, athenaIdent } from "./athena.js";
 import { lakeEventsSql, usageAggregationSql, usageFromRows } from "./usage-sql.js";

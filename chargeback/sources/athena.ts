@@ -10,7 +10,7 @@ import {
   paginateGetQueryResults,
   StartQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import { DataSourceError, toAwsError } from "../../core/errors.js";
+import { DataSourceError, toAwsError } from "../../core/index.js";
 import type { SqlEngine, SqlRow } from "./sql-engine.js";
 
 /** Where and how an Athena query runs (the `athena` block of the configuration). */

@@ -1,5 +1,5 @@
 /**
- * Usage source: the CloudWatch metrics the `cloudwatch` usage recorder publishes (DESIGN §3.3): namespace
+ * Usage source: the CloudWatch metrics the `cloudwatch` usage recorder publishes (docs/contracts.md#usage-ledger-event): namespace
  * `SMChargeback`, metrics `Invocations`, `InputTokens`, `OutputTokens`, dimensions `EndpointName` +
  * `LineOfBusiness` (+ `InferenceComponentName`).
  *
@@ -18,22 +18,26 @@ import {
   paginateGetMetricData,
   paginateListMetrics,
 } from "@aws-sdk/client-cloudwatch";
-import { DataSourceError, toAwsError } from "../../core/errors.js";
-import { DEFAULT_TAG_KEY } from "../../core/tags.js";
-import { monthWindow } from "../engine/month.js";
+import {
+  DataSourceError,
+  DEFAULT_METRIC_NAMESPACE,
+  toAwsError,
+  USAGE_DIMENSIONS,
+  USAGE_METRICS,
+  type UsageMetricName,
+} from "../../core/index.js";
+import { monthWindow } from "../engine/index.js";
 import type { EndpointUsage, UsageSourceResult } from "../model.js";
 
-/** The recorder's default namespace. */
-export const DEFAULT_USAGE_NAMESPACE = "SMChargeback";
 /** Most queries in one `GetMetricData` call. */
 export const METRIC_DATA_BATCH = 500;
 /** The `GetMetricData` period: one day. */
 export const USAGE_PERIOD_SECONDS = 86_400;
 
-const METRICS = ["Invocations", "InputTokens", "OutputTokens"] as const;
-type UsageMetric = (typeof METRICS)[number];
-const ENDPOINT_DIMENSION = "EndpointName";
-const COMPONENT_DIMENSION = "InferenceComponentName";
+const METRICS = Object.values(USAGE_METRICS);
+type UsageMetric = UsageMetricName;
+const ENDPOINT_DIMENSION = USAGE_DIMENSIONS.endpoint;
+const COMPONENT_DIMENSION = USAGE_DIMENSIONS.component;
 
 /** Options of {@link readCloudWatchUsage}. */
 export interface CloudWatchUsageOptions {
@@ -76,8 +80,8 @@ export async function readCloudWatchUsage(
   client: CloudWatchClient,
   options: CloudWatchUsageOptions,
 ): Promise<UsageSourceResult> {
-  const namespace = options.namespace ?? DEFAULT_USAGE_NAMESPACE;
-  const lobDimension = options.lobDimension ?? DEFAULT_TAG_KEY;
+  const namespace = options.namespace ?? DEFAULT_METRIC_NAMESPACE;
+  const lobDimension = options.lobDimension ?? USAGE_DIMENSIONS.lob;
   const { start, end } = monthWindow(options.month);
 
   const series = new Map<string, Series>();

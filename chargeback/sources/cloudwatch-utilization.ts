@@ -17,9 +17,9 @@ import {
   type MetricDataQuery,
   paginateGetMetricData,
 } from "@aws-sdk/client-cloudwatch";
-import { DataSourceError, toAwsError } from "../../core/errors.js";
-import { hourOf } from "../engine/measured.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError, toAwsError } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
+import { hourOf } from "../engine/index.js";
 import type { UtilizationRecord } from "../model.js";
 import { METRIC_DATA_BATCH } from "./cloudwatch-usage.js";
 

@@ -1,5 +1,5 @@
 /**
- * Cost source: the Cost Explorer API (`GetCostAndUsage`), true to the cost basis (DESIGN §3.4 "Cost Explorer").
+ * Cost source: the Cost Explorer API (`GetCostAndUsage`), true to the cost basis (docs/contracts.md#cost-input-the-real-bill "Cost Explorer").
  *
  * The metric follows the basis ({@link costExplorerMetric}). A month takes at most six calls whatever the number of
  * LOBs (pages aside), each with at most the two `GroupBy` keys Cost Explorer allows:
@@ -35,10 +35,18 @@ import {
   type GetCostAndUsageCommandOutput,
   type Group,
 } from "@aws-sdk/client-cost-explorer";
-import { DataSourceError, toAwsError } from "../../core/errors.js";
-import { type Decimal, dec, formatMoney, sum, ZERO } from "../../core/money.js";
-import { DEFAULT_TAG_KEY, SHARED_ENDPOINT_TAG_KEY } from "../../core/tags.js";
-import { isoDate, monthWindow } from "../engine/month.js";
+import {
+  DataSourceError,
+  DEFAULT_TAG_KEY,
+  type Decimal,
+  dec,
+  formatMoney,
+  SHARED_ENDPOINT_TAG_KEY,
+  sum,
+  toAwsError,
+  ZERO,
+} from "../../core/index.js";
+import { isoDate, monthWindow } from "../engine/index.js";
 import type {
   CostBasis,
   CostCategory,
@@ -62,7 +70,7 @@ export type CostExplorerMetric = (typeof COST_EXPLORER_METRICS)[CostBasis];
 /** The usage metric read beside the cost (hosting hours of SageMaker usage types). */
 export const USAGE_QUANTITY_METRIC = "UsageQuantity";
 
-/** The cost metric that gives `basis` (DESIGN §3.4). */
+/** The cost metric that gives `basis` (docs/contracts.md#cost-input-the-real-bill). */
 export function costExplorerMetric(basis: CostBasis): CostExplorerMetric {
   return COST_EXPLORER_METRICS[basis];
 }
@@ -100,7 +108,7 @@ const COMMITMENT_RECORD_TYPES = new Set([
 ]);
 
 /**
- * The category of a `RECORD_TYPE` (DESIGN §3.4, as for CUR line item types): `Tax` → `tax`, `Credit` → `credit`,
+ * The category of a `RECORD_TYPE` (docs/contracts.md#cost-input-the-real-bill, as for CUR line item types): `Tax` → `tax`, `Credit` → `credit`,
  * `Refund` → `refund`, any type ending in `Discount` (`Enterprise Discount Program Discount`, `BundledDiscount`,
  * `PrivateRateDiscount`, `Solution Provider Program Discount` …) → `discount`, Savings Plan and reservation fees and
  * negations → `commitment`, the usage types → `usage`; `undefined` for a type not known here.

@@ -2,8 +2,8 @@
  * The CUR 2.0 cost source over local export files (CSV, gzip CSV or Parquet), read with DuckDB through the
  * {@link SqlEngine} port: the same reader ({@link readCurLines}) as the Athena CUR source.
  */
-import { DataSourceError } from "../../core/errors.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { CostBasis, CostSourceResult } from "../model.js";
 import { type CurRelation, readCurLines } from "./cur-sql.js";
 import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
@@ -19,7 +19,7 @@ export interface CurFilesOptions {
   /** `csv` (also gzip CSV) or `parquet`. */
   readonly format: "csv" | "parquet";
   readonly window: MonthWindow;
-  /** The cost basis (DESIGN §3.4). @default "net-amortized" */
+  /** The cost basis (docs/contracts.md#cost-input-the-real-bill). @default "net-amortized" */
   readonly basis?: CostBasis;
   /** Whether the month has not ended (the result is then flagged estimated). @default false */
   readonly estimated?: boolean;

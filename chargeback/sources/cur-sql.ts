@@ -1,9 +1,9 @@
 /**
- * The CUR 2.0 reader (DESIGN §3.4), written once and run on DuckDB (local export files) and Athena (a CUR table)
+ * The CUR 2.0 reader (docs/contracts.md#cost-input-the-real-bill), written once and run on DuckDB (local export files) and Athena (a CUR table)
  * through the {@link SqlEngine} port: one SQL builder ({@link curSql}), one row mapper ({@link curResultFromRows}),
  * one reader ({@link readCurLines}).
  *
- * Sources of the rules (see also `/work/shared/research/aws-billing-facts.md`):
+ * Sources of the rules:
  * - the amortized cost per line type follows AWS's own CUDOS/CID `cid/builtin/core/data/queries/cid/summary_view.sql`
  *   (aws-solutions-library-samples/cloud-intelligence-dashboards-framework, "amortized_cost");
  * - the net amortized cost follows the same repository's
@@ -17,9 +17,8 @@
  *   period" (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-savings-plan.html): without them
  *   net equals non-net.
  */
-import { DataSourceError } from "../../core/errors.js";
-import { type Decimal, dec, ZERO } from "../../core/money.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError, type Decimal, dec, ZERO } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type {
   CostBasis,
   CostCategory,
@@ -51,7 +50,7 @@ export const CUR_AMORTIZED_COLUMNS = [
   "reservation_reservation_a_r_n",
 ] as const;
 
-/** The product codes in scope (DESIGN §3.4), and the service each is reported under. */
+/** The product codes in scope (docs/contracts.md#cost-input-the-real-bill), and the service each is reported under. */
 export const CUR_IN_SCOPE_PRODUCTS: Readonly<Record<string, InScopeService>> = {
   AmazonSageMaker: "AmazonSageMaker",
   MachineLearningSavingsPlans: "AmazonSageMaker",
@@ -245,7 +244,7 @@ function netUnusedCommitment(c: Columns): string {
 }
 
 /**
- * The cost of one line at the basis (DESIGN §3.4), for one relation's columns. `lt` is the line type expression.
+ * The cost of one line at the basis (docs/contracts.md#cost-input-the-real-bill), for one relation's columns. `lt` is the line type expression.
  * Under a net basis with net columns present, `*Discount` lines count 0 (the net columns already hold the
  * discount); without net columns they count their unblended cost, so that the discount is not lost.
  */

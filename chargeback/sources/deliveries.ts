@@ -1,5 +1,5 @@
 /**
- * Where the bill comes from (DESIGN §3.4 "Where"): `costs.path` as a glob of local files, a local copy of an AWS Data
+ * Where the bill comes from (docs/contracts.md#cost-input-the-real-bill "Where"): `costs.path` as a glob of local files, a local copy of an AWS Data
  * Exports export (the folder holding `data/` and `metadata/`, as `aws s3 sync` leaves it), or `s3://bucket/prefix/export`.
  * The month's manifest decides which data files are read, so a month is never counted twice.
  *
@@ -17,7 +17,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
-import { DataSourceError, UsageError } from "../../core/errors.js";
+import { DataSourceError, UsageError } from "../../core/index.js";
 import type { CostProvenance } from "../model.js";
 import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
 

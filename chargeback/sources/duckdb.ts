@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { DataSourceError } from "../../core/errors.js";
+import { DataSourceError } from "../../core/index.js";
 
 /** The memory DuckDB may use before it spills to disk, when none is configured. */
 export const DEFAULT_MEMORY_LIMIT = "2GB";

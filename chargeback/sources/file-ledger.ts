@@ -1,5 +1,5 @@
 /**
- * The usage source over the file ledger (DESIGN §3.3): the raw `*.jsonl` / `*.jsonl.gz` below a folder and the
+ * The usage source over the file ledger (docs/contracts.md#usage-ledger-event): the raw `*.jsonl` / `*.jsonl.gz` below a folder and the
  * Parquet files of compacted days (`smcb ledger compact`), read together with DuckDB in one query.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
@@ -7,8 +7,8 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { DataSourceError } from "../../core/errors.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError, USAGE_EVENT_FIELDS, type UsageEventFieldName } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { MalformedLine, UsageSourceResult } from "../model.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import { ledgerFileDay, listLedgerFiles, QUARANTINE_DIR } from "./ledger-files.js";
@@ -56,20 +56,27 @@ const REASON = `CASE
   WHEN kind = 'sagemaker' AND coalesce(endpoint, '') = '' THEN 'a sagemaker event without an endpoint'
   ELSE 'a token count that is not a whole non-negative JSON number' END`;
 
-/** The fields of an event beyond those the chargeback reads (DESIGN §3.3), with the type a compacted file keeps. */
-export const OTHER_EVENT_FIELDS: Readonly<Record<string, string>> = {
-  component: "VARCHAR",
-  variant: "VARCHAR",
-  profile_arn: "VARCHAR",
-  model_id: "VARCHAR",
-  cache_read_tokens: "BIGINT",
-  cache_write_tokens: "BIGINT",
-  token_source: "VARCHAR",
-  latency_ms: "DOUBLE",
-  status: "VARCHAR",
-  tenant: "VARCHAR",
-  price_estimate: "VARCHAR",
-};
+/** The fields of the event that the chargeback reads (the rest are kept by compaction only). */
+const READ_FIELDS: readonly UsageEventFieldName[] = [
+  "v",
+  "id",
+  "ts",
+  "lob",
+  "kind",
+  "endpoint",
+  "input_tokens",
+  "output_tokens",
+];
+
+/**
+ * The fields of an event beyond those the chargeback reads (docs/contracts.md#usage-ledger-event), with the type a compacted file keeps:
+ * derived from the event's one field list in `core`.
+ */
+export const OTHER_EVENT_FIELDS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(USAGE_EVENT_FIELDS)
+    .filter(([name]) => !READ_FIELDS.includes(name as UsageEventFieldName))
+    .map(([name, f]) => [name, f.duckdb]),
+);
 
 /** Options of {@link ledgerEventsSql}. */
 export interface LedgerEventsOptions {

@@ -2,8 +2,8 @@
  * The FOCUS 1.2 cost source over local files of an AWS Data Exports "FOCUS 1.2 with AWS columns" export (CSV,
  * gzipped CSV or Parquet), read with DuckDB through the SQL-engine port.
  */
-import { DataSourceError } from "../../core/errors.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { CostBasis, CostProvenance, CostSourceResult } from "../model.js";
 import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import {

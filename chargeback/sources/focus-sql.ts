@@ -1,5 +1,5 @@
 /**
- * The SQL that reads a month of AWS Data Exports "FOCUS 1.2 with AWS columns" (DESIGN §3.4), written once for
+ * The SQL that reads a month of AWS Data Exports "FOCUS 1.2 with AWS columns" (docs/contracts.md#cost-input-the-real-bill), written once for
  * DuckDB and Athena, and the row mapper that turns its result into cost lines, excluded totals and the currency.
  *
  * What the columns hold (sources in `test/unit/chargeback/sources/focus.test.ts`):
@@ -11,9 +11,8 @@
  * - A commitment's recurring fee is a `Purchase` row (EffectiveCost 0); its unused part is a row with
  *   `CommitmentDiscountStatus = 'Unused'`; covered usage has `CommitmentDiscountStatus = 'Used'`.
  */
-import { ConfigError, DataSourceError } from "../../core/errors.js";
-import { type Decimal, dec, sum } from "../../core/money.js";
-import type { MonthWindow } from "../engine/month.js";
+import { ConfigError, DataSourceError, type Decimal, dec, sum } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type {
   CostBasis,
   CostCategory,
@@ -101,7 +100,7 @@ function timestampLiteral(d: Date): string {
  * `tags` (JSON text), `unit`, `currency`, `usage_start` (earliest, text), `usage_amount`, `cost` (exact decimal text
  * at the basis), `line_count`, `open_lines` (rows with an empty `InvoiceId`).
  *
- * Scope (DESIGN §3.4): `x_ServiceCode` `AmazonSageMaker` or `MachineLearningSavingsPlans` → SageMaker;
+ * Scope (docs/contracts.md#cost-input-the-real-bill): `x_ServiceCode` `AmazonSageMaker` or `MachineLearningSavingsPlans` → SageMaker;
  * `AmazonBedrock`, or a `ServiceName` ending in `(Amazon Bedrock Edition)` (a Marketplace model) → Bedrock.
  * Categories: `Tax` → tax; `Credit` → credit; `Adjustment` or `ChargeClass = 'Correction'` → refund; `Purchase` or
  * `CommitmentDiscountStatus = 'Unused'` → commitment; else usage. Under `net-unblended` a covered row

@@ -10,9 +10,8 @@ import {
   paginateListInferenceComponents,
   type SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import { toAwsError } from "../../core/errors.js";
-import { findLobTag, type TagPolicy } from "../../core/tags.js";
-import { tagsOf } from "../../inference/endpoint-list.js";
+import { findLobTag, type TagPolicy, toAwsError } from "../../core/index.js";
+import { tagsOf } from "../../inference/index.js";
 import type { UtilizationRecord } from "../model.js";
 
 /** One component as described, with its current copy count. */

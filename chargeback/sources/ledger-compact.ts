@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { UsageError } from "../../core/errors.js";
+import { UsageError } from "../../core/index.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import {
   type CompactedSource,
@@ -96,7 +96,7 @@ function dayFolder(root: string, day: string): string {
 /**
  * Compacts the closed days of a file ledger. For each day before `before` that has raw files
  * (`YYYY/MM/DD/*.jsonl[.gz]`), in one DuckDB query per day: every line is checked as the chargeback checks it; the
- * valid events (every field of DESIGN §3.3, any month and kind) go to
+ * valid events (every field of docs/contracts.md#usage-ledger-event, any month and kind) go to
  * `compacted/year=YYYY/month=MM/day=DD/part-<hash>.parquet` (zstd), identical lines merged into one row with their
  * number in `copies`, so duplicate counts stay what they were; the malformed lines go, with file, line number,
  * reason, text and the month they count in, to `quarantine/year=YYYY/month=MM/day=DD/part-<hash>.quarantine.jsonl`. `<hash>` names the day's

@@ -1,5 +1,5 @@
 /**
- * The files of a file ledger (DESIGN §3.3): the raw JSON Lines the recorder writes, the Parquet files of compacted
+ * The files of a file ledger (docs/contracts.md#usage-ledger-event): the raw JSON Lines the recorder writes, the Parquet files of compacted
  * days and their quarantine files, found by walking the folder (no glob, so a folder name may hold `*`, `?` or `[`).
  */
 import { readdir, realpath, stat } from "node:fs/promises";

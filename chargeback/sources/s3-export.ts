@@ -10,8 +10,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
-import { mapWithConcurrency } from "../../core/concurrency.js";
-import { DataSourceError, toAwsError } from "../../core/errors.js";
+import { DataSourceError, mapWithConcurrency, toAwsError } from "../../core/index.js";
 import {
   chooseDelivery,
   type Delivery,

@@ -1,8 +1,8 @@
 /**
  * The SQL that turns usage events into a month's per-endpoint, per-LOB usage, written once for DuckDB and Athena.
  */
-import { DataSourceError } from "../../core/errors.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { EndpointUsage, UsageSourceResult } from "../model.js";
 import { timestampLiteral } from "./cur-sql.js";
 import type { SqlRow } from "./sql-engine.js";
@@ -21,7 +21,7 @@ function monthEventsCte(events: string, window: MonthWindow, malformedInMonth = 
 }
 
 /**
- * The usage events of the lake's Glue table (DESIGN §3.3; `infra/usage-lake.ts`: `ts` is the ISO-8601 text the
+ * The usage events of the lake's Glue table (docs/contracts.md#usage-ledger-event; `infra/usage-lake.ts`: `ts` is the ISO-8601 text the
  * recorder wrote, counts `bigint`) in the shape {@link usageAggregationSql} reads, with the checks of the file
  * ledger ({@link ledgerEventsSql} in `file-ledger.ts`): `ts` parsed as an instant (`from_iso8601_timestamp`, any UTC
  * offset converted to UTC, a time that does not parse such as `2026-10-zz` is malformed), `v` = 1, non-empty `id`

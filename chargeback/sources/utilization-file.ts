@@ -4,8 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { DataSourceError } from "../../core/errors.js";
-import type { MonthWindow } from "../engine/month.js";
+import { DataSourceError } from "../../core/index.js";
+import type { MonthWindow } from "../engine/index.js";
 import type { UtilizationRecord } from "../model.js";
 
 const hour = z

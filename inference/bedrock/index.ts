@@ -37,5 +37,6 @@ export {
   type ListProfilesOptions,
   listApplicationProfileSummaries,
   listApplicationProfiles,
+  readProfileTags,
 } from "./profiles.js";
 export { bedrockTagProblems, fromBedrockTags, MAX_BEDROCK_TAGS, profileTags, toBedrockTags } from "./tags.js";

@@ -9,7 +9,7 @@ import {
   GetInferenceProfileCommand,
   type GetInferenceProfileCommandOutput,
 } from "@aws-sdk/client-bedrock";
-import { toAwsError, UsageError } from "../../core/errors.js";
+import { toAwsError, UsageError } from "../../core/index.js";
 import { modelIdOfArn, parseBedrockArn } from "./arn.js";
 
 /** What an application inference profile is copied from. */

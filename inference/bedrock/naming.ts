@@ -3,7 +3,7 @@
  * model (`InferenceProfileName`, `InferenceProfileDescription`, `IdempotencyToken`).
  */
 import { createHash } from "node:crypto";
-import type { Tag } from "../../core/tags.js";
+import type { Tag } from "../../core/index.js";
 import { parseBedrockArn } from "./arn.js";
 
 /** Longest inference profile name. */

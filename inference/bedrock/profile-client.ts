@@ -15,10 +15,9 @@ import {
   type ConverseStreamOutput,
   type TokenUsage,
 } from "@aws-sdk/client-bedrock-runtime";
-import { makeClient } from "../../core/aws.js";
-import { toAwsError, UsageError } from "../../core/errors.js";
-import { DEFAULT_TAG_KEY } from "../../core/tags.js";
-import type { UsageEvent, UsageRecorder } from "../usage-event.js";
+import type { UsageEvent } from "../../core/index.js";
+import { DEFAULT_TAG_KEY, makeClient, toAwsError, UsageError } from "../../core/index.js";
+import type { UsageRecorder } from "../recorders/index.js";
 import { parseBedrockArn } from "./arn.js";
 
 /** Options of a {@link BedrockProfileClient}. */

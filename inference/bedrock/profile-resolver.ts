@@ -3,8 +3,7 @@
  * (`bedrock.profiles`, LOB → ARN), then the profiles' own tags, listed at most once per time-to-live.
  */
 import type { BedrockClient } from "@aws-sdk/client-bedrock";
-import { FindingsError, UsageError } from "../../core/errors.js";
-import { DEFAULT_TAG_KEY, type Tag } from "../../core/tags.js";
+import { DEFAULT_TAG_KEY, FindingsError, type Tag, UsageError } from "../../core/index.js";
 import { type ApplicationProfile, hasTags, listApplicationProfiles } from "./profiles.js";
 
 /** Options of a {@link ProfileResolver}. */

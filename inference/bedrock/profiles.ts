@@ -8,9 +8,14 @@ import {
   ListTagsForResourceCommand,
   paginateListInferenceProfiles,
 } from "@aws-sdk/client-bedrock";
-import { mapWithConcurrency } from "../../core/concurrency.js";
-import { toAwsError, UsageError } from "../../core/errors.js";
-import { findLobTag, type Tag, type TagPolicy } from "../../core/tags.js";
+import {
+  findLobTag,
+  mapWithConcurrency,
+  type Tag,
+  type TagPolicy,
+  toAwsError,
+  UsageError,
+} from "../../core/index.js";
 import { modelIdOfArn } from "./arn.js";
 import { type ModelSource, resolveModelSource } from "./model-source.js";
 import {

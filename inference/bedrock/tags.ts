@@ -1,10 +1,16 @@
 /**
  * Bedrock's own tag rules (botocore `bedrock` model: `TagKey`, `TagValue`, `TagList`) on top of the toolkit's tag
- * policy (DESIGN §3.2), and the conversion between the policy's `{Key, Value}` tags and Bedrock's `{key, value}`.
+ * policy (docs/contracts.md#tag-policy), and the conversion between the policy's `{Key, Value}` tags and Bedrock's `{key, value}`.
  */
 import type { Tag as BedrockTag } from "@aws-sdk/client-bedrock";
-import { TagPolicyError } from "../../core/errors.js";
-import { assertLob, mergeTags, type Tag, type TagPolicy, tagSetProblems } from "../../core/tags.js";
+import {
+  assertLob,
+  mergeTags,
+  type Tag,
+  type TagPolicy,
+  TagPolicyError,
+  tagSetProblems,
+} from "../../core/index.js";
 
 /** The most tags a Bedrock `TagList` may hold (botocore `bedrock` model, `TagList.max`). */
 export const MAX_BEDROCK_TAGS = 200;

@@ -2,8 +2,7 @@
 import type { AuditReport, AuditResourceType, Coverage } from "../../audit/index.js";
 import { AUDIT_RESOURCE_TYPES } from "../../audit/types.js";
 import { ExitCode, UsageError } from "../../core/errors.js";
-import { DEFAULT_TAG_KEY } from "../../core/tags.js";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 interface AuditArgs {
   since: string;
@@ -96,9 +95,8 @@ export const registerAudit: CommandRegistrar = (y, run) =>
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const sinceMs = parseDuration(argv.since);
           const types = parseTypes(argv.types);
-          const cfg = await ctx.config();
           const report = await auditTags({
-            policy: { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs },
+            policy: await ctx.tagPolicy(),
             clients: {
               sagemaker: await ctx.client(SageMakerClient),
               bedrock: await ctx.client(BedrockClient),

@@ -1,10 +1,10 @@
 /** `smcb chargeback --month YYYY-MM [--format …] [--out dir]`: the monthly chargeback. */
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { COST_BASES, type CostBasis } from "../../chargeback/model.js";
 import { FORMAT_NAMES, type FormatName } from "../../chargeback/reports/formats.js";
 import { UsageError } from "../../core/errors.js";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 /** Registers `smcb chargeback`. */
 export const registerChargeback: CommandRegistrar = (y, run) =>
@@ -37,7 +37,7 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
         ),
     run<{ month: string; format?: FormatName[]; out?: string; basis?: CostBasis }>(async (ctx, argv) => {
       const { runChargeback } = await import("../../chargeback/run.js");
-      const { REPORT_FORMATS, renderTable } = await import("../../chargeback/reports/index.js");
+      const { REPORT_FORMATS, renderTable, writeReports } = await import("../../chargeback/reports/index.js");
       const config = await ctx.config();
       const requested = argv.format ?? [];
       if (argv.out === undefined && requested.length > 1)
@@ -62,15 +62,12 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
       });
       for (const w of report.warnings ?? []) ctx.log(`warning: ${w}`);
       if (argv.out !== undefined) {
-        const dir = path.resolve(ctx.io.cwd, argv.out);
-        await mkdir(dir, { recursive: true });
-        const names = requested.length > 0 ? requested : FORMAT_NAMES;
-        for (const name of names) {
-          const f = REPORT_FORMATS[name];
-          const file = path.join(dir, `chargeback-${report.month}.${f.extension}`);
-          await writeFile(file, await f.render(report, { tagKey: config.tagKey }));
-          ctx.log(`wrote ${path.relative(ctx.io.cwd, file) || file}`);
-        }
+        await writeReports(report, {
+          dir: path.resolve(ctx.io.cwd, argv.out),
+          formats: requested,
+          tagKey: config.tagKey,
+          onWrite: (file) => ctx.log(`wrote ${path.relative(ctx.io.cwd, file) || file}`),
+        });
         ctx.print(report, () => renderTable(report));
         return undefined;
       }

@@ -1,5 +1,5 @@
 /** `smcb config validate` and `smcb config schema`. */
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 export const registerConfig: CommandRegistrar = (y, run) =>
   y.command("config", "Validate the configuration or print its JSON Schema", (t) =>

@@ -1,11 +1,12 @@
-/** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per DESIGN §3.2. */
+/** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per docs/contracts.md#tag-policy. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { UtilizationReport } from "../../chargeback/utilization.js";
+import type { UtilizationReport } from "../../chargeback/index.js";
 import { UsageError } from "../../core/errors.js";
-import type { DeployResult } from "../../inference/endpoint-deploy.js";
-import type { CommandRegistrar } from "../cli.js";
+import { DEFAULT_TAG_KEY } from "../../core/tags.js";
+import type { DeployResult } from "../../inference/index.js";
 import type { CommandContext } from "../context.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 function progress(ctx: CommandContext) {
   return (p: { resource: string; name: string; status: string; elapsedSeconds: number }) =>
@@ -21,7 +22,7 @@ async function readSpec(ctx: CommandContext, file: string) {
     // A file the user named: a usage error (exit 2), like --config.
     throw new UsageError(`Cannot read endpoint spec ${abs}: ${(cause as Error).message}`, { cause });
   }
-  const { parseEndpointSpec } = await import("../../inference/endpoint-spec.js");
+  const { parseEndpointSpec } = await import("../../inference/endpoints/endpoint-spec.js");
   return parseEndpointSpec(raw, `endpoint spec ${abs}`);
 }
 
@@ -112,11 +113,12 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
               "what would be created, and the stray components --prune would delete",
             ),
         run<{ spec: string; plan?: boolean; prune?: boolean; "poll-seconds": number }>(async (ctx, argv) => {
-          const { planEndpoint } = await import("../../inference/endpoint-plan.js");
-          const { deployEndpoint, findStrayComponents } = await import("../../inference/endpoint-deploy.js");
+          const { planEndpoint } = await import("../../inference/endpoints/endpoint-plan.js");
+          const { deployEndpoint, findStrayComponents } = await import(
+            "../../inference/endpoints/endpoint-deploy.js"
+          );
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
-          const cfg = await ctx.config();
-          const plan = planEndpoint(await readSpec(ctx, argv.spec), { tagKey: cfg.tagKey, lobs: cfg.lobs });
+          const plan = planEndpoint(await readSpec(ctx, argv.spec), await ctx.tagPolicy());
           if (argv.plan) {
             const out = argv.prune
               ? { ...plan, strays: await findStrayComponents(plan, await ctx.client(SageMakerClient)) }
@@ -151,11 +153,11 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
         (c) =>
           c.example("smcb endpoint list", "a table").example("smcb endpoint list --json", "with every tag"),
         run(async (ctx) => {
-          const { listEndpoints } = await import("../../inference/endpoint-list.js");
+          const { listEndpoints } = await import("../../inference/endpoints/endpoint-list.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.optionalConfig();
           const endpoints = await listEndpoints(await ctx.client(SageMakerClient), {
-            tagKey: cfg?.tagKey ?? "LineOfBusiness",
+            tagKey: cfg?.tagKey ?? DEFAULT_TAG_KEY,
           });
           ctx.print({ endpoints }, () =>
             endpoints.length === 0
@@ -187,7 +189,7 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
             throw new UsageError(`Refusing to delete ${argv.name} without --yes.`, {
               hint: "Add --yes to confirm: the endpoint, its components, config and models are deleted.",
             });
-          const { deleteEndpoint } = await import("../../inference/endpoint-deploy.js");
+          const { deleteEndpoint } = await import("../../inference/endpoints/endpoint-deploy.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const result = await deleteEndpoint(argv.name, {
             sagemaker: await ctx.client(SageMakerClient),

@@ -3,9 +3,10 @@
  * API keys (printed once, stored as SHA-256 hashes). Domain code is imported inside the handlers so `smcb --help`
  * stays fast.
  */
+
 import type { Argv } from "yargs";
-import type { CommandRegistrar } from "../cli.js";
 import type { CommandContext, GlobalArgs } from "../context.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 interface ServeArgs {
   port: number;
@@ -59,7 +60,7 @@ export const registerGateway: CommandRegistrar = (y, run) =>
                 import("@aws-sdk/client-cloudwatch"),
                 import("@aws-sdk/client-firehose"),
                 import("../../core/aws.js"),
-                import("../../inference/create-usage-recorder.js"),
+                import("../../inference/recorders/create-usage-recorder.js"),
                 import("../../gateway/index.js"),
               ]);
             const { cfg, store } = await gatewayStore(ctx);

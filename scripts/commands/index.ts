@@ -8,7 +8,7 @@
  * domain modules that pull them in — is loaded inside the handler with `await import(...)`, so that only the
  * command that runs pays for its dependencies.
  */
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "../registrar.js";
 import { registerAudit } from "./audit.js";
 import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";

@@ -1,6 +1,8 @@
 /** `smcb init`: writes a starter `smcb.config.json`; never overwrites one. */
+
 import { UsageError } from "../../core/errors.js";
-import type { CommandRegistrar } from "../cli.js";
+import { DEFAULT_TAG_KEY } from "../../core/tags.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 /** Registers `smcb init`. */
 export const registerInit: CommandRegistrar = (y, run) =>
@@ -14,7 +16,7 @@ export const registerInit: CommandRegistrar = (y, run) =>
           describe: "Your LOBs, comma-separated",
           default: "retail,wealth,insurance,platform",
         })
-        .option("tag-key", { type: "string", describe: "The LOB tag key", default: "LineOfBusiness" })
+        .option("tag-key", { type: "string", describe: "The LOB tag key", default: DEFAULT_TAG_KEY })
         .example("smcb init", "./smcb.config.json with LOBs retail, wealth, insurance, platform")
         .example("smcb init --lobs cards,loans --config finops/smcb.config.json", "your own LOBs, elsewhere"),
     run<{ lobs: string; "tag-key": string }>(async (ctx, argv) => {

@@ -1,12 +1,13 @@
 /** `smcb invoke`: one call through SharedEndpointClient, recorded with the config's usage recorder. */
+
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { makeClient } from "../../core/aws.js";
 import { UsageError } from "../../core/errors.js";
-import type { StreamEvent } from "../../inference/stream-lines.js";
-import type { UsageEvent } from "../../inference/usage-event.js";
-import type { CommandRegistrar } from "../cli.js";
+import type { UsageEvent } from "../../core/index.js";
+import type { StreamEvent } from "../../inference/index.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 interface InvokeArgs {
   "endpoint-name": string;
@@ -115,8 +116,8 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
         ? path.resolve(ctx.io.cwd, argv.tokenizer)
         : cfg.sharedEndpoints.find((e) => e.name.toLowerCase() === argv["endpoint-name"].toLowerCase())
             ?.tokenizer;
-      const { createUsageRecorder } = await import("../../inference/create-usage-recorder.js");
-      const { SharedEndpointClient } = await import("../../inference/shared-endpoint-client.js");
+      const { createUsageRecorder } = await import("../../inference/recorders/create-usage-recorder.js");
+      const { SharedEndpointClient } = await import("../../inference/client/shared-endpoint-client.js");
       const { CloudWatchClient } = await import("@aws-sdk/client-cloudwatch");
       const { FirehoseClient } = await import("@aws-sdk/client-firehose");
       const { SageMakerRuntimeClient } = await import("@aws-sdk/client-sagemaker-runtime");

@@ -1,6 +1,6 @@
 /** `smcb ledger compact [--before YYYY-MM-DD]`: closed days of the file ledger into Parquet. */
 import { ConfigError } from "../../core/errors.js";
-import type { CommandRegistrar } from "../cli.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 /** Registers `smcb ledger`. */
 export const registerLedger: CommandRegistrar = (y, run) =>

@@ -1,24 +1,18 @@
-/** `smcb pipeline lint|tag|synth|upsert|start|status`: LOB-tagged SageMaker pipelines (DESIGN §3.7). */
+/** `smcb pipeline lint|tag|synth|upsert|start|status`: LOB-tagged SageMaker pipelines (docs/contracts.md#command-line-and-exit-codes). */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { LoadedConfig } from "../../core/config.js";
-import { AwsError, ExitCode, FindingsError, SmcbError, UsageError } from "../../core/errors.js";
+import { AwsError, ExitCode, SmcbError, UsageError } from "../../core/errors.js";
 import { assertLob, DEFAULT_TAG_KEY, parseTagArgs, type Tag } from "../../core/tags.js";
-import type { LintResult, LobTagPolicy } from "../../pipelines/index.js";
-import type { CommandRegistrar } from "../cli.js";
+import type { LobTagPolicy } from "../../pipelines/index.js";
 import type { CommandContext } from "../context.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 const MODULE_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".js", ".mjs"]);
 
-function policyOf(cfg: LoadedConfig | undefined): LobTagPolicy {
-  return cfg ? { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs } : { tagKey: DEFAULT_TAG_KEY };
-}
-
 async function optionalPolicy(ctx: CommandContext): Promise<LobTagPolicy> {
-  const cfg = await ctx.optionalConfig();
-  if (!cfg)
+  if (!(await ctx.optionalConfig()))
     ctx.log(`note: no configuration file; checking tag key ${DEFAULT_TAG_KEY} without a LOB allowlist.`);
-  return policyOf(cfg);
+  return ctx.optionalTagPolicy();
 }
 
 /**
@@ -59,21 +53,6 @@ async function writeOut(ctx: CommandContext, out: string, value: unknown): Promi
   }
 }
 
-function lintText(r: LintResult): string {
-  const lines =
-    r.findings.length === 0
-      ? [`ok: all ${r.costBearingSteps} cost-bearing step(s) carry the ${r.tagKey} tag.`]
-      : [
-          `${r.findings.length} of ${r.costBearingSteps} cost-bearing step(s) lack a valid ${r.tagKey} tag:`,
-          ...r.findings.map(
-            (f) =>
-              `  ${f.step} (${f.type}, ${f.path}${f.branch.length ? `, in ${f.branch.join(" › ")}` : ""}): ${f.message}`,
-          ),
-          "Fix: smcb pipeline tag <definition.json> --out <tagged.json>",
-        ];
-  return [...lines, ...r.warnings.map((w) => `warning: ${w}`)].join("\n");
-}
-
 function parseParams(args: readonly string[]): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   for (const a of args) {
@@ -106,10 +85,10 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
             )
             .example("smcb pipeline lint sdk-made.json --json", "one finding per step, machine-readable"),
         run<{ definition: string }>(async (ctx, argv) => {
-          const { lintDefinition } = await import("../../pipelines/index.js");
+          const { lintDefinition, lintReport } = await import("../../pipelines/index.js");
           const policy = await optionalPolicy(ctx);
           const result = lintDefinition(await readDefinitionFile(ctx, argv.definition), policy);
-          ctx.print(result, () => lintText(result));
+          ctx.print(result, () => lintReport(result));
           return result.ok ? ExitCode.Ok : ExitCode.Findings;
         }),
       )
@@ -170,7 +149,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           const definition = pipeline.definition();
           const cfg = await ctx.optionalConfig();
           if (cfg) {
-            const lint = lintDefinition(definition, policyOf(cfg));
+            const lint = lintDefinition(definition, await ctx.optionalTagPolicy());
             for (const f of lint.findings) ctx.log(`warning: ${f.step} (${f.type}): ${f.message}`);
           }
           if (argv.out) {
@@ -237,10 +216,10 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           "display-name"?: string;
           "allow-untagged": boolean;
         }>(async (ctx, argv) => {
-          const { lintDefinition, upsertPipeline } = await import("../../pipelines/index.js");
+          const { upsertPipeline } = await import("../../pipelines/index.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
           const cfg = await ctx.optionalConfig();
-          const policy = policyOf(cfg);
+          const policy = await ctx.optionalTagPolicy();
           const tags: Tag[] = [];
           if (argv.lob !== undefined) {
             if (!cfg)
@@ -257,14 +236,11 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           }
           tags.push(...parseTagArgs(argv.tag.map(String)));
           const definition = await readDefinitionFile(ctx, argv.definition, true);
-          const lint = lintDefinition(definition, policy);
-          if (!lint.ok && !argv["allow-untagged"])
-            throw new FindingsError(`Refusing to deploy: ${lintText(lint)}`, {
-              hint: "Tag the definition first (smcb pipeline tag), or pass --allow-untagged.",
-            });
           const result = await upsertPipeline(await ctx.client(SageMakerClient), {
             name: argv.name,
             definition,
+            policy,
+            allowUntagged: argv["allow-untagged"],
             roleArn: argv.role,
             tags,
             ...(argv["s3-uri"]
@@ -333,8 +309,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
         }>(async (ctx, argv) => {
           const { startPipeline, waitForExecution } = await import("../../pipelines/index.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
-          const cfg = await ctx.config();
-          const policy = { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs };
+          const policy = await ctx.tagPolicy();
           assertLob(policy, argv.lob);
           const parameters = parseParams(argv.param.map(String));
           if (argv.wait && (!(argv["poll-seconds"] > 0) || !(argv["timeout-seconds"] > 0)))
@@ -386,7 +361,7 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
         run<{ "execution-arn": string }>(async (ctx, argv) => {
           const { executionStatus } = await import("../../pipelines/index.js");
           const { SageMakerClient } = await import("@aws-sdk/client-sagemaker");
-          const policy = policyOf(await ctx.optionalConfig());
+          const policy = await ctx.optionalTagPolicy();
           const s = await executionStatus(await ctx.client(SageMakerClient), argv["execution-arn"], policy);
           ctx.print(s, () =>
             [

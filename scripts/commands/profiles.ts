@@ -1,8 +1,8 @@
 /** `smcb profiles create|list|resolve`: Bedrock application inference profiles per LOB. */
 import { UsageError } from "../../core/errors.js";
 import { DEFAULT_TAG_KEY, findLobTag, parseTagArgs, type Tag } from "../../core/tags.js";
-import type { CommandRegistrar } from "../cli.js";
 import type { CommandContext } from "../context.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 function tagArgs(values: readonly unknown[] | undefined): Tag[] {
   return parseTagArgs((values ?? []).map(String));
@@ -77,9 +77,8 @@ export const registerProfiles: CommandRegistrar = (y, run) =>
         }>(async (ctx, argv) => {
           const { createApplicationProfile } = await import("../../inference/bedrock/profiles.js");
           const { BedrockClient } = await import("@aws-sdk/client-bedrock");
-          const cfg = await ctx.config();
           const created = await createApplicationProfile(await ctx.client(BedrockClient), {
-            policy: { tagKey: cfg.tagKey, lobs: cfg.lobs },
+            policy: await ctx.tagPolicy(),
             lob: argv.lob,
             model: argv.model,
             name: argv.name,

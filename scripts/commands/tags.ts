@@ -1,8 +1,8 @@
 /** `smcb tags check <value…>`: validates LOB values against the tag policy. */
 
 import { ExitCode } from "../../core/errors.js";
-import { checkLob, DEFAULT_TAG_KEY, type TagPolicy } from "../../core/tags.js";
-import type { CommandRegistrar } from "../cli.js";
+import { checkLob } from "../../core/tags.js";
+import type { CommandRegistrar } from "../registrar.js";
 
 export const registerTags: CommandRegistrar = (y, run) =>
   y.command("tags", "Check LOB tag values against the policy", (t) =>
@@ -21,8 +21,7 @@ export const registerTags: CommandRegistrar = (y, run) =>
             .example("smcb tags check retail wealth", "both valid: exit 0")
             .example("smcb tags check Retail 'aws:x' --json", "one result per value, with the reason"),
         run<{ values: string[] }>(async (ctx, argv) => {
-          const cfg = await ctx.config();
-          const policy: TagPolicy = { tagKey: cfg.tagKey ?? DEFAULT_TAG_KEY, lobs: cfg.lobs };
+          const policy = await ctx.tagPolicy();
           const results = argv.values.map((v) => checkLob(policy, String(v)));
           const invalid = results.filter((r) => !r.valid).length;
           ctx.print({ tagKey: policy.tagKey, results, valid: invalid === 0 }, () =>

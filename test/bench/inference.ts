@@ -20,9 +20,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { CloudWatchUsageRecorder } from "../../inference/cloudwatch-usage-recorder.js";
-import { FileUsageRecorder } from "../../inference/file-usage-recorder.js";
-import { SharedEndpointClient } from "../../inference/shared-endpoint-client.js";
+import { SharedEndpointClient } from "../../inference/client/shared-endpoint-client.js";
+import { CloudWatchUsageRecorder } from "../../inference/recorders/cloudwatch-usage-recorder.js";
+import { FileUsageRecorder } from "../../inference/recorders/file-usage-recorder.js";
 import { usageEvent } from "../support/usage-events.js";
 import { median } from "./median.js";
 

@@ -20,7 +20,7 @@ import {
   loadDefaultTokenCounter,
   loadHfTokenCounter,
   type TokenCounter,
-} from "../../inference/token-counter.js";
+} from "../../inference/client/token-counter.js";
 import { byteLevelAlphabet, byteLevelBpe } from "../support/hf-tokenizer.js";
 import { median } from "./median.js";
 

@@ -1,7 +1,7 @@
 /**
  * Checks request and response objects against botocore's service models (the API models the AWS SDKs are
  * generated from): required members, no unknown members, string patterns and lengths, enums, list and map sizes,
- * number ranges, unions. Python 3 with botocore is on every machine running the tests (DESIGN §4).
+ * number ranges, unions. Python 3 with botocore is on every machine running the tests (docs/architecture.md#test-set-up).
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";

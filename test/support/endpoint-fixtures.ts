@@ -13,7 +13,7 @@ import {
   type ServiceOutputTypes,
 } from "@aws-sdk/client-sagemaker";
 import type { AwsStub } from "aws-sdk-client-mock";
-import type { EndpointPlan } from "../../inference/endpoint-plan.js";
+import type { EndpointPlan } from "../../inference/endpoints/endpoint-plan.js";
 
 const ARN = "arn:aws:sagemaker:us-east-1:123456789012";
 

@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { type LoadedConfig, parseConfig } from "../../core/config.js";
+import type { UsageEvent } from "../../core/usage-event.js";
 import type { BudgetAlert } from "../../gateway/budget.js";
 import { newKey } from "../../gateway/keys.js";
 import { type GatewayServer, serveGateway } from "../../gateway/node-server.js";
 import { createGatewayRuntime, type GatewayRuntime } from "../../gateway/runtime.js";
 import type { GatewayStore } from "../../gateway/store.js";
-import { FileUsageRecorder } from "../../inference/file-usage-recorder.js";
-import type { UsageEvent } from "../../inference/usage-event.js";
+import { FileUsageRecorder } from "../../inference/recorders/file-usage-recorder.js";
 import {
   type BedrockBehaviour,
   type BedrockRuntimeRequest,

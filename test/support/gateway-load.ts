@@ -6,8 +6,8 @@
  */
 import { expect } from "vitest";
 import { Decimal } from "../../core/money.js";
+import type { UsageEvent } from "../../core/usage-event.js";
 import type { GatewayStore } from "../../gateway/store.js";
-import type { UsageEvent } from "../../inference/usage-event.js";
 
 /** The gateway block of the scenario (merged into the test configuration). */
 export const LOAD_GATEWAY = {

@@ -1,5 +1,6 @@
 /** An in-memory {@link UsageRecorder} for tests: keeps every event, can be told to throw. */
-import type { UsageEvent, UsageRecorder } from "../../inference/usage-event.js";
+import type { UsageEvent } from "../../core/usage-event.js";
+import type { UsageRecorder } from "../../inference/recorders/usage-recorder.js";
 
 /** Keeps recorded events in `events`; `failWith` makes `record` throw (to prove callers survive it). */
 export class MemoryRecorder implements UsageRecorder {

@@ -1,5 +1,5 @@
 /**
- * Starts moto_server (DESIGN §4) on a free loopback port for one test file and stops it after.
+ * Starts moto_server (docs/architecture.md#test-set-up) on a free loopback port for one test file and stops it after.
  * A missing moto_server is an error, never a silent skip.
  */
 import { type ChildProcess, spawn } from "node:child_process";

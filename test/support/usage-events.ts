@@ -1,6 +1,6 @@
 /** Usage events for tests and benchmarks. */
 import { randomUUID } from "node:crypto";
-import type { UsageEvent } from "../../inference/usage-event.js";
+import type { UsageEvent } from "../../core/usage-event.js";
 
 /** A valid SageMaker usage event with the given overrides. */
 export function usageEvent(over: Partial<UsageEvent> = {}): UsageEvent {

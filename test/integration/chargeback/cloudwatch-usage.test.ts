@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCloudWatchUsage } from "../../../chargeback/sources/cloudwatch-usage.js";
 import { type Moto, motoClientConfig, startMoto } from "../../support/moto.js";
 
-/** Metric data in the cloudwatch recorder's shape (DESIGN §3.3): statistic sets, unit Count. */
+/** Metric data in the cloudwatch recorder's shape (docs/contracts.md#usage-ledger-event): statistic sets, unit Count. */
 function recorderData(
   at: string,
   dims: Record<string, string>,

@@ -306,7 +306,7 @@ const CE_TAG_KEY: Readonly<Record<string, string>> = {
 };
 
 /**
- * One example line as Cost Explorer would count it, under each metric: amortized as DESIGN §3.4's table (covered
+ * One example line as Cost Explorer would count it, under each metric: amortized as docs/contracts.md#cost-input-the-real-bill's table (covered
  * usage at the plan's effective cost, negations 0, the fee's unused commitment), net the same with the EDP applied.
  */
 function ceItemOf(l: BillLine): CeItem {

@@ -14,9 +14,9 @@ import {
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DeployProgress, deployEndpoint } from "../../../inference/endpoint-deploy.js";
-import { planEndpoint } from "../../../inference/endpoint-plan.js";
-import { type EndpointSpecInput, parseEndpointSpec } from "../../../inference/endpoint-spec.js";
+import { type DeployProgress, deployEndpoint } from "../../../inference/endpoints/endpoint-deploy.js";
+import { planEndpoint } from "../../../inference/endpoints/endpoint-plan.js";
+import { type EndpointSpecInput, parseEndpointSpec } from "../../../inference/endpoints/endpoint-spec.js";
 import { runCli } from "../../support/cli.js";
 import { MOTO_ENV, type Moto, motoClientConfig, startMoto } from "../../support/moto.js";
 

@@ -5,9 +5,9 @@ import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwat
 import { CreateDeliveryStreamCommand, FirehoseClient } from "@aws-sdk/client-firehose";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CloudWatchUsageRecorder } from "../../../inference/cloudwatch-usage-recorder.js";
-import { FirehoseUsageRecorder } from "../../../inference/firehose-usage-recorder.js";
-import type { UsageEvent } from "../../../inference/usage-event.js";
+import type { UsageEvent } from "../../../core/usage-event.js";
+import { CloudWatchUsageRecorder } from "../../../inference/recorders/cloudwatch-usage-recorder.js";
+import { FirehoseUsageRecorder } from "../../../inference/recorders/firehose-usage-recorder.js";
 import { type Fault, type FaultProxy, startFaultProxy } from "../../support/fault-proxy.js";
 import { MOTO_ENV, type Moto, motoClientConfig, startMoto } from "../../support/moto.js";
 import { usageEvent } from "../../support/usage-events.js";

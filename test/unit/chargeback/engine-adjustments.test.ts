@@ -1,5 +1,5 @@
 /**
- * The engine on the real bill's lines (DESIGN §3.4 categories and policies, §3.5 rules): hand-computed cases.
+ * The engine on the real bill's lines (docs/contracts.md#cost-input-the-real-bill categories and policies, §3.5 rules): hand-computed cases.
  *
  * The lines are given as the readers produce them: each with its category and its amount at the basis already
  * computed (the readers' own tests check the per-line-type basis arithmetic against CUR files).
@@ -243,7 +243,7 @@ describe("allocate: the LOB tag key as CUR 2.0, its tags column and FOCUS write 
   // CUR 2.0 resource_tags keys: `user_` + the key normalized like Athena column names (legacy CUR guide
   // cur-ate-run.md: underscore before capitals, lower case, non-alphanumerics to `_`, runs collapsed, trimmed);
   // AWS's own CUR 2.0 SQL reads resource_tags['user_app_kubernetes_io_part_of'] and ['aws_created_by']
-  // (CID scad-containers-cost-allocation.yaml), see shared/research/aws-billing-facts.md §5.
+  // (CID scad-containers-cost-allocation.yaml).
   it("normalizes keys the way CUR 2.0 writes them", () => {
     expect(normalizeCurTagKey("LineOfBusiness")).toBe("line_of_business");
     expect(normalizeCurTagKey("app.kubernetes.io/part-of")).toBe("app_kubernetes_io_part_of");

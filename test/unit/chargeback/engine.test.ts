@@ -31,7 +31,7 @@ describe("allocate: one shared endpoint, hand-computed", () => {
       ["retail", "40.00", "26.67", "66.67"],
       ["wealth", "20.00", "13.33", "33.33"],
     ]);
-    // DESIGN §3.5: both per million weighted tokens (w = 6000 of K = 10000), so full / effective = utilization
+    // docs/contracts.md#allocation-rules: both per million weighted tokens (w = 6000 of K = 10000), so full / effective = utilization
     expect(e?.effectiveCostPerMillionTokens).toBe("16666.6667"); // 100 / 6000 weighted tokens × 1e6
     expect(e?.totalTokens).toBe(4000); // raw tokens beside it
     expect(e?.fullUtilizationCostPerMillionTokens).toBe("10000.0000"); // 100 / 10000 × 1e6

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config.js";
 import { ConfigError } from "../../../core/errors.js";
 import { Decimal } from "../../../core/money.js";
+import { usageEventSchema } from "../../../core/usage-event.js";
 import {
   costOf,
   EMPTY_BUCKET,
@@ -16,7 +17,6 @@ import {
   worstInputPrice,
 } from "../../../gateway/budget.js";
 import { hashKey, presentedKey, sameHash } from "../../../gateway/keys.js";
-import { usageEventSchema } from "../../../inference/usage-event.js";
 
 const prices = tokenPrices({
   kind: "chat",

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { allocate } from "../../../chargeback/engine/allocate.js";
 import { readCloudWatchUsage } from "../../../chargeback/sources/cloudwatch-usage.js";
 import { parseConfig } from "../../../core/config.js";
-import { checkExecutionParameters } from "../../../pipelines/start.js";
+import { checkExecutionParameters } from "../../../pipelines/deploy/start.js";
 import { ROOT, runCli } from "../../support/cli.js";
 import { hosting } from "../chargeback/helpers.js";
 

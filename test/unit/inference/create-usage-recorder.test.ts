@@ -1,10 +1,10 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { describe, expect, it } from "vitest";
-import { CloudWatchUsageRecorder } from "../../../inference/cloudwatch-usage-recorder.js";
-import { createUsageRecorder } from "../../../inference/create-usage-recorder.js";
-import { FileUsageRecorder } from "../../../inference/file-usage-recorder.js";
-import { FirehoseUsageRecorder } from "../../../inference/firehose-usage-recorder.js";
+import { CloudWatchUsageRecorder } from "../../../inference/recorders/cloudwatch-usage-recorder.js";
+import { createUsageRecorder } from "../../../inference/recorders/create-usage-recorder.js";
+import { FileUsageRecorder } from "../../../inference/recorders/file-usage-recorder.js";
+import { FirehoseUsageRecorder } from "../../../inference/recorders/firehose-usage-recorder.js";
 
 const clients = {
   cloudWatch: () => new CloudWatchClient({ region: "us-east-1" }),

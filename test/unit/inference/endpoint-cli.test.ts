@@ -13,8 +13,8 @@ import {
 } from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { planEndpoint } from "../../../inference/endpoint-plan.js";
-import { parseEndpointSpec } from "../../../inference/endpoint-spec.js";
+import { planEndpoint } from "../../../inference/endpoints/endpoint-plan.js";
+import { parseEndpointSpec } from "../../../inference/endpoints/endpoint-spec.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { runCli } from "../../support/cli.js";
 import { componentSummary, mockDeployedShared, notFound } from "../../support/endpoint-fixtures.js";

@@ -27,9 +27,9 @@ import {
   deleteEndpoint,
   deployEndpoint,
   findStrayComponents,
-} from "../../../inference/endpoint-deploy.js";
-import { planEndpoint } from "../../../inference/endpoint-plan.js";
-import { type EndpointSpecInput, parseEndpointSpec } from "../../../inference/endpoint-spec.js";
+} from "../../../inference/endpoints/endpoint-deploy.js";
+import { planEndpoint } from "../../../inference/endpoints/endpoint-plan.js";
+import { type EndpointSpecInput, parseEndpointSpec } from "../../../inference/endpoints/endpoint-spec.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { ROOT } from "../../support/cli.js";
 import { componentSummary, mockDeployedShared, notFound } from "../../support/endpoint-fixtures.js";

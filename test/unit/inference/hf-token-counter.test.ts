@@ -7,17 +7,30 @@ import {
   SageMakerRuntimeClient,
 } from "@aws-sdk/client-sagemaker-runtime";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, UsageError } from "../../../core/errors.js";
-import { SharedEndpointClient } from "../../../inference/shared-endpoint-client.js";
+import { SharedEndpointClient } from "../../../inference/client/shared-endpoint-client.js";
 import {
   loadDefaultTokenCounter,
   loadHfTokenCounter,
   type TokenCounter,
-} from "../../../inference/token-counter.js";
-import { extractTokenUsage } from "../../../inference/token-usage.js";
+} from "../../../inference/client/token-counter.js";
+import { extractTokenUsage } from "../../../inference/client/token-usage.js";
 import { byteLevelBpe, metaspaceBpe, writeTokenizer } from "../../support/hf-tokenizer.js";
 import { MemoryRecorder } from "../../support/memory-recorder.js";
+
+/** How many Hugging Face tokenizers were built: a load has read its files once this grows (no timing assumed). */
+const built = vi.hoisted(() => ({ tokenizers: 0 }));
+vi.mock("@huggingface/tokenizers", async (importOriginal) => {
+  const m = await importOriginal<typeof import("@huggingface/tokenizers")>();
+  class CountedTokenizer extends m.Tokenizer {
+    constructor(...args: ConstructorParameters<typeof m.Tokenizer>) {
+      super(...args);
+      built.tokenizers++;
+    }
+  }
+  return { ...m, Tokenizer: CountedTokenizer };
+});
 
 /** Llama 3 style: byte-level BPE that knows "hello" and " world" only. */
 const LLAMA_MERGES = ["h e", "l l", "he ll", "hell o", "Ġ w", "o r", "Ġw or", "Ġwor l", "Ġworl d"];
@@ -278,6 +291,7 @@ describe("SharedEndpointClient with a tokenizer.json", () => {
     const preloaded = await writeTokenizer(path.join(dir, "preloaded"), byteLevelBpe(LLAMA_MERGES));
     const lazy = await writeTokenizer(path.join(dir, "lazy"), byteLevelBpe(LLAMA_MERGES));
     const rec = new MemoryRecorder();
+    const before = built.tokenizers;
     const eager = client(rec, preloaded);
     const late = new SharedEndpointClient({
       endpointName: "shared-llm",
@@ -287,7 +301,8 @@ describe("SharedEndpointClient with a tokenizer.json", () => {
       tokenizer: lazy,
       preloadTokenizer: false,
     });
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a small file: loaded well within that
+    // The eager client's background load has read its files once it has built its tokenizer.
+    await vi.waitFor(() => expect(built.tokenizers).toBe(before + 1), { timeout: 15_000, interval: 5 });
     await rm(path.dirname(preloaded), { recursive: true });
     await rm(path.dirname(lazy), { recursive: true });
     expect((await eager.invoke({ body: { inputs: "hello world" } })).usage).toMatchObject({

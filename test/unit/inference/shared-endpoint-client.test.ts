@@ -6,9 +6,10 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { AwsError, UsageError } from "../../../core/errors.js";
-import { mergeCustomAttributes } from "../../../inference/custom-attributes.js";
-import { SharedEndpointClient } from "../../../inference/shared-endpoint-client.js";
-import { type UsageEvent, type UsageRecorder, usageEventSchema } from "../../../inference/usage-event.js";
+import { type UsageEvent, usageEventSchema } from "../../../core/usage-event.js";
+import { mergeCustomAttributes } from "../../../inference/client/custom-attributes.js";
+import { SharedEndpointClient } from "../../../inference/client/shared-endpoint-client.js";
+import type { UsageRecorder } from "../../../inference/recorders/usage-recorder.js";
 
 const rt = mockClient(SageMakerRuntimeClient);
 afterEach(() => rt.reset());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { StreamLineDecoder } from "../../../inference/stream-lines.js";
-import { loadDefaultTokenCounter } from "../../../inference/token-counter.js";
-import { extractTokenUsage } from "../../../inference/token-usage.js";
+import { StreamLineDecoder } from "../../../inference/client/stream-lines.js";
+import { loadDefaultTokenCounter } from "../../../inference/client/token-counter.js";
+import { extractTokenUsage } from "../../../inference/client/token-usage.js";
 
 /** A deterministic counter: one token per whitespace-separated word. */
 const words = (t: string) => t.split(/\s+/).filter(Boolean).length;

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { STALE_CLAIM_MS, UsageSpool } from "../../../inference/usage-spool.js";
+import { STALE_CLAIM_MS, UsageSpool } from "../../../inference/recorders/usage-spool.js";
 
 let dir: string;
 beforeEach(async () => {

@@ -143,7 +143,7 @@ describe("edge cases", () => {
       ["CaseVariant", "missing-tag"],
     ]);
     expect(lint.findings[1]?.message).toMatch(/did you mean "retail"/);
-    // any {"Get": "Parameters.<p>"} passes (DESIGN §3.7); an undeclared one is a warning
+    // any {"Get": "Parameters.<p>"} passes (docs/contracts.md#command-line-and-exit-codes); an undeclared one is a warning
     expect(lint.warnings).toContainEqual(
       "step Undeclared: its LineOfBusiness tag uses parameter Nope, which is not declared",
     );

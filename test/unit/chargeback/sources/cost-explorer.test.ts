@@ -1,5 +1,5 @@
 /**
- * The Cost Explorer cost source (DESIGN §3.4 "Cost Explorer"), against a fake Cost Explorer that answers from a month
+ * The Cost Explorer cost source (docs/contracts.md#cost-input-the-real-bill "Cost Explorer"), against a fake Cost Explorer that answers from a month
  * of billing items (test/support/cost-explorer-fake.ts, where the facts about record types, billing entities and
  * metrics are cited) and refuses what the real API refuses.
  *

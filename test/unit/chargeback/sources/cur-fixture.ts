@@ -1,6 +1,6 @@
 /**
  * A small CUR 2.0 month written by the tests, one row per case, each row carrying its own hand-computed cost at
- * every basis (DESIGN §3.4's table). Facts and where they come from:
+ * every basis (docs/contracts.md#cost-input-the-real-bill's table). Facts and where they come from:
  * - column names: CUR 2.0 table dictionary (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2.html)
  *   and CID `cid/helpers/cur_proxy.py` `cur1to2_mapping` (e.g. `reservation_reservation_a_r_n`, `product` map);
  * - amortized cost per line type: CID `cid/builtin/core/data/queries/cid/summary_view.sql` "amortized_cost"

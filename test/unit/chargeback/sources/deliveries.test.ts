@@ -1,5 +1,5 @@
 /**
- * Delivery resolution (DESIGN §3.4 "Where") on temp folders laid out as AWS Data Exports writes them.
+ * Delivery resolution (docs/contracts.md#cost-input-the-real-bill "Where") on temp folders laid out as AWS Data Exports writes them.
  *
  * Facts relied on, with their sources:
  * - Layout (https://docs.aws.amazon.com/cur/latest/userguide/dataexports-export-delivery.html): data in

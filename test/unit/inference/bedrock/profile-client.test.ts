@@ -9,8 +9,8 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AwsError, UsageError } from "../../../../core/errors.js";
+import { usageEventSchema } from "../../../../core/usage-event.js";
 import { BedrockProfileClient } from "../../../../inference/bedrock/profile-client.js";
-import { usageEventSchema } from "../../../../inference/usage-event.js";
 import { loadApiModel, shapeProblems } from "../../../support/api-model.js";
 import { MemoryRecorder } from "../../../support/memory-recorder.js";
 
