@@ -15,7 +15,7 @@
  *   EVENTS=1000000 EVENTS_LARGE=0 npm run bench:chargeback    # a smaller run, without the 50M month
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -53,6 +53,7 @@ function measure(what: string, argv: string[], env: NodeJS.ProcessEnv = {}): Mea
   });
   if (r.status !== 0) throw new Error(`${what} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const [e = 0, kb = 0, user = 0, sys = 0] = timingOf(timing);
+  rmSync(timing, { force: true });
   return {
     ms: Math.round(e * 1000),
     cpuMs: Math.round((user + sys) * 1000),
