@@ -102,7 +102,7 @@ describe("compactLedger", () => {
     expect((await tree(root)).some((f) => !/^(compacted|quarantine)\//.test(f))).toBe(false);
     expect(await read(root)).toEqual(before.oct);
     expect(await read(root, monthWindow("2026-09"))).toEqual(before.sep);
-  });
+  }, 60_000);
 
   it.each<CompactionStep>(["written", "renamed"])(
     "survives a stop after the step %s: the same figures, and a second run finishes",
