@@ -241,12 +241,16 @@ async function main(): Promise<void> {
           .join(", ")}`,
       );
     }
-    // the figures agree: smcb on the JSONL and on the compacted ledger
-    const same = (cfg: string) =>
-      spawnSync(smcbArm(cfg)[0] as string, smcbArm(cfg).slice(1), { encoding: "utf8", maxBuffer: 1 << 30 })
-        .stdout;
-    const identical =
-      same(path.join(raw, "smcb.config.json")) === same(path.join(compacted, "smcb.config.json"));
+    // the figures agree: smcb on the JSONL and on the compacted ledger (the workspace folder, named in the CUR
+    // provenance, aside)
+    const report = (ws: string) => {
+      const [cmd, ...args] = smcbArm(path.join(ws, "smcb.config.json")) as [string, ...string[]];
+      return spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 30 }).stdout.replaceAll(
+        ws,
+        "<workspace>",
+      );
+    };
+    const identical = report(raw) === report(compacted);
     await rm(raw, { recursive: true, force: true });
     await rm(compacted, { recursive: true, force: true });
 
