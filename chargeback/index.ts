@@ -5,8 +5,13 @@
 export {
   type AllocationInput,
   allocate,
+  allocateMeasured,
   allocateSharedEndpoint,
   IDLE_LOB,
+  INSTANCE_SPECS,
+  type InstanceSpec,
+  type MeasuredAllocation,
+  type MeasuredSummary,
   type MonthWindow,
   monthWindow,
   type SharedEndpointAllocation,
@@ -28,6 +33,7 @@ export {
   type RunChargebackOptions,
   runChargeback,
   type UsageSource,
+  type UtilizationSource,
 } from "./run.js";
 export {
   type AthenaQueryOptions,
@@ -39,6 +45,12 @@ export {
 } from "./sources/athena.js";
 export { type AthenaCurOptions, readAthenaCurCosts } from "./sources/athena-cur.js";
 export { type AthenaUsageOptions, athenaUsageSql, readAthenaUsage } from "./sources/athena-usage.js";
+export {
+  COMPONENTS_NAMESPACE,
+  ENDPOINTS_NAMESPACE,
+  readCloudWatchUtilization,
+  type UtilizationRequest,
+} from "./sources/cloudwatch-utilization.js";
 export { type CurFilesOptions, curFormatOf, readCurFiles } from "./sources/cur-files.js";
 export {
   CUR_AMORTIZED_COLUMNS,
@@ -98,6 +110,7 @@ export {
   type ReadFocusLinesOptions,
   readFocusLines,
 } from "./sources/focus-sql.js";
+export { type DescribedComponent, describeComponents } from "./sources/inference-components.js";
 export {
   type CompactedDay,
   type CompactionResult,
@@ -108,3 +121,5 @@ export {
 export { parseS3Uri, resolveS3Export, S3_CACHE_INDEX, type S3ExportOptions } from "./sources/s3-export.js";
 export { duckDbEngine, type SqlEngine, type SqlRow } from "./sources/sql-engine.js";
 export { lakeEventsSql, usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";
+export { readUtilizationFile } from "./sources/utilization-file.js";
+export { measureUtilization, type UtilizationReport } from "./utilization.js";

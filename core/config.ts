@@ -1,11 +1,11 @@
 /**
  * The configuration file `smcb.config.json` (DESIGN §3.1): its schema, loading and validation.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_CONFIG_FILE } from "./config-file.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError, UsageError } from "./errors.js";
 
 export { DEFAULT_CONFIG_FILE } from "./config-file.js";
 
@@ -541,6 +541,18 @@ export const configSchema = z
         new Set(c.sharedEndpoints.map((e) => e.name)),
         ctx,
       );
+    if (c.infra?.gateway && !c.gateway)
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway"],
+        message: "deploys the gateway of the gateway block (tenants, models, prices): add it",
+      });
+    if (c.infra?.gateway && c.gateway && c.infra.gateway.timeoutSeconds < c.gateway.timeoutSeconds)
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway", "timeoutSeconds"],
+        message: `must be at least gateway.timeoutSeconds (${c.gateway.timeoutSeconds}): the Lambda must outlive an upstream call to settle it`,
+      });
     if (c.infra?.gateway && !c.infra.usageLake && c.usage.type !== "firehose")
       ctx.addIssue({
         code: "custom",
@@ -765,7 +777,7 @@ export async function loadConfig(file: string = DEFAULT_CONFIG_FILE): Promise<Lo
   } catch (cause) {
     throw new ConfigError(`Cannot read configuration ${abs}: ${(cause as Error).message}`, [], {
       cause,
-      hint: "Pass --config <file>, or create smcb.config.json (see the README's config reference).",
+      hint: "Pass --config <file> (examples/smcb.config.json in a clone), or write a starter one with `smcb init`.",
     });
   }
   let raw: unknown;
@@ -777,6 +789,40 @@ export async function loadConfig(file: string = DEFAULT_CONFIG_FILE): Promise<Lo
     });
   }
   return parseConfig(raw, abs);
+}
+
+/**
+ * Writes a starter configuration — the tag key, the LOBs and a file usage ledger beside it — after
+ * validating it, and never over an existing file.
+ *
+ * @example
+ * ```ts
+ * await writeStarterConfig("smcb.config.json", { tagKey: "LineOfBusiness", lobs: ["retail", "wealth"] });
+ * ```
+ * @throws {@link UsageError} when the file exists; {@link ConfigError} when the tag key or a LOB is invalid
+ */
+export async function writeStarterConfig(
+  file: string,
+  starter: { readonly tagKey: string; readonly lobs: readonly string[] },
+): Promise<LoadedConfig> {
+  const abs = path.resolve(file);
+  const raw = {
+    tagKey: starter.tagKey,
+    lobs: [...starter.lobs],
+    usage: { type: "file", path: "usage" },
+    sharedEndpoints: [],
+  };
+  const cfg = parseConfig(raw, abs);
+  try {
+    await writeFile(abs, `${JSON.stringify(raw, null, 2)}\n`, { flag: "wx" });
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "EEXIST")
+      throw new UsageError(`${abs} exists; smcb init never overwrites a configuration.`, {
+        hint: "Edit it, or pass --config <new file>.",
+      });
+    throw new UsageError(`Cannot write ${abs}: ${(cause as Error).message}`, { cause });
+  }
+  return cfg;
 }
 
 /** The JSON Schema of the configuration file, for editors (`smcb.config.schema.json`). */

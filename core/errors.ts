@@ -138,6 +138,18 @@ export function toAwsError(action: string, error: unknown): SmcbError {
     });
   }
   const status = err.$metadata?.httpStatusCode;
+  // An answer that is not an AWS response at all (an HTML error page where JSON or XML was due): the endpoint —
+  // typically moto or a proxy given with --endpoint-url — does not implement the API.
+  const body = (error as { $response?: { body?: unknown } }).$response;
+  if (name === "SyntaxError" || (body !== undefined && /Deserialization error/.test(err.message ?? ""))) {
+    return new AwsError(
+      `${action}: the endpoint does not implement this API (it answered${status ? ` HTTP ${status}` : ""} with something that is not an AWS response).`,
+      {
+        cause: error,
+        hint: "A local stand-in such as moto lacks this API: run it against AWS, or without --endpoint-url / AWS_ENDPOINT_URL.",
+      },
+    );
+  }
   return new AwsError(
     `${action} failed: ${name}${status ? ` (HTTP ${status})` : ""}: ${err.message ?? ""}`.trim(),
     {

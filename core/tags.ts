@@ -141,7 +141,8 @@ export function assertTagKey(key: string): string {
 /** Returns `lob` when valid, or throws a {@link TagPolicyError} saying why not. */
 export function assertLob(policy: TagPolicy, lob: string): string {
   const reason = lobProblem(policy, lob);
-  if (reason !== undefined) throw new TagPolicyError(`Invalid LOB: ${reason}.`);
+  if (reason !== undefined)
+    throw new TagPolicyError(`Invalid LOB: ${reason}${reason.endsWith("?") ? "" : "."}`);
   return lob;
 }
 

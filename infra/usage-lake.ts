@@ -41,6 +41,8 @@ export const USAGE_EVENT_COLUMNS: readonly { readonly name: string; readonly typ
   { name: "token_source", type: "string" },
   { name: "latency_ms", type: "double" },
   { name: "status", type: "string" },
+  { name: "tenant", type: "string" },
+  { name: "price_estimate", type: "string" },
 ];
 
 /** The Firehose prefix expression of the UTC delivery date, in the Hive `key=value` form Athena projects. */

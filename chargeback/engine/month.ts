@@ -15,19 +15,33 @@ export interface MonthWindow {
 }
 
 /**
+ * The first month a SageMaker cost line can fall in: Amazon SageMaker was announced and available on
+ * 29 November 2017 (AWS re:Invent; "Introducing Amazon SageMaker", AWS What's New, 2017-11-29). Bedrock came later
+ * (2023). An earlier month is a typo (`0000-01`, `2016-10` for `2026-10`), never a bill.
+ */
+export const EARLIEST_MONTH = "2017-11";
+
+/**
  * Parses `YYYY-MM` into its UTC window.
  *
  * @example
  * ```ts
  * monthWindow("2026-10").end.toISOString(); // "2026-11-01T00:00:00.000Z"
  * ```
- * @throws {@link UsageError} when the value is not a valid `YYYY-MM`
+ * @throws {@link UsageError} when the value is not a valid `YYYY-MM`, or is before {@link EARLIEST_MONTH}
  */
 export function monthWindow(month: string): MonthWindow {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
   if (!m) throw new UsageError(`Month "${month}" is not of the form YYYY-MM (e.g. 2026-10).`);
   const y = Number(m[1]);
   const mo = Number(m[2]);
+  if (month < EARLIEST_MONTH)
+    throw new UsageError(
+      `Month ${month} is before any SageMaker bill (the service launched in ${EARLIEST_MONTH}).`,
+      {
+        hint: "Pass a month such as 2026-10.",
+      },
+    );
   return { month, start: new Date(Date.UTC(y, mo - 1, 1)), end: new Date(Date.UTC(y, mo, 1)) };
 }
 

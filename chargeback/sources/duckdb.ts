@@ -30,6 +30,16 @@ export function sqlIdent(name: string): string {
 }
 
 /**
+ * The user-facing part of a DuckDB error: its first line (`Conversion Error: Could not convert string "abc" to
+ * DECIMAL(38,18)`), without the excerpt of the generated SQL that DuckDB appends (`LINE 17: …` and a caret), which
+ * names no file and only confuses. The full message stays in the error's `cause` (shown by `--debug`).
+ */
+export function duckDbProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0] ?? message).trim();
+}
+
+/**
  * Runs `fn` with a fresh in-memory DuckDB connection (time zone UTC; memory limit and spill folder from
  * `settings`) and closes it afterwards. DuckDB errors become a {@link DataSourceError} (exit 3) prefixed with `what`.
  */
@@ -52,7 +62,10 @@ export async function withDuckDb<T>(
     return await fn(connection);
   } catch (cause) {
     if (cause instanceof DataSourceError) throw cause;
-    throw new DataSourceError(`${what}: ${(cause as Error).message}`, { cause });
+    throw new DataSourceError(`${what}: ${duckDbProblem(cause)}`, {
+      cause,
+      hint: "A value or a file does not have the shape the reader expects: check the named file (run again with --debug for DuckDB's full message).",
+    });
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -1,5 +1,5 @@
 /** `smcb chargeback --month YYYY-MM [--format …] [--out dir]`: the monthly chargeback. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { COST_BASES, type CostBasis } from "../../chargeback/model.js";
 import { FORMAT_NAMES, type FormatName } from "../../chargeback/reports/formats.js";
@@ -42,6 +42,17 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
       const requested = argv.format ?? [];
       if (argv.out === undefined && requested.length > 1)
         throw new UsageError("Several --format values need --out <dir>.");
+      if (argv.out !== undefined) {
+        // Checked before any source is read: a folder, or a path to create.
+        const out = await stat(path.resolve(ctx.io.cwd, argv.out)).catch(() => undefined);
+        if (out !== undefined && !out.isDirectory())
+          throw new UsageError(
+            `--out ${argv.out} is a file; it names the folder the reports are written into.`,
+            {
+              hint: "Pass a folder (it is created when missing), e.g. --out reports.",
+            },
+          );
+      }
       const report = await runChargeback({
         config,
         month: argv.month,

@@ -14,6 +14,7 @@ import { registerChargeback } from "./chargeback.js";
 import { registerConfig } from "./config.js";
 import { registerEndpoint } from "./endpoint.js";
 import { registerGateway } from "./gateway.js";
+import { registerInit } from "./init.js";
 import { registerInvoke } from "./invoke.js";
 import { registerLedger } from "./ledger.js";
 import { registerPipeline } from "./pipeline.js";
@@ -22,6 +23,7 @@ import { registerTags } from "./tags.js";
 
 /** The commands' registrars, in `--help` order. */
 export const commands: readonly CommandRegistrar[] = [
+  registerInit,
   registerConfig,
   registerTags,
   registerAudit,

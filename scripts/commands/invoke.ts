@@ -1,15 +1,16 @@
 /** `smcb invoke`: one call through SharedEndpointClient, recorded with the config's usage recorder. */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { makeClient } from "../../core/aws.js";
-import { DataSourceError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
 import type { StreamEvent } from "../../inference/stream-lines.js";
 import type { UsageEvent } from "../../inference/usage-event.js";
 import type { CommandRegistrar } from "../cli.js";
 
 interface InvokeArgs {
   "endpoint-name": string;
-  lob: string;
+  lob?: string;
   body: string;
   component?: string;
   stream?: boolean;
@@ -17,6 +18,12 @@ interface InvokeArgs {
   "custom-attributes"?: string;
   "inference-id"?: string;
   tokenizer?: string;
+}
+
+/** Whether a content type says JSON: `application/json`, or any `…/…+json` (RFC 6839), parameters aside. */
+function isJsonContentType(contentType: string): boolean {
+  const type = (contentType.split(";")[0] ?? "").trim().toLowerCase();
+  return type === "application/json" || type.endsWith("+json");
 }
 
 function usageLine(u: UsageEvent): string {
@@ -33,11 +40,19 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
     (c) =>
       c
         .option("endpoint-name", { type: "string", demandOption: true, describe: "Endpoint name" })
-        .option("lob", { type: "string", demandOption: true, describe: "LOB the call is charged to" })
+        .option("lob", {
+          type: "string",
+          describe: "LOB the call is charged to",
+          defaultDescription: "the SMCB_LOB environment variable",
+        })
         .option("body", { type: "string", demandOption: true, describe: "Request body: JSON text, or @file" })
         .option("component", { type: "string", describe: "Inference component name" })
         .option("stream", { type: "boolean", describe: "Use InvokeEndpointWithResponseStream" })
-        .option("content-type", { type: "string", describe: "Content type", default: "application/json" })
+        .option("content-type", {
+          type: "string",
+          describe: "Content type; a JSON one (application/json, …+json) requires a body that parses as JSON",
+          default: "application/json",
+        })
         .option("custom-attributes", {
           type: "string",
           describe: "Your CustomAttributes (lob=<LOB> is merged in)",
@@ -62,6 +77,11 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
           "tokens the server does not report are counted with the model's own tokenizer",
         ),
     run<InvokeArgs>(async (ctx, argv) => {
+      const lob = argv.lob ?? ctx.io.env.SMCB_LOB;
+      if (lob === undefined || lob === "")
+        throw new UsageError("No LOB: pass --lob <LOB> or set SMCB_LOB.", {
+          hint: "The call is charged to that LOB; `smcb config validate` lists the allowed ones.",
+        });
       const cfg = await ctx.config();
       let body = argv.body;
       if (body.startsWith("@")) {
@@ -69,9 +89,28 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
         try {
           body = await readFile(file, "utf8");
         } catch (cause) {
-          throw new DataSourceError(`Cannot read body file ${file}: ${(cause as Error).message}`, { cause });
+          // A file the user named: a usage error, like --config.
+          throw new UsageError(`Cannot read body file ${file}: ${(cause as Error).message}`, { cause });
         }
       }
+      const contentType = argv["content-type"] ?? "application/json";
+      if (isJsonContentType(contentType)) {
+        try {
+          JSON.parse(body);
+        } catch (cause) {
+          throw new UsageError(
+            `The body is not valid JSON (${(cause as Error).message}), yet its content type is ${contentType}.`,
+            {
+              cause,
+              hint: "Fix the JSON, or pass --content-type with the body's real type (text/plain, …).",
+            },
+          );
+        }
+      }
+      if (argv.tokenizer !== undefined && !existsSync(path.resolve(ctx.io.cwd, argv.tokenizer)))
+        throw new UsageError(`--tokenizer ${argv.tokenizer}: no such file or folder.`, {
+          hint: "Name the model's tokenizer.json, or the folder holding it.",
+        });
       const tokenizer = argv.tokenizer
         ? path.resolve(ctx.io.cwd, argv.tokenizer)
         : cfg.sharedEndpoints.find((e) => e.name.toLowerCase() === argv["endpoint-name"].toLowerCase())
@@ -89,7 +128,7 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
       try {
         const client = new SharedEndpointClient({
           endpointName: argv["endpoint-name"],
-          lob: argv.lob,
+          lob,
           lobs: cfg.lobs,
           recorder,
           client: await ctx.client(SageMakerRuntimeClient),
@@ -100,7 +139,7 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
         });
         const request = {
           body,
-          contentType: argv["content-type"] ?? "application/json",
+          contentType,
           ...(argv["custom-attributes"] ? { customAttributes: argv["custom-attributes"] } : {}),
           ...(argv["inference-id"] ? { inferenceId: argv["inference-id"] } : {}),
         };

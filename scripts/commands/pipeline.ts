@@ -243,7 +243,13 @@ export const registerPipeline: CommandRegistrar = (y, run) =>
           const policy = policyOf(cfg);
           const tags: Tag[] = [];
           if (argv.lob !== undefined) {
-            if (!cfg) throw new UsageError("--lob needs the configuration (its LOB allowlist).");
+            if (!cfg)
+              throw new UsageError(
+                `--lob needs the configuration (its LOB allowlist): ${ctx.configPath} is missing.`,
+                {
+                  hint: "Write one with `smcb init` (then list your LOBs in it), or pass --config examples/smcb.config.json.",
+                },
+              );
             tags.push({
               Key: policy.tagKey,
               Value: assertLob({ tagKey: policy.tagKey, lobs: cfg.lobs }, argv.lob),

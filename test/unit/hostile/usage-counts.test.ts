@@ -83,3 +83,32 @@ describe("CloudWatch counts impossible period sums as malformed", () => {
     }
   });
 });
+
+describe("a failing source ends the run's output", () => {
+  it("mutes the other source's progress once one source fails", async () => {
+    const { runChargeback } = await import("../../../chargeback/run.js");
+    const { parseConfig } = await import("../../../core/config.js");
+    const path = await import("node:path");
+    const { ROOT } = await import("../../support/cli.js");
+    const small = path.join(ROOT, "test/fixtures/chargeback/small");
+    const config = parseConfig(
+      { lobs: ["retail", "wealth", "platform"], usage: { type: "file", path: "usage" } },
+      path.join(small, "smcb.config.json"),
+    );
+    const log: string[] = [];
+    const run = runChargeback({
+      config,
+      month: "2026-10",
+      now: new Date("2026-12-01T00:00:00Z"),
+      costSource: async () => {
+        throw new DataSourceError("the CUR is unreadable");
+      },
+      onProgress: (m) => log.push(m),
+    });
+    await expect(run).rejects.toThrow("the CUR is unreadable");
+    const atFailure = log.length;
+    await new Promise((r) => setTimeout(r, 1500)); // the ledger read goes on in the background, muted
+    expect(log.length).toBe(atFailure);
+    expect(log.some((m) => /^read \d+ events/.test(m))).toBe(false);
+  });
+});

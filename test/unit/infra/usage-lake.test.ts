@@ -237,6 +237,8 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
             { Name: "token_source", Type: "string" },
             { Name: "latency_ms", Type: "double" },
             { Name: "status", Type: "string" },
+            { Name: "tenant", Type: "string" },
+            { Name: "price_estimate", Type: "string" },
           ],
           InputFormat: "org.apache.hadoop.mapred.TextInputFormat",
           SerdeInfo: {
