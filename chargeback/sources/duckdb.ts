@@ -1,7 +1,8 @@
 /**
  * A short-lived embedded DuckDB session for local sources (CUR files, the usage ledger).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
@@ -14,7 +15,7 @@ export const DEFAULT_MEMORY_LIMIT = "2GB";
 export interface DuckDbSettings {
   /** DuckDB's `memory_limit` (e.g. `2GB`, `512MB`). @default {@link DEFAULT_MEMORY_LIMIT} */
   readonly memoryLimit?: string;
-  /** Where DuckDB spills what does not fit (`temp_directory`). @default a fresh folder in the OS temp folder, removed afterwards */
+  /** Where DuckDB spills what does not fit (`temp_directory`). @default a folder of its own in the OS temp folder, made when DuckDB spills and removed afterwards */
   readonly tempDirectory?: string;
 }
 
@@ -47,7 +48,10 @@ export async function withDuckDb<T>(
   fn: (c: DuckDBConnection) => Promise<T>,
   settings: DuckDbSettings = {},
 ): Promise<T> {
-  const spill = settings.tempDirectory ?? mkdtempSync(path.join(tmpdir(), "smcb-duckdb-"));
+  // DuckDB creates the spill folder only when it spills
+  const spill =
+    settings.tempDirectory ??
+    path.join(tmpdir(), `smcb-duckdb-${process.pid}-${randomBytes(6).toString("hex")}`);
   const instance = await DuckDBInstance.create(":memory:", {
     memory_limit: settings.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
     temp_directory: spill,

@@ -15,7 +15,7 @@
  *   EVENTS=1000000 EVENTS_LARGE=0 npm run bench:chargeback    # a smaller run, without the 50M month
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
@@ -53,6 +53,7 @@ function measure(what: string, argv: string[], env: NodeJS.ProcessEnv = {}): Mea
   });
   if (r.status !== 0) throw new Error(`${what} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   const [e = 0, kb = 0, user = 0, sys = 0] = timingOf(timing);
+  rmSync(timing, { force: true });
   return {
     ms: Math.round(e * 1000),
     cpuMs: Math.round((user + sys) * 1000),
@@ -240,12 +241,16 @@ async function main(): Promise<void> {
           .join(", ")}`,
       );
     }
-    // the figures agree: smcb on the JSONL and on the compacted ledger
-    const same = (cfg: string) =>
-      spawnSync(smcbArm(cfg)[0] as string, smcbArm(cfg).slice(1), { encoding: "utf8", maxBuffer: 1 << 30 })
-        .stdout;
-    const identical =
-      same(path.join(raw, "smcb.config.json")) === same(path.join(compacted, "smcb.config.json"));
+    // the figures agree: smcb on the JSONL and on the compacted ledger (the workspace folder, named in the CUR
+    // provenance, aside)
+    const report = (ws: string) => {
+      const [cmd, ...args] = smcbArm(path.join(ws, "smcb.config.json")) as [string, ...string[]];
+      return spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 30 }).stdout.replaceAll(
+        ws,
+        "<workspace>",
+      );
+    };
+    const identical = report(raw) === report(compacted);
     await rm(raw, { recursive: true, force: true });
     await rm(compacted, { recursive: true, force: true });
 

@@ -12,7 +12,7 @@ import { readFileLedger } from "../../../chargeback/sources/file-ledger.js";
 import { type CompactionStep, compactLedger } from "../../../chargeback/sources/ledger-compact.js";
 import { loadConfig } from "../../../core/config.js";
 import { EXAMPLE_TRAFFIC, generateLedger } from "../../../examples/generate.js";
-import { ROOT } from "../../support/cli.js";
+import { ROOT, runCli } from "../../support/cli.js";
 import { ledgerLine } from "../../support/usage-events.js";
 
 const OCT = monthWindow("2026-10");
@@ -102,7 +102,7 @@ describe("compactLedger", () => {
     expect((await tree(root)).some((f) => !/^(compacted|quarantine)\//.test(f))).toBe(false);
     expect(await read(root)).toEqual(before.oct);
     expect(await read(root, monthWindow("2026-09"))).toEqual(before.sep);
-  });
+  }, 60_000);
 
   it.each<CompactionStep>(["written", "renamed"])(
     "survives a stop after the step %s: the same figures, and a second run finishes",
@@ -129,7 +129,25 @@ describe("compactLedger", () => {
       expect((await tree(root)).some((f) => f.endsWith(".tmp"))).toBe(false); // the same temp name, written again
       expect(await read(root)).toEqual(before);
     },
+    60_000,
   );
+
+  it("runs as smcb ledger compact (--json), and refuses a usage source that is not a file ledger", async () => {
+    await tricky("cli/usage"); // the ledger the config below names
+    const config = path.join(dir, "cli", "smcb.config.json");
+    await writeFile(config, JSON.stringify({ lobs: ["retail"], usage: { type: "file", path: "usage" } }));
+    const r = await runCli(["ledger", "compact", "--before", "2026-10-02", "--config", config, "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { before: string; days: { day: string; malformed: number }[] };
+    expect([out.before, out.days.map((d) => [d.day, d.malformed])]).toEqual([
+      "2026-10-02",
+      [["2026-10-01", 2]],
+    ]);
+    await writeFile(config, JSON.stringify({ lobs: ["retail"], usage: { type: "cloudwatch" } }));
+    const refused = await runCli(["ledger", "compact", "--config", config]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/only a file ledger is compacted/);
+  });
 
   it("refuses --before a day that has not passed, and a non-date", async () => {
     const root = await tricky("refuse");
@@ -172,5 +190,5 @@ describe("compactLedger", () => {
     expect(before.usageQuality?.malformed).toBe(3);
     await compactLedger({ path: path.join(ws, "usage"), now: NOW });
     expect(await run()).toEqual(before);
-  }, 60_000);
+  }, 180_000);
 });
