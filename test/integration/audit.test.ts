@@ -343,8 +343,11 @@ describe("smcb audit tags against moto", () => {
     expect(r.code).toBe(3);
     const { error } = JSON.parse(r.stdout);
     expect(error.message).toMatch(/Could not list 2 resource type\(s\)/);
-    expect(error.message).toMatch(/inference-component: ListInferenceComponents failed/);
-    expect(error.message).toMatch(/bedrock-profile: ListInferenceProfiles failed/);
+    // moto answers these two with an HTML error page: said as an API the endpoint does not implement, per type
+    expect(error.message).toMatch(
+      /inference-component: ListInferenceComponents: the endpoint does not implement/,
+    );
+    expect(error.message).toMatch(/bedrock-profile: ListInferenceProfiles: the endpoint does not implement/);
     expect(error.hint).toContain(`--types ${MOTO_TYPES}`);
   });
 

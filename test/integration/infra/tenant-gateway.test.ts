@@ -40,6 +40,31 @@ function handlerStatements(t: Template): Statement[] {
 }
 /** A `Fn::GetAtt` of `<prefix>…`.Arn, for `Template` matchers. */
 const getAtt = (prefix: string) => ({ "Fn::GetAtt": [Match.stringLikeRegexp(`^${prefix}`), "Arn"] });
+/** `arn:<partition><rest…>` as CDK renders it (`Fn::Join`). */
+const partitionArn = (...rest: unknown[]) => ({
+  "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ...rest]],
+});
+/** The ARN of every system-defined inference profile of the account, in any Region. */
+const SYSTEM_PROFILES = partitionArn(":bedrock:*:", { Ref: "AWS::AccountId" }, ":inference-profile/*");
+/** What the local bundling put in the Lambda's asset folder: its files (recursively) and its smcb.config.json. */
+interface Bundle {
+  readonly files: string[];
+  readonly config: ConfigInput;
+}
+/** Reads the gateway's bundle while the app synthesizes (before stackWith removes the cloud assembly). */
+function readBundle(stack: Stack, gateway: TenantGateway, into: (b: Bundle) => void): void {
+  stack.node.addValidation({
+    validate: () => {
+      const code = gateway.function.node.findChild("Code") as unknown as { assetPath: string };
+      const dir = path.join((stack.node.root as unknown as { outdir: string }).outdir, code.assetPath);
+      into({
+        files: readdirSync(dir, { recursive: true, encoding: "utf8" }).sort(),
+        config: JSON.parse(readFileSync(path.join(dir, "smcb.config.json"), "utf8")) as ConfigInput,
+      });
+      return [];
+    },
+  });
+}
 /** The same, for vitest's `toEqual`. */
 const arnOf = (prefix: string) => ({ "Fn::GetAtt": [expect.stringMatching(`^${prefix}`), "Arn"] });
 
@@ -48,7 +73,7 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
   let json: Record<string, unknown>;
   let findings: unknown[];
   let cfnLintFindings: unknown[];
-  let assetDir: string | undefined;
+  let bundle: Bundle | undefined;
 
   beforeAll(() => {
     // Any Docker bundling would run this missing binary and fail: the bundle below is esbuild's, run locally.
@@ -56,18 +81,8 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
     const result = stackWith((stack) => {
       const lake = new UsageLake(stack, "UsageLake");
       const gateway = new TenantGateway(stack, "Gateway", { config, usageStream: lake, entry: ENTRY });
-      // Where the local bundling put the Lambda's code (read before stackWith removes the cloud assembly).
-      stack.node.addValidation({
-        validate: () => {
-          const code = gateway.function.node.findChild("Code") as unknown as { assetPath: string };
-          const outdir = (stack.node.root as unknown as { outdir: string }).outdir;
-          const dir = path.join(outdir, code.assetPath);
-          assetDir = JSON.stringify({
-            files: readdirSync(dir).sort(),
-            config: JSON.parse(readFileSync(path.join(dir, "smcb.config.json"), "utf8")),
-          });
-          return [];
-        },
+      readBundle(stack, gateway, (b) => {
+        bundle = b;
       });
     });
     findings = result.findings;
@@ -87,9 +102,8 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
 
   it("bundles the handler locally with esbuild (no Docker) as index.mjs, with the config as smcb.config.json", () => {
     // The synth above ran with CDK_DOCKER pointing at no binary: NodejsFunction used the esbuild devDependency.
-    const bundle = JSON.parse(assetDir ?? "{}") as { files: string[]; config: ConfigInput };
-    expect(bundle.files).toEqual(["index.mjs", "index.mjs.map", "smcb.config.json"]);
-    expect(parseConfig(bundle.config, EXAMPLE)).toMatchObject({
+    expect(bundle?.files).toEqual(["index.mjs", "index.mjs.map", "smcb.config.json"]);
+    expect(parseConfig(bundle?.config, EXAMPLE)).toMatchObject({
       lobs: example.lobs,
       bedrock: { profiles: example.bedrock?.profiles },
     });
@@ -167,18 +181,11 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
         IntegrationHttpMethod: "POST",
         ResponseTransferMode: "STREAM",
         TimeoutInMillis: 900_000,
-        Uri: {
-          "Fn::Join": [
-            "",
-            [
-              "arn:",
-              { Ref: "AWS::Partition" },
-              ":apigateway:us-east-1:lambda:path/2021-11-15/functions/",
-              arnOf("GatewayHandler"),
-              "/response-streaming-invocations",
-            ],
-          ],
-        },
+        Uri: partitionArn(
+          ":apigateway:us-east-1:lambda:path/2021-11-15/functions/",
+          arnOf("GatewayHandler"),
+          "/response-streaming-invocations",
+        ),
       });
   });
 
@@ -266,21 +273,7 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
         Sid: "InvokeModelsOnlyThroughLobProfiles",
         Effect: "Allow",
         Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-        Resource: [
-          { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":bedrock:*::foundation-model/*"]] },
-          {
-            "Fn::Join": [
-              "",
-              [
-                "arn:",
-                { Ref: "AWS::Partition" },
-                ":bedrock:*:",
-                { Ref: "AWS::AccountId" },
-                ":inference-profile/*",
-              ],
-            ],
-          },
-        ],
+        Resource: [partitionArn(":bedrock:*::foundation-model/*"), SYSTEM_PROFILES],
         Condition: { StringEquals: { "bedrock:InferenceProfileArn": PROFILES } },
       },
     ]);
@@ -295,12 +288,7 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
         Sid: "InvokeSharedEndpoints",
         Effect: "Allow",
         Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
-        Resource: ENDPOINTS.map((e) => ({
-          "Fn::Join": [
-            "",
-            ["arn:", { Ref: "AWS::Partition" }, `:sagemaker:us-east-1:123456789012:endpoint/${e}`],
-          ],
-        })),
+        Resource: ENDPOINTS.map((e) => partitionArn(`:sagemaker:us-east-1:123456789012:endpoint/${e}`)),
       },
     ]);
   });
@@ -448,19 +436,12 @@ describe("TenantGateway props", () => {
     const t = template;
     t.hasResourceProperties("AWS::WAFv2::WebACLAssociation", {
       WebACLArn: webAclArn,
-      ResourceArn: {
-        "Fn::Join": [
-          "",
-          [
-            "arn:",
-            { Ref: "AWS::Partition" },
-            ":apigateway:us-east-1::/restapis/",
-            { Ref: Match.stringLikeRegexp("^GatewayApi") },
-            "/stages/",
-            { Ref: Match.stringLikeRegexp("^GatewayApiDeploymentStagelive") },
-          ],
-        ],
-      },
+      ResourceArn: partitionArn(
+        ":apigateway:us-east-1::/restapis/",
+        { Ref: Match.stringLikeRegexp("^GatewayApi") },
+        "/stages/",
+        { Ref: Match.stringLikeRegexp("^GatewayApiDeploymentStagelive") },
+      ),
     });
     t.hasResourceProperties("AWS::ApiGateway::Stage", {
       StageName: "live",
@@ -474,35 +455,12 @@ describe("TenantGateway props", () => {
     });
     const ss = handlerStatements(t);
     expect(ss.find((s) => s.Sid === "InvokeModelsOnlyThroughLobProfiles")?.Resource).toEqual([
-      {
-        "Fn::Join": [
-          "",
-          [
-            "arn:",
-            { Ref: "AWS::Partition" },
-            ":bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0",
-          ],
-        ],
-      },
-      {
-        "Fn::Join": [
-          "",
-          [
-            "arn:",
-            { Ref: "AWS::Partition" },
-            ":bedrock:*:",
-            { Ref: "AWS::AccountId" },
-            ":inference-profile/*",
-          ],
-        ],
-      },
+      partitionArn(":bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0"),
+      SYSTEM_PROFILES,
     ]);
-    expect(ss.find((s) => list(s.Action).includes("firehose:PutRecord"))?.Resource).toEqual({
-      "Fn::Join": [
-        "",
-        ["arn:", { Ref: "AWS::Partition" }, ":firehose:us-east-1:123456789012:deliverystream/org-usage"],
-      ],
-    });
+    expect(ss.find((s) => list(s.Action).includes("firehose:PutRecord"))?.Resource).toEqual(
+      partitionArn(":firehose:us-east-1:123456789012:deliverystream/org-usage"),
+    );
     for (const m of Object.values(t.findResources("AWS::ApiGateway::Method")))
       expect((m.Properties as { Integration: { TimeoutInMillis: number } }).Integration.TimeoutInMillis).toBe(
         300_000,
@@ -532,40 +490,21 @@ describe("TenantGateway props", () => {
         },
       };
       const cfg = parseConfig(raw, path.join(dir, "smcb.config.json"));
-      let bundle: { files: string[]; config: ConfigInput } | undefined;
+      let bundle: Bundle | undefined;
       const { template, findings } = stackWith((stack) => {
         const lake = new UsageLake(stack, "UsageLake");
         const gateway = new TenantGateway(stack, "Gateway", { config: cfg, usageStream: lake, entry: ENTRY });
-        stack.node.addValidation({
-          validate: () => {
-            const code = gateway.function.node.findChild("Code") as unknown as { assetPath: string };
-            const out = path.join((stack.node.root as unknown as { outdir: string }).outdir, code.assetPath);
-            bundle = {
-              files: readdirSync(out, { recursive: true, encoding: "utf8" }).sort(),
-              config: JSON.parse(readFileSync(path.join(out, "smcb.config.json"), "utf8")),
-            };
-            return [];
-          },
+        readBundle(stack, gateway, (b) => {
+          bundle = b;
         });
       });
       expect(findings).toEqual([]);
       const ss = handlerStatements(template ?? (undefined as never));
       expect(ss.find((s) => s.Sid === "InvokeModelsOnlyThroughLobProfiles")?.Resource).toEqual([
-        ...["amazon.titan-embed-text-v2:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"].map((m) => ({
-          "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, `:bedrock:*::foundation-model/${m}`]],
-        })),
-        {
-          "Fn::Join": [
-            "",
-            [
-              "arn:",
-              { Ref: "AWS::Partition" },
-              ":bedrock:*:",
-              { Ref: "AWS::AccountId" },
-              ":inference-profile/*",
-            ],
-          ],
-        },
+        ...["amazon.titan-embed-text-v2:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"].map((m) =>
+          partitionArn(`:bedrock:*::foundation-model/${m}`),
+        ),
+        SYSTEM_PROFILES,
       ]);
       expect(bundle?.files).toEqual([
         "index.mjs",
