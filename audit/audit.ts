@@ -4,7 +4,13 @@
  */
 
 import type { TagPolicy } from "../core/index.js";
-import { AwsError, mapWithConcurrency, type SmcbError, toAwsError } from "../core/index.js";
+import {
+  AwsError,
+  mapWithConcurrency,
+  type SmcbError,
+  toAwsError,
+  UNIMPLEMENTED_API_HINT,
+} from "../core/index.js";
 import { classifyLobTag } from "./classify.js";
 import { type AuditClients, LISTERS, readTags } from "./collect.js";
 import { addLobTag, deriveJobLob, makeLobDeriver } from "./fix.js";
@@ -54,8 +60,10 @@ async function listAll(
   });
   const first = failures[0];
   if (!first) return settled.flatMap((s) => (s.status === "fulfilled" ? s.value : []));
-  // A wrapped error with a hint (unreachable endpoint, no credentials) is about AWS as a whole, not one type.
-  if (failures.every((f) => f.error.hint !== undefined)) throw first.error;
+  // A wrapped error with a hint (unreachable endpoint, no credentials) is about AWS as a whole, not one type;
+  // an API the endpoint does not implement is about that type.
+  if (failures.every((f) => f.error.hint !== undefined && f.error.hint !== UNIMPLEMENTED_API_HINT))
+    throw first.error;
   const others = types.filter((t) => !failures.some((f) => f.type === t));
   throw new AwsError(
     `Could not list ${failures.length} resource type(s):\n${failures

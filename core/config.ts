@@ -541,6 +541,18 @@ export const configSchema = z
         new Set(c.sharedEndpoints.map((e) => e.name)),
         ctx,
       );
+    if (c.infra?.gateway && !c.gateway)
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway"],
+        message: "deploys the gateway of the gateway block (tenants, models, prices): add it",
+      });
+    if (c.infra?.gateway && c.gateway && c.infra.gateway.timeoutSeconds < c.gateway.timeoutSeconds)
+      ctx.addIssue({
+        code: "custom",
+        path: ["infra", "gateway", "timeoutSeconds"],
+        message: `must be at least gateway.timeoutSeconds (${c.gateway.timeoutSeconds}): the Lambda must outlive an upstream call to settle it`,
+      });
     if (c.infra?.gateway && !c.infra.usageLake && c.usage.type !== "firehose")
       ctx.addIssue({
         code: "custom",

@@ -102,6 +102,10 @@ interface NetworkErrorFields {
   port?: number;
 }
 
+/** The hint of an AWS error whose endpoint answered with something that is not an AWS response (see {@link toAwsError}). */
+export const UNIMPLEMENTED_API_HINT =
+  "A local stand-in such as moto lacks this API: run it against AWS, or without --endpoint-url / AWS_ENDPOINT_URL.";
+
 /**
  * Wraps an error thrown by an AWS SDK call into an {@link AwsError} whose message says what failed and what to do.
  * Errors already typed by this toolkit pass through unchanged.
@@ -144,10 +148,7 @@ export function toAwsError(action: string, error: unknown): SmcbError {
   if (name === "SyntaxError" || (body !== undefined && /Deserialization error/.test(err.message ?? ""))) {
     return new AwsError(
       `${action}: the endpoint does not implement this API (it answered${status ? ` HTTP ${status}` : ""} with something that is not an AWS response).`,
-      {
-        cause: error,
-        hint: "A local stand-in such as moto lacks this API: run it against AWS, or without --endpoint-url / AWS_ENDPOINT_URL.",
-      },
+      { cause: error, hint: UNIMPLEMENTED_API_HINT },
     );
   }
   return new AwsError(

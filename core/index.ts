@@ -39,6 +39,7 @@ export {
   type SmcbErrorOptions,
   TagPolicyError,
   toAwsError,
+  UNIMPLEMENTED_API_HINT,
   UsageError,
 } from "./errors.js";
 export {

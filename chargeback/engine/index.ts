@@ -25,7 +25,7 @@ export {
   type MeasuredAllocation,
   type MeasuredInput,
   type MeasuredSummary,
-  type UtilizationSource,
+  type UtilizationSourceName,
 } from "./measured.js";
 export { inWindow, isoDate, isoSeconds, type MonthWindow, monthWindow } from "./month.js";
 export {

@@ -29,7 +29,7 @@ import {
 } from "./shared-endpoint.js";
 
 /** Where utilization comes from (`sharedEndpoints[].utilization`). */
-export type UtilizationSource = NonNullable<SharedEndpointConfig["utilization"]>;
+export type UtilizationSourceName = NonNullable<SharedEndpointConfig["utilization"]>;
 /** How the cost is split (`sharedEndpoints[].allocation`). */
 export type AllocationMethod = NonNullable<SharedEndpointConfig["allocation"]>;
 /** How the month was cut: one period, hourly cost lines, or daily lines spread over their hours. */
@@ -37,7 +37,7 @@ export type AllocationMode = "monthly" | "hourly" | "hourly-spread";
 
 /** What a measured split says besides the shares. */
 export interface MeasuredSummary {
-  readonly source: UtilizationSource;
+  readonly source: UtilizationSourceName;
   readonly method: AllocationMethod;
   readonly mode: AllocationMode;
   readonly instanceType: string;
@@ -286,7 +286,7 @@ interface TokenAcc {
  * contradict the instance (see {@link instanceOf})
  */
 export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput): MeasuredAllocation {
-  const source: UtilizationSource = e.utilization ?? "tokens";
+  const source: UtilizationSourceName = e.utilization ?? "tokens";
   const method: AllocationMethod = e.allocation ?? "weighted-tokens";
   const window = monthWindow(input.month);
   const granularity = granularityOf(input.lines, window);
