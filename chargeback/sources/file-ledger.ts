@@ -57,7 +57,7 @@ const REASON = `CASE
   ELSE 'a token count that is not a whole non-negative JSON number' END`;
 
 /** The fields of the event that the chargeback reads (the rest are kept by compaction only). */
-const READ_FIELDS: readonly UsageEventFieldName[] = [
+export const READ_FIELDS: readonly UsageEventFieldName[] = [
   "v",
   "id",
   "ts",

@@ -15,6 +15,7 @@ import {
   locateMalformed,
   OTHER_EVENT_FIELDS,
   quarantineFileOf,
+  READ_FIELDS,
   SOURCES_KEY,
   sqlList,
 } from "./file-ledger.js";
@@ -219,16 +220,8 @@ async function compactDay(
       );
   // the quarantine file first: a committed Parquet file has its quarantine (when it has malformed lines)
   if (quarantined.length > 0) await writeDurably(quarantineFileOf(target), `${quarantined.join("\n")}\n`);
-  const fields = [
-    "id",
-    "ts",
-    "lob",
-    "kind",
-    "endpoint",
-    "input_tokens",
-    "output_tokens",
-    ...Object.keys(OTHER_EVENT_FIELDS),
-  ];
+  // Every field but `v` (a compacted file is version 1 by construction), the chargeback's first.
+  const fields = [...READ_FIELDS.filter((f) => f !== "v"), ...Object.keys(OTHER_EVENT_FIELDS)];
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.tmp`);
   await c.run(
     `COPY (SELECT CAST(1 AS INTEGER) AS v, ${fields.join(", ")}, sum(copies) AS copies
