@@ -5,8 +5,13 @@
 export {
   type AllocationInput,
   allocate,
+  allocateMeasured,
   allocateSharedEndpoint,
   IDLE_LOB,
+  INSTANCE_SPECS,
+  type InstanceSpec,
+  type MeasuredAllocation,
+  type MeasuredSummary,
   type MonthWindow,
   monthWindow,
   type SharedEndpointAllocation,
@@ -28,6 +33,7 @@ export {
   type RunChargebackOptions,
   runChargeback,
   type UsageSource,
+  type UtilizationSource,
 } from "./run.js";
 export {
   type AthenaQueryOptions,
@@ -39,6 +45,12 @@ export {
 } from "./sources/athena.js";
 export { type AthenaCurOptions, readAthenaCurCosts } from "./sources/athena-cur.js";
 export { type AthenaUsageOptions, athenaUsageSql, readAthenaUsage } from "./sources/athena-usage.js";
+export {
+  COMPONENTS_NAMESPACE,
+  ENDPOINTS_NAMESPACE,
+  readCloudWatchUtilization,
+  type UtilizationRequest,
+} from "./sources/cloudwatch-utilization.js";
 export { type CurFilesOptions, curFormatOf, readCurFiles } from "./sources/cur-files.js";
 export {
   CUR_AMORTIZED_COLUMNS,
@@ -76,7 +88,15 @@ export {
   type ResolveDeliveryOptions,
   resolveDelivery,
 } from "./sources/deliveries.js";
-export { type FileLedgerOptions, ledgerEventsSql, readFileLedger } from "./sources/file-ledger.js";
+export { DEFAULT_MEMORY_LIMIT, type DuckDbSettings } from "./sources/duckdb.js";
+export {
+  compactedEventsSql,
+  type FileLedgerOptions,
+  type LedgerEventsOptions,
+  ledgerEventsSql,
+  MALFORMED_SAMPLES,
+  readFileLedger,
+} from "./sources/file-ledger.js";
 export { type FocusFilesOptions, readFocusFiles } from "./sources/focus-files.js";
 export {
   assertFocusBasis,
@@ -90,6 +110,16 @@ export {
   type ReadFocusLinesOptions,
   readFocusLines,
 } from "./sources/focus-sql.js";
+export { type DescribedComponent, describeComponents } from "./sources/inference-components.js";
+export {
+  type CompactedDay,
+  type CompactionResult,
+  type CompactionStep,
+  type CompactLedgerOptions,
+  compactLedger,
+} from "./sources/ledger-compact.js";
 export { parseS3Uri, resolveS3Export, S3_CACHE_INDEX, type S3ExportOptions } from "./sources/s3-export.js";
 export { duckDbEngine, type SqlEngine, type SqlRow } from "./sources/sql-engine.js";
 export { lakeEventsSql, usageAggregationSql, usageFromRows } from "./sources/usage-sql.js";
+export { readUtilizationFile } from "./sources/utilization-file.js";
+export { measureUtilization, type UtilizationReport } from "./utilization.js";

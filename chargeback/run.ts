@@ -12,7 +12,7 @@ import { type AwsOptions, type ClientConfig, makeClient } from "../core/aws.js";
 import type { LoadedConfig } from "../core/config.js";
 import { ConfigError, UsageError } from "../core/errors.js";
 import { allocate } from "./engine/allocate.js";
-import { hourOf } from "./engine/measured.js";
+import { hourOf, isMeasured } from "./engine/measured.js";
 import { type MonthWindow, monthWindow } from "./engine/month.js";
 import type {
   ChargebackReport,
@@ -180,12 +180,9 @@ function configuredCostSource(
   if (costs.path !== undefined) {
     const where = costs.path;
     const cacheDir = costs.cacheDir ?? path.join(config.configDir, ".smcb/cache");
+    const hourlyEndpoints = config.sharedEndpoints.filter(isMeasured).map((e) => e.name);
     return async (window, estimated) => {
       const { resolveDelivery } = await import("./sources/deliveries.js");
-      const read =
-        costs.type === "focus"
-          ? (await import("./sources/focus-files.js")).readFocusFiles
-          : (await import("./sources/cur-files.js")).readCurFiles;
       const delivery = await resolveDelivery({
         path: where,
         month: window.month,
@@ -193,14 +190,18 @@ function configuredCostSource(
         ...(/^s3:\/\//i.test(where) ? { s3: await clients.s3() } : {}),
         ...(onProgress ? { onProgress } : {}),
       });
-      const result = await read({
+      const o = {
         files: delivery.files,
         format: delivery.format,
         window,
         basis: costs.basis,
         estimated,
         ...(onProgress ? { onProgress } : {}),
-      });
+      };
+      const result =
+        costs.type === "focus"
+          ? await (await import("./sources/focus-files.js")).readFocusFiles(o)
+          : await (await import("./sources/cur-files.js")).readCurFiles({ ...o, hourlyEndpoints });
       const warnings = [...delivery.warnings, ...(result.warnings ?? [])];
       return { ...result, provenance: delivery.provenance, ...(warnings.length > 0 ? { warnings } : {}) };
     };
@@ -221,6 +222,7 @@ function configuredCostSource(
       window,
       basis: costs.basis,
       estimated,
+      hourlyEndpoints: config.sharedEndpoints.filter(isMeasured).map((e) => e.name),
     });
   };
 }

@@ -202,7 +202,7 @@ export class DynamoDbGatewayStore implements GatewayStore {
       (req.tpm === null || req.inputTokens + req.maxOutputTokens <= req.tpm)
     ) {
       const granted = await this.tryReserve(req, req.maxOutputTokens, whole);
-      if (granted === "ok") return { ok: true, outputTokens: req.maxOutputTokens, amount: whole };
+      if (granted !== "retry") return granted;
     }
     // Slow path: release dead reservations, read the counters, reserve what fits, conditioned on it still fitting.
     await this.sweep(req.lob, req.month, req.now);
@@ -210,7 +210,8 @@ export class DynamoDbGatewayStore implements GatewayStore {
       const { tenant, lob, rate } = await this.readCounters(req);
       const plan = planReservation(req, tenant, lob, rate);
       if (!plan.ok) return plan;
-      if ((await this.tryReserve(req, plan.outputTokens, plan.amount)) === "ok") return plan;
+      const granted = await this.tryReserve(req, plan.outputTokens, plan.amount);
+      if (granted !== "retry") return granted;
       await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
     }
     throw new StoreError(`Could not reserve ${req.id} after ${this.attempts} attempts (contention).`);
@@ -274,12 +275,12 @@ export class DynamoDbGatewayStore implements GatewayStore {
 
   async close(): Promise<void> {}
 
-  /** One reservation transaction; `"ok"`, or `"retry"` when a condition failed or another transaction won. */
+  /** One reservation transaction: what was granted, or `"retry"` when a condition failed or another one won. */
   private async tryReserve(
     req: ReserveRequest,
     outputTokens: number,
     amount: Decimal,
-  ): Promise<"ok" | "retry"> {
+  ): Promise<ReserveResult | "retry"> {
     const tokens = req.inputTokens + outputTokens;
     const bucket = (pk: string, limit: Decimal | null): TransactWriteItem => ({
       Update: {
@@ -343,8 +344,30 @@ export class DynamoDbGatewayStore implements GatewayStore {
     ];
     try {
       await this.transact(items);
-      return "ok";
+      return { ok: true, outputTokens, amount };
     } catch (e) {
+      // The reservation already exists: an earlier attempt of this very request committed and its answer was lost
+      // (the SDK resent it). That reservation is the grant.
+      if (
+        e instanceof TransactionCanceledException &&
+        e.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
+      ) {
+        const got = await this.call("GetItem", () =>
+          this.client.send(
+            new GetItemCommand({
+              TableName: this.table,
+              Key: { pk: S(resPk(req.lob, req.month)), sk: S(req.id) },
+              ConsistentRead: true,
+            }),
+          ),
+        );
+        if (got.Item)
+          return {
+            ok: true,
+            outputTokens: num(got.Item, "tokens") - req.inputTokens,
+            amount: decimal(got.Item, "amount"),
+          };
+      }
       if (cancelledByCondition(e) || cancelledByConflict(e)) return "retry";
       throw e;
     }
@@ -359,7 +382,7 @@ export class DynamoDbGatewayStore implements GatewayStore {
         {
           TableName: this.table,
           KeyConditionExpression: "pk = :pk",
-          FilterExpression: "deadline < :now",
+          FilterExpression: "deadline <= :now",
           ExpressionAttributeValues: { ":pk": S(resPk(lob, month)), ":now": N(now) },
           ConsistentRead: true,
         },
@@ -382,7 +405,7 @@ export class DynamoDbGatewayStore implements GatewayStore {
             Delete: {
               TableName: this.table,
               Key: { pk: S(resPk(lob, month)), sk: res.sk ?? S("") },
-              ConditionExpression: "deadline < :now",
+              ConditionExpression: "deadline <= :now",
               ExpressionAttributeValues: { ":now": N(now) },
             },
           },

@@ -112,8 +112,13 @@ export class FileGatewayStore implements GatewayStore {
   private readonly dir: string;
   private readonly staleMs: number;
   private readonly waitMs: number;
-  /** Serializes this process's own operations, so they queue here instead of spinning on the lock file. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** This process's changes waiting for the lock (they queue here instead of spinning on the lock file). */
+  private readonly pending: {
+    change: (s: State) => unknown;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  private draining: Promise<void> | undefined;
 
   constructor(opts: FileGatewayStoreOptions) {
     this.dir = path.resolve(opts.path);
@@ -215,7 +220,7 @@ export class FileGatewayStore implements GatewayStore {
   }
 
   async close(): Promise<void> {
-    await this.queue.catch(() => undefined);
+    await this.draining;
   }
 
   /** Releases expired reservations and forgets rate counters older than two minutes. */
@@ -256,23 +261,49 @@ export class FileGatewayStore implements GatewayStore {
     }
   }
 
-  /** Runs `change` on the state under the lock and writes the state back atomically. */
+  /**
+   * Runs `change` on the state under the lock and writes the state back atomically. Changes queued meanwhile in this
+   * process are applied together under one lock, one read and one write (group commit); each resolves only once the
+   * state holding it is written.
+   */
   private update<T>(change: (s: State) => T): Promise<T> {
-    const run = this.queue.then(async () => {
-      const release = await this.lock();
-      try {
-        const s = await this.read();
-        const out = change(s);
-        const tmp = path.join(this.dir, `${STATE}.${process.pid}.${randomUUID()}.tmp`);
-        await writeFile(tmp, JSON.stringify(s));
-        await rename(tmp, path.join(this.dir, STATE));
-        return out;
-      } finally {
-        await release();
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ change, resolve: resolve as (v: unknown) => void, reject });
+      this.draining ??= this.drain().finally(() => {
+        this.draining = undefined;
+      });
     });
-    this.queue = run.catch(() => undefined);
-    return run;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0);
+      try {
+        const release = await this.lock();
+        try {
+          const s = await this.read();
+          const results = batch.map((op) => {
+            try {
+              return { ok: true as const, value: op.change(s) };
+            } catch (error) {
+              return { ok: false as const, error };
+            }
+          });
+          const tmp = path.join(this.dir, `${STATE}.${process.pid}.${randomUUID()}.tmp`);
+          await writeFile(tmp, JSON.stringify(s));
+          await rename(tmp, path.join(this.dir, STATE));
+          batch.forEach((op, i) => {
+            const r = results[i];
+            if (r?.ok) op.resolve(r.value);
+            else op.reject(r?.error);
+          });
+        } finally {
+          await release();
+        }
+      } catch (error) {
+        for (const op of batch) op.reject(error);
+      }
+    }
   }
 
   /** Takes the exclusive lock file; returns its release. */

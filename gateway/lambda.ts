@@ -151,10 +151,13 @@ export function handlerFromEnv(
   return runtimePromise;
 }
 
-declare const awslambda: LambdaStreamingRuntime | undefined;
+/** The runtime's `awslambda` global (outside Lambda absent, or only partly defined by SDK helpers). */
+const lambdaRuntime = (globalThis as { awslambda?: Partial<LambdaStreamingRuntime> }).awslambda;
 
 /** The Lambda entry point (`gateway/lambda.handler`): API Gateway REST API, response streaming. */
 export const handler: unknown =
-  typeof awslambda === "undefined"
-    ? undefined
-    : awslambda.streamifyResponse(lambdaHandler(() => handlerFromEnv(), awslambda));
+  typeof lambdaRuntime?.streamifyResponse === "function" && lambdaRuntime.HttpResponseStream
+    ? lambdaRuntime.streamifyResponse(
+        lambdaHandler(() => handlerFromEnv(), lambdaRuntime as LambdaStreamingRuntime),
+      )
+    : undefined;

@@ -4,7 +4,7 @@
  * keys, counters and budgets, its usage stream and alert topic, and a least-privilege role.
  */
 import { createHash } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -113,7 +113,9 @@ export interface TenantGatewayProps {
    * Foundation model IDs the LOBs' application inference profiles route to. Bedrock authorizes a call through a
    * profile on the profile and on the foundation model in each Region it routes to; these model ARNs are granted
    * only for calls made through one of the profiles (`bedrock:InferenceProfileArn`).
-   * @default every foundation model (`*`), still only through the profiles
+   * @default the `bedrockModel`s of the config's `gateway.models` (a cross-Region profile ID such as
+   * `us.anthropic.…` as its foundation model `anthropic.…`), else every foundation model (`*`), still only through
+   * the profiles
    */
   readonly foundationModelIds?: readonly string[];
 }
@@ -172,7 +174,7 @@ export class TenantGateway extends Construct {
       throw new UsageError(`TenantGateway: the handler's source file ${entry} does not exist.`, {
         hint: "Pass `entry` (the construct) or build from a checkout that has gateway/lambda.ts.",
       });
-    const configFile = serializedConfig(props.config);
+    const bundled = bundledConfig(props.config);
 
     this.key =
       props.encryptionKey ??
@@ -266,7 +268,11 @@ export class TenantGateway extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_input, output) => [
-            `cp ${shellQuote(configFile)} ${shellQuote(path.join(output, GATEWAY_BUNDLED_CONFIG))}`,
+            `cp ${shellQuote(bundled.configFile)} ${shellQuote(path.join(output, GATEWAY_BUNDLED_CONFIG))}`,
+            ...bundled.files.flatMap(({ from, to }) => [
+              `mkdir -p ${shellQuote(path.dirname(path.join(output, to)))}`,
+              `cp ${shellQuote(from)} ${shellQuote(path.join(output, to))}`,
+            ]),
           ],
         },
       },
@@ -281,7 +287,6 @@ export class TenantGateway extends Construct {
       "dynamodb:PutItem",
       "dynamodb:UpdateItem",
       "dynamodb:DeleteItem",
-      "dynamodb:ConditionCheckItem",
     );
     this.key.grant(this.role, "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey");
     props.usageStream.grantPutRecords(this.role);
@@ -369,7 +374,7 @@ export class TenantGateway extends Construct {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ sid: "InvokeLobProfiles", actions: bedrockActions, resources: profiles }),
       );
-      const models = props.foundationModelIds ?? ["*"];
+      const models = foundationModels(props);
       if (models.length === 0) throw new UsageError("TenantGateway: foundationModelIds must not be empty.");
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -467,7 +472,7 @@ export class TenantGateway extends Construct {
     );
     const policy = this.role.node.tryFindChild("DefaultPolicy");
     if (!policy) return;
-    for (const model of props.foundationModelIds ?? ["*"])
+    for (const model of foundationModels(props))
       ack(
         policy,
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${model}]`,
@@ -498,6 +503,18 @@ function defaultEntry(): string {
   return existsSync(ts) ? ts : path.resolve(here, "../gateway/lambda.js");
 }
 
+/** Geographic prefixes of cross-Region inference profile IDs (`us.anthropic.claude-…`). */
+const CROSS_REGION_PREFIX = /^(?:us|us-gov|eu|apac|jp|au|ca|global)\.(?=[a-z0-9-]+\.)/;
+
+/** The foundation model IDs the Bedrock grant names (see {@link TenantGatewayProps.foundationModelIds}). */
+function foundationModels(props: TenantGatewayProps): readonly string[] {
+  if (props.foundationModelIds !== undefined) return props.foundationModelIds;
+  const ids = Object.values(props.config.gateway?.models ?? {}).flatMap((m) =>
+    m.bedrockModel !== undefined ? [m.bedrockModel.replace(CROSS_REGION_PREFIX, "")] : [],
+  );
+  return ids.length > 0 ? [...new Set(ids)].sort() : ["*"];
+}
+
 /** The nearest lock file in or above the folder of `entry` (the handler's project), if any. */
 function lockFileOf(entry: string): string | undefined {
   for (let dir = path.dirname(path.resolve(entry)); ; dir = path.dirname(dir)) {
@@ -509,24 +526,50 @@ function lockFileOf(entry: string): string | undefined {
   }
 }
 
+/** What goes into the bundle besides the code: the configuration file, and the files it names. */
+interface BundledConfig {
+  /** The configuration to bundle as `smcb.config.json` (a file in the OS temporary folder). */
+  readonly configFile: string;
+  /** Files the configuration names, each copied to its path relative to the bundle's root. */
+  readonly files: readonly { readonly from: string; readonly to: string }[];
+}
+
 /**
- * Writes the configuration (without the loader's `configFile`/`configDir`) to a file in the OS temporary folder
- * named by its content's SHA-256 (the same configuration, the same file); returns its path.
+ * The configuration as the Lambda reads it: without the loader's `configFile`/`configDir`, each shared endpoint's
+ * tokenizer (its `tokenizer.json`, and the `tokenizer_config.json` beside it) bundled under
+ * `tokenizers/<endpoint>/` and named relative to the bundle's root (the config file's folder in the Lambda). The
+ * JSON is written to a file named by its SHA-256 (the same configuration, the same file).
  */
-function serializedConfig(config: Config): string {
+function bundledConfig(config: Config): BundledConfig {
   const {
     configFile: _file,
-    configDir: _dir,
+    configDir,
     ...rest
   } = config as Config & {
     configFile?: string;
     configDir?: string;
   };
-  const text = `${JSON.stringify(rest, null, 2)}\n`;
-  const file = path.join(
+  const files: { from: string; to: string }[] = [];
+  const sharedEndpoints = rest.sharedEndpoints.map((e) => {
+    if (e.tokenizer === undefined) return e;
+    const given = path.resolve(configDir ?? ".", e.tokenizer);
+    const file =
+      existsSync(given) && statSync(given).isDirectory() ? path.join(given, "tokenizer.json") : given;
+    if (!existsSync(file))
+      throw new UsageError(
+        `TenantGateway: the tokenizer ${file} of shared endpoint "${e.name}" does not exist.`,
+      );
+    const to = `tokenizers/${e.name}/tokenizer.json`;
+    files.push({ from: file, to });
+    const beside = path.join(path.dirname(file), "tokenizer_config.json");
+    if (existsSync(beside)) files.push({ from: beside, to: `tokenizers/${e.name}/tokenizer_config.json` });
+    return { ...e, tokenizer: to };
+  });
+  const text = `${JSON.stringify({ ...rest, sharedEndpoints }, null, 2)}\n`;
+  const configFile = path.join(
     tmpdir(),
     `smcb-gateway-config-${createHash("sha256").update(text).digest("hex")}.json`,
   );
-  writeFileSync(file, text);
-  return file;
+  writeFileSync(configFile, text);
+  return { configFile, files };
 }

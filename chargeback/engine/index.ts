@@ -15,9 +15,24 @@ export {
   lobTagOf,
   normalizeCurTagKey,
 } from "./classify.js";
+export { INSTANCE_SPECS, type InstanceSpec, instanceOf } from "./instance-types.js";
+export {
+  type AllocationMethod,
+  type AllocationMode,
+  allocateMeasured,
+  hourOf,
+  isMeasured,
+  type MeasuredAllocation,
+  type MeasuredInput,
+  type MeasuredSummary,
+  type UtilizationSource,
+} from "./measured.js";
 export { inWindow, type MonthWindow, monthWindow } from "./month.js";
 export {
   allocateSharedEndpoint,
+  conserve,
+  distributeIdle,
+  type IdleSplit,
   type SharedEndpointAllocation,
   type SharedEndpointInput,
   type SharedShare,

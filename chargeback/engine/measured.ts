@@ -19,7 +19,9 @@ import { DataSourceError } from "../../core/errors.js";
 import { Decimal, sum, ZERO } from "../../core/money.js";
 import type { CostLine, EndpointUsage, UtilizationRecord } from "../model.js";
 import { type InstanceSpec, instanceOf } from "./instance-types.js";
+import { type MonthWindow, monthWindow } from "./month.js";
 import {
+  assembleAllocation,
   conserve,
   distributeIdle,
   type IdleSplit,
@@ -88,6 +90,7 @@ interface Bucket {
 }
 
 const HOURS_PER_DAY = 24;
+const HOUR_MS = 3_600_000;
 const HUNDRED = new Decimal(100);
 const ONE = new Decimal(1);
 
@@ -99,12 +102,26 @@ function resolveMode(e: SharedEndpointConfig, hourlyLines: boolean): AllocationM
   return hourlyLines && (e.utilization ?? "tokens") !== "tokens" ? "hourly" : "monthly";
 }
 
+/** How long the pool's lines are: an hour, a day, or the whole month. */
+type Granularity = "hourly" | "daily" | "monthly";
+
 /**
- * The pool's cost and instance-hours per hour: a line that starts on the hour belongs to its hour when the pool has
- * hourly lines (any line starting after midnight); otherwise each line is a day's and is spread evenly over its 24
- * hours (hosting is billed by the hour, so a day's cost is the sum of its hours).
+ * The granularity of a pool's lines: hourly when any line starts after midnight (CUR 2.0 hourly granularity);
+ * monthly when every line starts on the month's first day at midnight (a monthly export, Cost Explorer, or the
+ * month's lines summed by a reader); daily otherwise.
  */
-function buckets(lines: readonly CostLine[], hourlyLines: boolean): Map<string, Bucket> {
+function granularityOf(lines: readonly CostLine[], window: MonthWindow): Granularity {
+  if (lines.some((l) => l.usageStart.getUTCHours() !== 0 || l.usageStart.getUTCMinutes() !== 0))
+    return "hourly";
+  return lines.every((l) => l.usageStart.getTime() === window.start.getTime()) ? "monthly" : "daily";
+}
+
+/**
+ * The pool's cost and instance-hours per hour: an hourly line belongs to its hour; a daily line is spread evenly
+ * over its day's 24 hours, a monthly line over the month's hours (hosting is billed by the hour, so a day's or a
+ * month's cost is the sum of its hours).
+ */
+function buckets(lines: readonly CostLine[], g: Granularity, window: MonthWindow): Map<string, Bucket> {
   const out = new Map<string, Bucket>();
   const add = (hour: string, cost: Decimal, hours: Decimal) => {
     const b = out.get(hour) ?? { cost: ZERO, hours: ZERO };
@@ -112,22 +129,17 @@ function buckets(lines: readonly CostLine[], hourlyLines: boolean): Map<string, 
     b.hours = b.hours.plus(hours);
     out.set(hour, b);
   };
+  const monthHours = (window.end.getTime() - window.start.getTime()) / HOUR_MS;
   for (const l of lines) {
     const hosting = /(^|-)Host:/i.test(l.usageType) ? l.usageAmount : ZERO;
-    if (hourlyLines) add(hourOf(l.usageStart), l.cost, hosting);
-    else {
-      const day = Date.UTC(
-        l.usageStart.getUTCFullYear(),
-        l.usageStart.getUTCMonth(),
-        l.usageStart.getUTCDate(),
-      );
-      for (let h = 0; h < HOURS_PER_DAY; h++)
-        add(
-          hourOf(new Date(day + h * 3_600_000)),
-          l.cost.dividedBy(HOURS_PER_DAY),
-          hosting.dividedBy(HOURS_PER_DAY),
-        );
+    if (g === "hourly") {
+      add(hourOf(l.usageStart), l.cost, hosting);
+      continue;
     }
+    const from = g === "monthly" ? window.start.getTime() : l.usageStart.getTime();
+    const n = g === "monthly" ? monthHours : HOURS_PER_DAY;
+    for (let h = 0; h < n; h++)
+      add(hourOf(new Date(from + h * HOUR_MS)), l.cost.dividedBy(n), hosting.dividedBy(n));
   }
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -277,11 +289,10 @@ interface TokenAcc {
 export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput): MeasuredAllocation {
   const source: UtilizationSource = e.utilization ?? "tokens";
   const method: AllocationMethod = e.allocation ?? "weighted-tokens";
-  const hourlyLines = input.lines.some(
-    (l) => l.usageStart.getUTCHours() !== 0 || l.usageStart.getUTCMinutes() !== 0,
-  );
-  const mode = resolveMode(e, hourlyLines);
-  const perHour = buckets(input.lines, hourlyLines);
+  const window = monthWindow(input.month);
+  const granularity = granularityOf(input.lines, window);
+  const mode = resolveMode(e, granularity === "hourly");
+  const perHour = buckets(input.lines, granularity, window);
   const warnings: string[] = [];
   const instance =
     source === "tokens" ? { type: e.instanceType ?? "", spec: undefined } : instanceOf(e, input.lines);
@@ -448,29 +459,12 @@ export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput):
           : "idle-only",
     };
   });
-  const MILLION = new Decimal(1_000_000);
   const hourly =
     source === "tokens"
       ? []
       : [...perHour.keys()].map((hour) => ({ hour, utilization: measuredHours.get(hour)?.used ?? null }));
   return {
-    endpoint: e.name,
-    owner: e.owner,
-    idlePolicy: e.idle,
-    cost: C,
-    instanceHours: H,
-    capacityTokens: K,
-    weightedTokens: W,
-    chargedTokens: W,
-    utilization: K.isZero() ? ZERO : W.dividedBy(K),
-    totalTokens: shares.reduce((s, x) => s + x.inputTokens + x.outputTokens, 0),
-    invocations: shares.reduce((s, x) => s + x.invocations, 0),
-    unusedCost,
-    idleLine,
-    ownerFallback,
-    shares,
-    effectiveCostPerMillionTokens: W.isZero() ? null : C.dividedBy(W).times(MILLION),
-    fullUtilizationCostPerMillionTokens: K.isZero() ? null : C.dividedBy(K).times(MILLION),
+    ...assembleAllocation(e, { C, H, K, W, A: W, unusedCost, idleLine, ownerFallback, shares }),
     measured: {
       source,
       method,

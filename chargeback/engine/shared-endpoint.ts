@@ -142,7 +142,6 @@ export function allocateSharedEndpoint(
     a.set(lob, Decimal.max(reserved, w.get(lob) as Decimal));
   }
   const A = sum(a.values());
-  const utilization = K.isZero() ? ZERO : W.dividedBy(K);
 
   const used = new Map<string, Decimal>();
   let unusedCost = ZERO;
@@ -183,22 +182,43 @@ export function allocateSharedEndpoint(
       method,
     };
   });
-  const totalTokens = shares.reduce((t, s) => t + s.inputTokens + s.outputTokens, 0);
+  return assembleAllocation(endpoint, { C, H, K, W, A, unusedCost, idleLine, ownerFallback, shares });
+}
+
+/**
+ * The {@link SharedEndpointAllocation} of a split: the figures given, the token and call totals of its shares, the
+ * utilization `W / K` and the prices per million weighted tokens.
+ */
+export function assembleAllocation(
+  endpoint: Pick<SharedEndpointConfig, "name" | "owner" | "idle">,
+  f: {
+    C: Decimal;
+    H: Decimal;
+    K: Decimal;
+    W: Decimal;
+    A: Decimal;
+    unusedCost: Decimal;
+    idleLine: Decimal;
+    ownerFallback: boolean;
+    shares: SharedShare[];
+  },
+): SharedEndpointAllocation {
+  const { C, K, W, shares } = f;
   return {
     endpoint: endpoint.name,
     owner: endpoint.owner,
     idlePolicy: endpoint.idle,
     cost: C,
-    instanceHours: H,
+    instanceHours: f.H,
     capacityTokens: K,
     weightedTokens: W,
-    chargedTokens: A,
-    utilization,
-    totalTokens,
+    chargedTokens: f.A,
+    utilization: K.isZero() ? ZERO : W.dividedBy(K),
+    totalTokens: shares.reduce((t, s) => t + s.inputTokens + s.outputTokens, 0),
     invocations: shares.reduce((t, s) => t + s.invocations, 0),
-    unusedCost,
-    idleLine,
-    ownerFallback,
+    unusedCost: f.unusedCost,
+    idleLine: f.idleLine,
+    ownerFallback: f.ownerFallback,
     shares,
     effectiveCostPerMillionTokens: W.isZero() ? null : C.dividedBy(W).times(MILLION),
     fullUtilizationCostPerMillionTokens: K.isZero() ? null : C.dividedBy(K).times(MILLION),

@@ -162,7 +162,8 @@ export function lobCostSpec(r: ChargebackReport): TopLevelSpec {
 /** Each shared endpoint's capacity: the used (or reserved-and-used) share against the idle share, in percent. */
 export function utilizationSpec(r: ChargebackReport): TopLevelSpec {
   const values = chartEndpoints(r).flatMap((e) => {
-    const used = Math.min(1, Math.max(0, e.utilization));
+    // a measured endpoint shows what was measured (docs/utilization.md), the others their token-derived figure
+    const used = Math.min(1, Math.max(0, e.measuredUtilization ?? e.utilization));
     return [
       {
         endpoint: e.endpoint,
@@ -249,6 +250,57 @@ export function pricePerTokenSpec(r: ChargebackReport): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/**
+ * The hourly utilization of one shared endpoint as a heat map: hour of day (UTC) across, day of the month down, the
+ * measured share of capacity in use (or reserved) as the colour; hours with cost but no measurement in grey.
+ */
+export function hourlyHeatmapSpec(e: SharedEndpointReport): TopLevelSpec {
+  const values = (e.hourly ?? []).map((h) => ({
+    day: Number(h.hour.slice(8, 10)),
+    hour: Number(h.hour.slice(11, 13)),
+    util: h.utilization === null ? null : h.utilization * 100,
+    label: `${e.endpoint}, ${h.hour.slice(0, 10)} ${h.hour.slice(11, 16)} UTC: ${
+      h.utilization === null ? "no measurement" : percent(h.utilization)
+    }`,
+  }));
+  const encoding = {
+    x: {
+      field: "hour",
+      type: "ordinal",
+      title: "Hour of day (UTC)",
+      scale: { domain: [...Array(24).keys()] },
+    },
+    y: { field: "day", type: "ordinal", title: "Day of month" },
+    description: { field: "label", type: "nominal" },
+  };
+  return {
+    width: 560,
+    height: { step: 14 },
+    data: { values },
+    layer: [
+      {
+        transform: [{ filter: "datum.util === null" }],
+        mark: { type: "rect", color: "#d0d0d0" },
+        encoding,
+      },
+      {
+        transform: [{ filter: "datum.util !== null" }],
+        mark: { type: "rect" },
+        encoding: {
+          ...encoding,
+          color: {
+            field: "util",
+            type: "quantitative",
+            title: e.utilizationSource === "components" ? "Reserved (%)" : "In use (%)",
+            scale: { domain: [0, 100], scheme: "blues" },
+          },
+        },
+      },
+    ],
+    config: CONFIG,
+  } as TopLevelSpec;
+}
+
 /** A chart of the HTML report. */
 export interface Chart {
   readonly id: string;
@@ -275,6 +327,13 @@ export async function renderCharts(r: ChargebackReport): Promise<Chart[]> {
       title: "Effective cost per million weighted tokens vs. at full utilization",
       spec: hasPrices ? pricePerTokenSpec(r) : undefined,
     },
+    ...chartEndpoints(r)
+      .filter((e) => (e.hourly ?? []).length > 0)
+      .map((e) => ({
+        id: `chart-hourly-${e.endpoint}`,
+        title: `Hourly utilization of ${e.endpoint} (${e.mode === "monthly" ? "measured; allocated for the month" : "allocated hour by hour"})`,
+        spec: hourlyHeatmapSpec(e),
+      })),
   ];
   return Promise.all(
     charts.map(async (c) => ({

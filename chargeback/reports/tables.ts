@@ -360,7 +360,8 @@ export function endpointSentence(e: SharedEndpointReport, currency: string): str
  */
 export function sharedEndpointTable(r: ChargebackReport): Table {
   const opt = (v: number | undefined) => (v === undefined ? "" : count(v));
-  return {
+  const measured = r.sharedEndpoints.some((e) => e.measuredUtilization !== undefined);
+  const table: Table = {
     id: "shared-endpoints",
     title: `Shared endpoints (${r.currency})`,
     columns: [
@@ -388,8 +389,56 @@ export function sharedEndpointTable(r: ChargebackReport): Table {
       e.effectiveCostPerMillionTokens == null ? "—" : grouped(e.effectiveCostPerMillionTokens),
       e.fullUtilizationCostPerMillionTokens == null ? "—" : grouped(e.fullUtilizationCostPerMillionTokens),
     ]),
-    notes: r.sharedEndpoints.map((e) => endpointSentence(e, r.currency)),
+    notes: r.sharedEndpoints.flatMap((e) =>
+      e.measuredUtilization === undefined
+        ? [endpointSentence(e, r.currency)]
+        : [measuredSentence(e, r.currency), ...(e.idleExplanation ? [e.idleExplanation] : [])],
+    ),
   };
+  return measured ? withMeasuredColumn(table, r) : table;
+}
+
+/**
+ * The table with a "Measured utilization" column after "Utilization" (only in reports where some endpoint's
+ * utilization is measured, so token-only reports keep their columns).
+ */
+function withMeasuredColumn(t: Table, r: ChargebackReport): Table {
+  const at = t.columns.indexOf("Utilization") + 1;
+  const insert = <T>(xs: readonly T[], x: T) => [...xs.slice(0, at), x, ...xs.slice(at)];
+  return {
+    ...t,
+    columns: insert(t.columns, "Measured utilization"),
+    numeric: insert(t.numeric, true),
+    rows: t.rows.map((row, i) => {
+      const m = r.sharedEndpoints[i]?.measuredUtilization;
+      return insert(row, m === undefined || m === null ? "—" : percent(m));
+    }),
+  };
+}
+
+/** One sentence on a measured endpoint: source, method, mode, measured beside token utilization, missing hours. */
+export function measuredSentence(e: SharedEndpointReport, currency: string): string {
+  const how =
+    e.allocationMethod === "reserved-compute"
+      ? "each LOB pays what its inference components reserved"
+      : e.allocationMethod === "hybrid"
+        ? "reservations first, the rest by weighted tokens"
+        : "the measured use split by weighted tokens";
+  const mode =
+    e.mode === "hourly"
+      ? "hour by hour (hourly cost lines)"
+      : e.mode === "hourly-spread"
+        ? "hour by hour (each day's cost spread evenly over its hours)"
+        : "for the month as a whole";
+  const measured =
+    e.measuredUtilization === null || e.measuredUtilization === undefined
+      ? "—"
+      : percent(e.measuredUtilization);
+  const missing =
+    e.missingHours && e.missingHours.count > 0
+      ? `; ${e.missingHours.count} hour(s) (${money(e.missingHours.cost)} ${currency}) had no measurement and were given the month's average`
+      : "";
+  return `${e.endpoint}: ${money(e.cost)} ${currency}, utilization measured by ${e.utilizationSource} at ${measured} (token-derived ${percent(e.utilization)}); ${how}, ${mode}${missing}.`;
 }
 
 /** Each LOB's share of each shared endpoint and its basis: tokens used, charged (reserved), used cost, idle share. */

@@ -18,6 +18,8 @@ export interface AthenaCurOptions extends AthenaQueryOptions {
   readonly basis?: CostBasis;
   /** Whether the month has not ended (the result is then flagged estimated). @default false */
   readonly estimated?: boolean;
+  /** Endpoints whose lines are kept hour by hour (shared endpoints charged by measured utilization). @default [] */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 /**
@@ -53,6 +55,7 @@ export async function readAthenaCurCosts(
     basis: options.basis ?? "net-amortized",
     estimated: options.estimated ?? false,
     what: `CUR table ${ref}`,
+    ...(options.hourlyEndpoints ? { hourlyEndpoints: options.hourlyEndpoints } : {}),
   });
   return { ...result, provenance: { kind: "athena", location: ref } };
 }

@@ -25,6 +25,8 @@ export interface CurFilesOptions {
   readonly estimated?: boolean;
   /** Progress messages (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
+  /** Endpoints whose lines are kept hour by hour (shared endpoints charged by measured utilization). @default [] */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 /** `parquet` for `.parquet` names, else `csv`. */
@@ -82,6 +84,7 @@ export async function readCurFiles(o: CurFilesOptions): Promise<CostSourceResult
       relations.push({ name: file, from, columns, spelling });
     }
     const result = await readCurLines(duckDbEngine(c), {
+      ...(o.hourlyEndpoints ? { hourlyEndpoints: o.hourlyEndpoints } : {}),
       relations,
       window: o.window,
       basis: o.basis ?? "net-amortized",

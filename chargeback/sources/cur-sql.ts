@@ -85,6 +85,11 @@ export interface CurSqlOptions {
   readonly window: MonthWindow;
   readonly basis: CostBasis;
   readonly dialect: SqlEngine["dialect"];
+  /**
+   * Endpoint names (letters, digits, hyphens) whose lines are kept hour by hour (grouped by the hour of
+   * `line_item_usage_start_date` as well), for shared endpoints charged by measured utilization. @default []
+   */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 /** `TIMESTAMP 'YYYY-MM-DD HH:MM:SS'` (valid in DuckDB and Athena/Trino). */
@@ -320,6 +325,14 @@ export function curSql(o: CurSqlOptions): string {
     .map(([code, service]) => `WHEN product_code = '${code}' THEN '${service}'`)
     .join(" ");
   const inScope = (col: string) => `CASE WHEN service IS NULL THEN NULL ELSE ${col} END`;
+  const hourly = (o.hourlyEndpoints ?? []).filter((n) => /^[a-zA-Z0-9-]+$/.test(n));
+  const hourStart =
+    hourly.length === 0
+      ? ""
+      : `,
+  CASE WHEN service IS NOT NULL AND (${hourly
+    .map((n) => `lower(resource_id) LIKE '%:endpoint/${n.toLowerCase()}'`)
+    .join(" OR ")}) THEN CAST(date_trunc('hour', ts) AS VARCHAR) END AS hour_start`;
   const category = `CASE WHEN service IS NULL THEN NULL
       WHEN line_type = 'Tax' THEN 'tax' WHEN line_type = 'Credit' THEN 'credit' WHEN line_type = 'Refund' THEN 'refund'
       WHEN line_type LIKE '%Discount' THEN 'discount'
@@ -327,11 +340,13 @@ export function curSql(o: CurSqlOptions): string {
       ELSE 'usage' END`;
   return `WITH raw AS (
   ${o.relations.map((r) => relationSql(r, o)).join("\n  UNION ALL\n  ")}
-), scoped AS (
+), scoped0 AS (
   SELECT raw.*, CASE ${scope}
       WHEN billing_entity = 'AWS Marketplace' AND rtrim(product_name) LIKE '%${MARKETPLACE_BEDROCK_SUFFIX}' THEN 'AmazonBedrock'
     END AS service
   FROM raw
+), scoped AS (
+  SELECT scoped0.*${hourStart} FROM scoped0
 )
 SELECT
   service,
@@ -345,13 +360,13 @@ SELECT
   ${inScope("pricing_unit")} AS pricing_unit,
   currency,
   ${inScope("product_name")} AS product_name,
-  CAST(min(ts) AS VARCHAR) AS usage_start,
+  ${hourly.length === 0 ? "" : "hour_start, "}CAST(min(ts) AS VARCHAR) AS usage_start,
   CAST(sum(usage_amount) AS VARCHAR) AS usage_amount,
   CAST(sum(cost) AS VARCHAR) AS cost,
   count(*) AS line_count,
   bool_or(invoice_open) AS invoice_open
 FROM scoped
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`;
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11${hourly.length === 0 ? "" : ", hour_start"}`;
 }
 
 /** Parses a timestamp as CUR, DuckDB and Athena print it (`2026-10-01 00:00:00`, `…T…Z`, `…+00`); no zone means UTC. */
@@ -455,7 +470,7 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
     const unit = text(r.pricing_unit);
     const productName = text(r.product_name);
     lines.push({
-      usageStart: parseUtcTimestamp(r.usage_start ?? ""),
+      usageStart: parseUtcTimestamp(text(r.hour_start) ?? r.usage_start ?? ""),
       service: service as InScopeService,
       category,
       lineItemType: r.line_item_type ?? "Usage",
@@ -500,6 +515,8 @@ export interface ReadCurLinesOptions {
   readonly estimated?: boolean;
   /** What was read, for messages (`CUR files /data/*.csv`, `CUR table "cur"."data"`). */
   readonly what: string;
+  /** Endpoints whose lines are kept hour by hour ({@link CurSqlOptions.hourlyEndpoints}). @default [] */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 /**
@@ -544,7 +561,13 @@ export async function readCurLines(engine: SqlEngine, o: ReadCurLinesOptions): P
     warnings.push(`${named(noCurrency)} has no line_item_currency_code: amounts read as USD.`);
 
   const rows = await engine.query(
-    curSql({ relations: o.relations, window: o.window, basis: o.basis, dialect: engine.dialect }),
+    curSql({
+      relations: o.relations,
+      window: o.window,
+      basis: o.basis,
+      dialect: engine.dialect,
+      ...(o.hourlyEndpoints ? { hourlyEndpoints: o.hourlyEndpoints } : {}),
+    }),
   );
   const r = curResultFromRows(rows);
   const bad = r.currencies.filter((c) => !/^[A-Z]{3}$/.test(c));

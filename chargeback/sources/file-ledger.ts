@@ -11,12 +11,13 @@ import { DataSourceError } from "../../core/errors.js";
 import type { MonthWindow } from "../engine/month.js";
 import type { MalformedLine, UsageSourceResult } from "../model.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
-import { ledgerFileDay, listLedgerFiles } from "./ledger-files.js";
+import { ledgerFileDay, listLedgerFiles, QUARANTINE_DIR } from "./ledger-files.js";
 import {
   usageAggregationSql,
   usageFastAggregationSql,
   usageFromFastRows,
   usageFromRows,
+  usageHashedAggregationSql,
 } from "./usage-sql.js";
 
 /** How many malformed lines a result carries in full (file, line, text); the count is always complete. */
@@ -250,8 +251,16 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
         ...(files.compacted.length > 0 ? [compactedEventsSql(files.compacted)] : []),
       ];
       const events = parts.length === 1 ? (parts[0] as string) : parts.join("\nUNION ALL BY NAME\n");
-      let rows = await queryRows(c, usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window)));
-      let result = usageFromFastRows(rows);
+      // all compacted: the hashed form (cheap re-reads of Parquet); else one scan of the JSON (the fast form)
+      let rows: Record<string, unknown>[] = [];
+      let result: UsageSourceResult | undefined;
+      if (raw.length === 0) {
+        rows = await queryRows(c, usageHashedAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        result = usageFromRows(rows);
+      } else {
+        rows = await queryRows(c, usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        result = usageFromFastRows(rows);
+      }
       if (!result) {
         o.onProgress?.("some ids have copies that differ: reading again to pick the copy that counts …");
         rows = await queryRows(c, usageAggregationSql(events, o.window, malformedInMonthSql(o.window)));
@@ -315,11 +324,18 @@ export function fileIdentity(size: number, mtimeMs: number): string {
   return `${size}:${mtimeMs}`;
 }
 
-/** The quarantine file beside a compacted file: `_<name>.quarantine.jsonl`. */
+/**
+ * The quarantine file of a compacted file: `…/compacted/year=…/month=…/day=…/part-<hash>.parquet` →
+ * `…/quarantine/year=…/month=…/day=…/part-<hash>.quarantine.jsonl`.
+ */
 export function quarantineFileOf(compactedFile: string): string {
+  const day = path.dirname(compactedFile);
+  const root = path.dirname(path.dirname(path.dirname(path.dirname(day))));
   return path.join(
-    path.dirname(compactedFile),
-    `_${path.basename(compactedFile, ".parquet")}.quarantine.jsonl`,
+    root,
+    QUARANTINE_DIR,
+    path.relative(path.dirname(path.dirname(path.dirname(day))), day),
+    `${path.basename(compactedFile, ".parquet")}.quarantine.jsonl`,
   );
 }
 
@@ -339,7 +355,7 @@ async function readCompactedIndex(
       for (const s of JSON.parse(String(r.value)) as CompactedSource[])
         sources.set(path.resolve(dir, s.file), fileIdentity(s.size, s.mtimeMs));
     }
-  // a quarantine file counts only beside its compacted file (else the compaction stopped before committing it)
+  // a quarantine file counts only with its compacted file (else the compaction stopped before committing it)
   const live = new Set(compacted.map(quarantineFileOf));
   const files = quarantine.filter((q) => live.has(q));
   return {

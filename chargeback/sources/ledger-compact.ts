@@ -4,7 +4,7 @@
  * together with the same figures (`readFileLedger`).
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../../core/errors.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
@@ -79,6 +79,7 @@ async function fsync(file: string): Promise<void> {
 
 /** Writes a file under a temporary name, syncs it, renames it and syncs its folder. */
 async function writeDurably(file: string, content: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
   await writeFile(tmp, content);
   await fsync(tmp);
@@ -98,7 +99,7 @@ function dayFolder(root: string, day: string): string {
  * valid events (every field of DESIGN §3.3, any month and kind) go to
  * `compacted/year=YYYY/month=MM/day=DD/part-<hash>.parquet` (zstd), identical lines merged into one row with their
  * number in `copies`, so duplicate counts stay what they were; the malformed lines go, with file, line number,
- * reason, text and the month they count in, to `_part-<hash>.quarantine.jsonl` beside it. `<hash>` names the day's
+ * reason, text and the month they count in, to `quarantine/year=YYYY/month=MM/day=DD/part-<hash>.quarantine.jsonl`. `<hash>` names the day's
  * writer set (the raw files' names, sizes and modification times), which the Parquet file's metadata lists.
  *
  * Crash-safe and idempotent: the quarantine file and then the Parquet file are written under a temporary name
@@ -160,7 +161,10 @@ export async function compactLedger(o: CompactLedgerOptions): Promise<Compaction
         }
         await o.onStep?.("renamed", target);
         for (const f of sources) await rm(f, { force: true });
-        for (const dir of new Set(sources.map((f) => path.dirname(f)))) await fsync(dir);
+        for (const dir of new Set(sources.map((f) => path.dirname(f)))) {
+          await fsync(dir);
+          await rmdir(dir).catch(() => undefined); // the day's folder, once empty
+        }
         await o.onStep?.("deleted", target);
         const done: CompactedDay = {
           day,
@@ -213,7 +217,7 @@ async function compactDay(
           text: l.text,
         }),
       );
-  // the quarantine file first: a committed Parquet file has its quarantine beside it (when it has malformed lines)
+  // the quarantine file first: a committed Parquet file has its quarantine (when it has malformed lines)
   if (quarantined.length > 0) await writeDurably(quarantineFileOf(target), `${quarantined.join("\n")}\n`);
   const fields = [
     "id",

@@ -8,22 +8,28 @@ import path from "node:path";
 /** Where compacted days go below the ledger folder: `compacted/year=YYYY/month=MM/day=DD/` (Hive form, as Athena projects). */
 export const COMPACTED_DIR = "compacted";
 
+/**
+ * Where the quarantine files of compacted days go: `quarantine/year=YYYY/month=MM/day=DD/`, outside `compacted/`
+ * (Athena reads every object below a table's location).
+ */
+export const QUARANTINE_DIR = "quarantine";
+
 /** The ledger's files, each list in name order. Paths are absolute. */
 export interface LedgerFiles {
   /** `*.jsonl` and `*.jsonl.gz` (gzip). */
   readonly raw: readonly string[];
   /** `*.parquet` of compacted days. */
   readonly compacted: readonly string[];
-  /** `_*.quarantine.jsonl`: the malformed lines of a compacted file, beside it. */
+  /** `*.quarantine.jsonl`: the malformed lines of a compacted file (below {@link QUARANTINE_DIR}). */
   readonly quarantine: readonly string[];
   /** Symbolic links whose target does not exist (skipped). */
   readonly dangling: readonly string[];
 }
 
-/** What a ledger file name is; `undefined` for names the reader ignores (hidden, `_…` other than quarantine, other types). */
+/** What a ledger file name is; `undefined` for names the reader ignores (hidden `.…` or `_…`, other types). */
 export function ledgerFileKind(name: string): "raw" | "compacted" | "quarantine" | undefined {
-  if (name.startsWith(".")) return undefined;
-  if (name.startsWith("_")) return name.endsWith(".quarantine.jsonl") ? "quarantine" : undefined;
+  if (name.startsWith(".") || name.startsWith("_")) return undefined;
+  if (name.endsWith(".quarantine.jsonl")) return "quarantine";
   if (name.endsWith(".jsonl") || name.endsWith(".jsonl.gz")) return "raw";
   if (name.endsWith(".parquet")) return "compacted";
   return undefined;
@@ -31,8 +37,7 @@ export function ledgerFileKind(name: string): "raw" | "compacted" | "quarantine"
 
 /**
  * Lists a ledger folder: every file below it (symbolic links followed, each real folder once), by kind. Names
- * starting with `.` (temporary files of a compaction under way) or `_` (other than quarantine files) are ignored, as
- * Athena and Hive ignore them.
+ * starting with `.` (temporary files of a compaction under way) or `_` are ignored, as Hive and Spark ignore them.
  */
 export async function listLedgerFiles(root: string): Promise<LedgerFiles> {
   const out = {

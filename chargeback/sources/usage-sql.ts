@@ -184,3 +184,50 @@ export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[
   usage.sort((a, b) => (a.endpoint + a.lob < b.endpoint + b.lob ? -1 : 1));
   return { usage, malformed, duplicates };
 }
+
+/**
+ * The exact result of {@link usageAggregationSql} in a form that suits a columnar input (compacted Parquet) on
+ * DuckDB: the month's events are keyed by `hash(id)` (8 bytes, not the id text) and counted per key; events whose key
+ * occurs once are distinct ids and are summed directly, and only the events whose key occurs more than once (the
+ * duplicates, and ids whose hashes collide) go through the exact de-duplication by id of
+ * {@link usageAggregationSql}. Exact whatever the hashes: a collision only sends events to the exact path. The
+ * input is scanned more than once, so this form is for inputs that are cheap to re-read. Result columns: those of
+ * {@link usageAggregationSql}.
+ *
+ * @example
+ * ```ts
+ * const rows = await queryRows(c, usageHashedAggregationSql(compactedEventsSql(files), monthWindow("2026-10")));
+ * ```
+ */
+export function usageHashedAggregationSql(
+  events: string,
+  window: MonthWindow,
+  malformedInMonth?: string,
+): string {
+  return `WITH ${monthEventsCte(events, window, malformedInMonth)},
+keyed AS (SELECT hash(id) AS h, * FROM ev WHERE NOT malformed),
+repeated AS (SELECT h FROM keyed GROUP BY h HAVING sum(copies) > 1),
+candidates AS (
+  SELECT malformed, NULL AS file, id, ts, endpoint, lob, input_tokens, output_tokens, copies FROM keyed
+  WHERE h IN (SELECT h FROM repeated)
+),
+dedup AS (
+  SELECT min(CAST(ROW(ts, endpoint, lob, input_tokens, output_tokens)
+        AS ROW(ts VARCHAR, endpoint VARCHAR, lob VARCHAR, i BIGINT, o BIGINT))) AS f, sum(copies) AS copies
+  FROM candidates GROUP BY id
+)
+SELECT false AS malformed, CAST(NULL AS VARCHAR) AS file, endpoint, lob, sum(invocations) AS invocations,
+  sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(duplicates) AS duplicates,
+  sum(events) AS events
+FROM (
+  SELECT endpoint, lob, count(*) AS invocations, sum(input_tokens) AS input_tokens,
+    sum(output_tokens) AS output_tokens, 0 AS duplicates, count(*) AS events
+  FROM keyed WHERE h NOT IN (SELECT h FROM repeated) GROUP BY endpoint, lob
+  UNION ALL
+  SELECT f.endpoint, f.lob, count(*), sum(f.i), sum(f.o), sum(copies) - count(*), sum(copies)
+  FROM dedup GROUP BY 1, 2
+) u
+GROUP BY endpoint, lob
+UNION ALL
+SELECT true, file, NULL, NULL, count(*), NULL, NULL, 0, sum(copies) FROM ev WHERE malformed GROUP BY file`;
+}

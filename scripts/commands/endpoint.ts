@@ -1,6 +1,7 @@
 /** `smcb endpoint deploy|list|delete`: dedicated and shared endpoints, tagged per DESIGN §3.2. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import type { UtilizationReport } from "../../chargeback/utilization.js";
 import { UsageError } from "../../core/errors.js";
 import type { DeployResult } from "../../inference/endpoint-deploy.js";
 import type { CommandRegistrar } from "../cli.js";
@@ -33,6 +34,35 @@ function strayHint(result: DeployResult): string | undefined {
     `billing and carrying their LOB tag: ${kept.map((s) => s.name).join(", ")}. ` +
     "Deploy with --prune to delete them (--plan --prune lists them without deploying)."
   );
+}
+
+/** The utilization of one endpoint as text: a summary, then one row per day with the 24 hours' use in percent. */
+function utilizationText(u: UtilizationReport): string {
+  const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)}%`);
+  const lines = [
+    `${u.endpoint} ${u.month}: measured by ${u.source}${u.configuredSource === "tokens" ? " (configured: tokens)" : ""}, ${u.mode}`,
+    `instance-hours ${u.instanceHours}, measured utilization ${pct(u.measuredUtilization)}, token-derived ${pct(u.tokenUtilization)}`,
+    `hours without a measurement: ${u.missingHours.count} (${u.missingHours.cost})`,
+  ];
+  if (u.configuredSource === "tokens")
+    lines.push(
+      `implied capacityTokensPerInstanceHour: ${u.impliedCapacityTokensPerInstanceHour ?? "—"} (configured: ${u.capacityTokensPerInstanceHour ?? "none"}; ${u.weightedTokens} weighted tokens ÷ (${u.instanceHours} instance-hours × ${pct(u.measuredUtilization)}))`,
+    );
+  lines.push(
+    "",
+    `day  ${Array.from({ length: 24 }, (_, h) => String(h).padStart(3)).join("")}   (% in use, UTC hours; -- no measurement)`,
+  );
+  const days = new Map<string, (number | null)[]>();
+  for (const h of u.hourly) {
+    const row = days.get(h.hour.slice(0, 10)) ?? Array<number | null | undefined>(24).fill(undefined);
+    row[Number(h.hour.slice(11, 13))] = h.utilization;
+    days.set(h.hour.slice(0, 10), row as (number | null)[]);
+  }
+  for (const [day, row] of days)
+    lines.push(
+      `${day.slice(8)}   ${row.map((v) => (v === undefined ? "   " : v === null ? " --" : String(Math.round(v * 100)).padStart(3))).join("")}`,
+    );
+  return lines.join("\n");
 }
 
 function deployText(result: DeployResult, hint: string | undefined): string {
@@ -173,5 +203,40 @@ export const registerEndpoint: CommandRegistrar = (y, run) =>
           return undefined;
         }),
       )
-      .demandCommand(1, "Name an endpoint command: deploy, list or delete."),
+      .command(
+        "utilization",
+        "Measured utilization of a shared endpoint, hour by hour, and the capacity it implies for capacityTokensPerInstanceHour",
+        (c) =>
+          c
+            .option("name", {
+              type: "string",
+              demandOption: true,
+              describe: "Shared endpoint name (as in the config)",
+            })
+            .option("month", { type: "string", demandOption: true, describe: "The month, YYYY-MM (UTC)" })
+            .example(
+              "smcb endpoint utilization --name shared-llm --month 2026-10",
+              "hour-of-day × day grid of measured use, and the implied capacity",
+            )
+            .example(
+              "smcb endpoint utilization --name shared-llm --month 2026-10 --json",
+              "every hour as JSON",
+            ),
+        run<{ name: string; month: string }>(async (ctx, argv) => {
+          const { measureUtilization } = await import("../../chargeback/utilization.js");
+          const u = await measureUtilization(
+            {
+              config: await ctx.config(),
+              month: argv.month,
+              awsOptions: await ctx.awsOptions(),
+              onProgress: (m) => ctx.log(m),
+            },
+            argv.name,
+          );
+          for (const w of u.warnings) ctx.log(`warning: ${w}`);
+          ctx.print(u, () => utilizationText(u));
+          return undefined;
+        }),
+      )
+      .demandCommand(1, "Name an endpoint command: deploy, list, delete or utilization."),
   );

@@ -64,6 +64,8 @@ export interface GatewayWorkspace {
   readonly server: GatewayServer;
   readonly store: GatewayStore;
   readonly alerts: BudgetAlert[];
+  /** Error log lines of the gateway. */
+  readonly logs: Readonly<Record<string, unknown>>[];
   /** Makes a key for a tenant of the config. */
   key(tenant: string): Promise<string>;
   /** Stops the server, flushes the recorder, returns every event of the ledger (the folder is kept). */
@@ -102,11 +104,15 @@ export async function startGatewayWorkspace(
   process.env.AWS_ACCESS_KEY_ID ??= "testing";
   process.env.AWS_SECRET_ACCESS_KEY ??= "testing";
   const alerts: BudgetAlert[] = [];
+  const logs: Readonly<Record<string, unknown>>[] = [];
   const runtime = createGatewayRuntime({
     config,
     aws: { region: "us-east-1", endpointUrl: bedrock.endpoint, maxAttempts: 1 },
     recorder: new FileUsageRecorder({ path: path.join(dir, "usage") }),
     store: opts.store,
+    log: (e) => {
+      if (e.level === "error") logs.push(e);
+    },
     alert: async (a) => {
       alerts.push(a);
     },
@@ -121,6 +127,7 @@ export async function startGatewayWorkspace(
     server,
     store: runtime.store,
     alerts,
+    logs,
     async key(tenant) {
       const t = config.gateway?.tenants.find((x) => x.name === tenant);
       const { key, record } = newKey(tenant, t?.lob ?? "payments");

@@ -25,3 +25,21 @@ export function usageEvent(over: Partial<UsageEvent> = {}): UsageEvent {
     ...over,
   };
 }
+
+/**
+ * One ledger line (JSON text) of a minimal SageMaker event on endpoint `e`, LOB `retail`, 2026-10-02, 10 tokens in
+ * and 1 out, with the given overrides (any JSON value, to write malformed lines too; `undefined` drops a field).
+ */
+export function ledgerLine(id: string, over: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    v: 1,
+    id,
+    ts: "2026-10-02T00:00:00Z",
+    lob: "retail",
+    kind: "sagemaker",
+    endpoint: "e",
+    input_tokens: 10,
+    output_tokens: 1,
+    ...over,
+  });
+}

@@ -12,19 +12,12 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import {
-  DescribeInferenceComponentCommand,
-  ListInferenceComponentsCommand,
-  ListTagsCommand,
-  SageMakerClient,
-} from "@aws-sdk/client-sagemaker";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CostLine, UtilizationRecord } from "../../../chargeback/model.js";
 import { runChargeback } from "../../../chargeback/run.js";
 import { parseConfig } from "../../../core/config.js";
 import { dec } from "../../../core/money.js";
-import { loadApiModel, shapeProblems } from "../../support/api-model.js";
+import { fakeInferenceComponents } from "../../support/inference-components-fake.js";
 import { type Moto, motoClientConfig, startMoto } from "../../support/moto.js";
 
 const hourIso = (day: number, h: number) =>
@@ -110,67 +103,25 @@ const FILE_RECORDS: UtilizationRecord[] = [
   ),
 ];
 
-/** SageMaker's inference components of shared-ic, answered in botocore's shapes. */
-function mockSageMaker(): { client: SageMakerClient; restore(): void } {
-  const model = loadApiModel("sagemaker");
-  const mock = mockClient(SageMakerClient);
-  const checked = <T>(op: string, input: unknown, out: T): T => {
-    expect(shapeProblems(model, op, "input", input)).toEqual([]);
-    expect(shapeProblems(model, op, "output", out)).toEqual([]);
-    return out;
-  };
-  const arn = (n: string) => `arn:aws:sagemaker:us-east-1:111122223333:inference-component/${n}`;
-  mock.on(ListInferenceComponentsCommand).callsFake((input) =>
-    checked("ListInferenceComponents", input, {
-      InferenceComponents:
-        input.EndpointNameEquals === "shared-ic"
-          ? ["ic-retail", "ic-wealth"].map((n) => ({
-              InferenceComponentName: n,
-              InferenceComponentArn: arn(n),
-              EndpointName: "shared-ic",
-              EndpointArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint/shared-ic",
-              VariantName: "AllTraffic",
-              CreationTime: new Date("2026-09-01T00:00:00Z"),
-              LastModifiedTime: new Date("2026-09-01T00:00:00Z"),
-              InferenceComponentStatus: "InService" as const,
-            }))
-          : [],
-    }),
+/** SageMaker's inference components of shared-ic (the same figures as the file's component records). */
+const mockSageMaker = () =>
+  fakeInferenceComponents(
+    "shared-ic",
+    FILE_RECORDS.flatMap((r) =>
+      r.kind === "component"
+        ? [
+            {
+              name: r.component,
+              lob: r.lob,
+              accelerators: r.accelerators,
+              cpuCores: r.cpuCores,
+              memoryMb: r.memoryMb,
+              copies: 1,
+            },
+          ]
+        : [],
+    ),
   );
-  mock.on(DescribeInferenceComponentCommand).callsFake((input) => {
-    const retail = input.InferenceComponentName === "ic-retail";
-    return checked("DescribeInferenceComponent", input, {
-      InferenceComponentName: input.InferenceComponentName,
-      InferenceComponentArn: arn(String(input.InferenceComponentName)),
-      EndpointName: "shared-ic",
-      EndpointArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint/shared-ic",
-      CreationTime: new Date("2026-09-01T00:00:00Z"),
-      LastModifiedTime: new Date("2026-09-01T00:00:00Z"),
-      Specification: {
-        ModelName: "m",
-        ComputeResourceRequirements: retail
-          ? {
-              NumberOfAcceleratorDevicesRequired: 1,
-              NumberOfCpuCoresRequired: 4,
-              MinMemoryRequiredInMb: 16384,
-            }
-          : { NumberOfCpuCoresRequired: 24, MinMemoryRequiredInMb: 8192 },
-      },
-      RuntimeConfig: { DesiredCopyCount: retail ? 4 : 1, CurrentCopyCount: retail ? 4 : 1 },
-    });
-  });
-  mock.on(ListTagsCommand).callsFake((input) =>
-    checked("ListTags", input, {
-      Tags: [
-        {
-          Key: "LineOfBusiness",
-          Value: String(input.ResourceArn).endsWith("ic-retail") ? "retail" : "wealth",
-        },
-      ],
-    }),
-  );
-  return { client: new SageMakerClient({ region: "us-east-1" }), restore: () => mock.restore() };
-}
 
 function config(dir: string, file: boolean) {
   const ep = (name: string, extra: object) => ({

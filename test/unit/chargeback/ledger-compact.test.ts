@@ -13,6 +13,7 @@ import { type CompactionStep, compactLedger } from "../../../chargeback/sources/
 import { loadConfig } from "../../../core/config.js";
 import { EXAMPLE_TRAFFIC, generateLedger } from "../../../examples/generate.js";
 import { ROOT } from "../../support/cli.js";
+import { ledgerLine } from "../../support/usage-events.js";
 
 const OCT = monthWindow("2026-10");
 const NOW = new Date("2026-12-04T12:00:00Z");
@@ -24,39 +25,32 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const event = (id: string, over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    v: 1,
-    id,
-    ts: "2026-10-02T00:00:00Z",
-    lob: "retail",
-    kind: "sagemaker",
-    endpoint: "e",
-    input_tokens: 10,
-    output_tokens: 1,
-    ...over,
-  });
-
 /** A ledger with duplicates within and across days, copies that differ, and malformed lines of two months. */
 async function tricky(name: string): Promise<string> {
   const root = path.join(dir, name);
   const files: Record<string, string[]> = {
     "2026/10/01/w1.jsonl": [
-      event("a"),
-      event("a"),
-      event("b", { lob: "wealth" }),
+      ledgerLine("a"),
+      ledgerLine("a"),
+      ledgerLine("b", { lob: "wealth" }),
       "{cut",
-      event("x", { v: "1" }),
+      ledgerLine("x", { v: "1" }),
     ],
-    "2026/10/01/w2.jsonl": [event("a"), event("c", { ts: "2026-10-01T05:00:00Z", input_tokens: 3 })],
+    "2026/10/01/w2.jsonl": [
+      ledgerLine("a"),
+      ledgerLine("c", { ts: "2026-10-01T05:00:00Z", input_tokens: 3 }),
+    ],
     "2026/10/02/w1.jsonl": [
-      event("a"), // a copy on a later day: counted once across compacted and raw days
-      event("c", { ts: "2026-10-01T04:00:00Z", input_tokens: 4 }), // a copy that differs: the earlier one counts
-      event("d", { kind: "bedrock", endpoint: null }),
+      ledgerLine("a"), // a copy on a later day: counted once across compacted and raw days
+      ledgerLine("c", { ts: "2026-10-01T04:00:00Z", input_tokens: 4 }), // a copy that differs: the earlier one counts
+      ledgerLine("d", { kind: "bedrock", endpoint: null }),
       "not json",
-      event("sep", { ts: "2026-09-30T23:00:00Z", input_tokens: -5 }), // malformed, in September by its ts
+      ledgerLine("sep", { ts: "2026-09-30T23:00:00Z", input_tokens: -5 }), // malformed, in September by its ts
     ],
-    "2026/10/03/w1.jsonl": [event("e", { ts: "2026-10-03T00:00:00Z" }), event("b", { lob: "wealth" })],
+    "2026/10/03/w1.jsonl": [
+      ledgerLine("e", { ts: "2026-10-03T00:00:00Z" }),
+      ledgerLine("b", { lob: "wealth" }),
+    ],
   };
   for (const [rel, lines] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
@@ -96,7 +90,8 @@ describe("compactLedger", () => {
     expect(files.filter((f) => f.endsWith(".jsonl") && !f.includes("quarantine"))).toEqual([
       "2026/10/03/w1.jsonl",
     ]);
-    expect(files.filter((f) => f.includes("compacted")).length).toBe(4); // two Parquet files, two quarantine files
+    expect(files.filter((f) => f.startsWith("compacted/")).length).toBe(2); // two Parquet files
+    expect(files.filter((f) => f.startsWith("quarantine/")).length).toBe(2); // and their malformed lines
     expect(await read(root)).toEqual(before.oct);
     expect(await read(root, monthWindow("2026-09"))).toEqual(before.sep);
     // again: nothing to do, the same files
@@ -104,7 +99,7 @@ describe("compactLedger", () => {
     expect(await tree(root)).toEqual(files);
     // then the rest
     await compactLedger({ path: root, now: NOW });
-    expect((await tree(root)).some((f) => !f.startsWith("compacted"))).toBe(false);
+    expect((await tree(root)).some((f) => !/^(compacted|quarantine)\//.test(f))).toBe(false);
     expect(await read(root)).toEqual(before.oct);
     expect(await read(root, monthWindow("2026-09"))).toEqual(before.sep);
   });
@@ -130,7 +125,7 @@ describe("compactLedger", () => {
       expect(await read(root)).toEqual(before);
       const again = await compactLedger({ path: root, now: NOW });
       expect(again.days[0]?.written).toBe(step === "written");
-      expect((await tree(root)).filter((f) => !f.startsWith("compacted"))).toEqual([]);
+      expect((await tree(root)).filter((f) => !/^(compacted|quarantine)\//.test(f))).toEqual([]);
       expect((await tree(root)).some((f) => f.endsWith(".tmp"))).toBe(false); // the same temp name, written again
       expect(await read(root)).toEqual(before);
     },

@@ -14,6 +14,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { allocate } from "../../../chargeback/engine/index.js";
 import type { CostLine, EndpointUsage, UtilizationRecord } from "../../../chargeback/model.js";
+import { renderCsv, renderHtml, renderMarkdown, renderTable } from "../../../chargeback/reports/index.js";
 import type { SharedEndpointConfig } from "../../../core/config.js";
 import { DataSourceError } from "../../../core/errors.js";
 import { checkConservation, endpoint, line, POLICY } from "./helpers.js";
@@ -104,6 +105,33 @@ describe("measured utilization: a day-busy, night-idle endpoint", () => {
     );
     const retailRow = (ep.allocations.find((a) => a.lob === "retail") ?? {}) as { capacityHours?: string };
     expect(retailRow.capacityHours).toBe("9.6"); // 12 h × 0.8
+  });
+
+  it("the reports show measured beside token utilization, the idle line, and an hourly heat map", async () => {
+    const { r } = run(
+      { utilization: "cloudwatch", idle: "owner", capacityTokensPerInstanceHour: 2000 },
+      costs,
+      usage,
+      records,
+    );
+    const table = renderTable(r);
+    expect(table).toContain("Measured utilization");
+    expect(table).toContain(
+      "shared-llm: 240.00 USD, utilization measured by cloudwatch at 45.0% (token-derived 50.0%); the measured use split by weighted tokens, hour by hour (hourly cost lines).",
+    );
+    expect(table).toContain(
+      "Idle 132.00: capacity measured idle (hour by hour, average use 45.0%); charged to the owner: platform 132.00.",
+    );
+    const md = renderMarkdown(r);
+    expect(md).toContain("| Measured utilization |");
+    const html = await renderHtml(r);
+    expect(html).toContain('id="chart-hourly-shared-llm"');
+    // 24 measured hours drawn, each with its exact figure for screen readers
+    expect(html).toContain("shared-llm, 2026-10-05 08:00 UTC: 80.0%");
+    // the capacity chart shows the measured use, not the token-derived one
+    expect(html).toContain("shared-llm: 45.0% used");
+    const csv = renderCsv(r);
+    expect(csv).toContain("measured");
   });
 
   it("monthly: the month's average use (0.45) split by the month's tokens (half each)", () => {

@@ -12,9 +12,11 @@ import {
   usageFastAggregationSql,
   usageFromFastRows,
   usageFromRows,
+  usageHashedAggregationSql,
 } from "../../../chargeback/sources/usage-sql.js";
 import { DataSourceError } from "../../../core/errors.js";
 import { ROOT } from "../../support/cli.js";
+import { ledgerLine } from "../../support/usage-events.js";
 
 const OCT = monthWindow("2026-10");
 const SMALL = path.join(ROOT, "test/fixtures/chargeback/small");
@@ -225,18 +227,7 @@ describe("readFileLedger", () => {
 });
 
 describe("usageFastAggregationSql", () => {
-  const ev = (id: string, over: Record<string, unknown> = {}) =>
-    JSON.stringify({
-      v: 1,
-      id,
-      ts: "2026-10-02T00:00:00Z",
-      lob: "retail",
-      kind: "sagemaker",
-      endpoint: "e",
-      input_tokens: 10,
-      output_tokens: 1,
-      ...over,
-    });
+  const ev = ledgerLine;
   async function ledger(name: string, lines: string[]): Promise<string> {
     const led = path.join(dir, name);
     await import("node:fs/promises").then((fs) => fs.mkdir(path.join(led, "a"), { recursive: true }));
@@ -251,6 +242,7 @@ describe("usageFastAggregationSql", () => {
       return {
         fast: usageFromFastRows(await queryRows(c, usageFastAggregationSql(events, OCT))),
         exact: usageFromRows(await queryRows(c, usageAggregationSql(events, OCT))),
+        hashed: usageFromRows(await queryRows(c, usageHashedAggregationSql(events, OCT))),
       };
     });
 
@@ -267,8 +259,9 @@ describe("usageFastAggregationSql", () => {
       '{"v":1,"id":"x","ts":"2026-10-0',
       ev("", {}),
     ]);
-    const { fast, exact } = await both(led);
+    const { fast, exact, hashed } = await both(led);
     expect(fast).toEqual(exact);
+    expect(hashed).toEqual(exact);
     expect(fast).toEqual({
       usage: [
         { endpoint: "e", lob: "retail", invocations: 1, inputTokens: 10, outputTokens: 1 },
@@ -287,8 +280,9 @@ describe("usageFastAggregationSql", () => {
       ev("b", { input_tokens: 3 }),
       ev("b", { input_tokens: 2 }), // same ts: the smaller event counts
     ]);
-    const { fast, exact } = await both(led);
+    const { fast, exact, hashed } = await both(led);
     expect(fast).toBeUndefined();
+    expect(hashed).toEqual(exact);
     const expected = {
       usage: [{ endpoint: "e", lob: "retail", invocations: 2, inputTokens: 11, outputTokens: 2 }],
       malformed: 0,

@@ -12,6 +12,7 @@ import { monthWindow } from "../../../chargeback/engine/month.js";
 import { readFileLedger } from "../../../chargeback/sources/file-ledger.js";
 import { DataSourceError, ExitCode } from "../../../core/errors.js";
 import { runCli } from "../../support/cli.js";
+import { ledgerLine } from "../../support/usage-events.js";
 
 const OCT = monthWindow("2026-10");
 let dir: string;
@@ -21,19 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-const event = (id: string, over: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    v: 1,
-    id,
-    ts: "2026-10-02T00:00:00Z",
-    lob: "retail",
-    kind: "sagemaker",
-    endpoint: "e",
-    input_tokens: 10,
-    output_tokens: 1,
-    ...over,
-  });
 
 /** Writes `files` (path below the ledger → lines) into a fresh ledger folder; returns its path. */
 async function ledger(name: string, files: Record<string, string[] | Buffer>): Promise<string> {
@@ -51,14 +39,14 @@ describe("file ledger, strict JSON types", () => {
   it('counts "12" and true as token counts, "1" as the version and a SageMaker event without endpoint as malformed', async () => {
     const root = await ledger("types", {
       "2026/10/02/w.jsonl": [
-        event("ok"),
-        event("s", { input_tokens: "12" }),
-        event("b", { output_tokens: true }),
-        event("v", { v: "1" }),
-        event("n", { endpoint: null }),
-        event("x", { endpoint: "" }),
-        event("m", { kind: "sagemaker", endpoint: undefined }),
-        event("bedrock", { kind: "bedrock", endpoint: null }), // valid, not a shared-endpoint call
+        ledgerLine("ok"),
+        ledgerLine("s", { input_tokens: "12" }),
+        ledgerLine("b", { output_tokens: true }),
+        ledgerLine("v", { v: "1" }),
+        ledgerLine("n", { endpoint: null }),
+        ledgerLine("x", { endpoint: "" }),
+        ledgerLine("m", { kind: "sagemaker", endpoint: undefined }),
+        ledgerLine("bedrock", { kind: "bedrock", endpoint: null }), // valid, not a shared-endpoint call
       ],
     });
     const r = await readFileLedger({ path: root, window: OCT });
@@ -80,8 +68,8 @@ describe("file ledger, strict JSON types", () => {
 describe("file ledger layouts", () => {
   it("reads .jsonl.gz files beside .jsonl files", async () => {
     const root = await ledger("gz", {
-      "2026/10/02/a.jsonl": [event("a")],
-      "2026/10/02/b.jsonl.gz": gzipSync(`${[event("b"), event("c"), "{broken"].join("\n")}\n`),
+      "2026/10/02/a.jsonl": [ledgerLine("a")],
+      "2026/10/02/b.jsonl.gz": gzipSync(`${[ledgerLine("b"), ledgerLine("c"), "{broken"].join("\n")}\n`),
     });
     const r = await readFileLedger({ path: root, window: OCT });
     expect(r.usage).toEqual([
@@ -93,14 +81,14 @@ describe("file ledger layouts", () => {
   });
 
   it("reads a folder whose name holds glob characters", async () => {
-    const root = await ledger("led[1]*?{a,b}", { "2026/10/02/w.jsonl": [event("a")] });
+    const root = await ledger("led[1]*?{a,b}", { "2026/10/02/w.jsonl": [ledgerLine("a")] });
     const r = await readFileLedger({ path: root, window: OCT });
     expect(r.usage.map((u) => u.invocations)).toEqual([1]);
   });
 
   it("skips a link to nothing with a warning, and follows links to files", async () => {
-    const other = await ledger("elsewhere", { "w.jsonl": [event("linked")] });
-    const root = await ledger("links", { "2026/10/02/w.jsonl": [event("a")] });
+    const other = await ledger("elsewhere", { "w.jsonl": [ledgerLine("linked")] });
+    const root = await ledger("links", { "2026/10/02/w.jsonl": [ledgerLine("a")] });
     await symlink(path.join(root, "gone.jsonl"), path.join(root, "2026/10/02/dangling.jsonl"));
     await symlink(path.join(other, "w.jsonl"), path.join(root, "2026/10/02/linked.jsonl"));
     const r = await readFileLedger({ path: root, window: OCT });
@@ -139,13 +127,13 @@ describe("file ledger layouts", () => {
 describe("malformed lines, per month", () => {
   it("counts a malformed line in the month of its ts, else of its file's day folder, with file and line", async () => {
     const root = await ledger("months", {
-      "2026/09/30/w.jsonl": [event("sep", { ts: "2026-09-30T10:00:00Z" }), "{cut", "[1]"],
+      "2026/09/30/w.jsonl": [ledgerLine("sep", { ts: "2026-09-30T10:00:00Z" }), "{cut", "[1]"],
       "2026/10/01/w.jsonl": [
-        event("late", { ts: "2026-09-30T23:59:00Z", input_tokens: -1 }), // September by its ts
+        ledgerLine("late", { ts: "2026-09-30T23:59:00Z", input_tokens: -1 }), // September by its ts
         "",
         "not json",
       ],
-      "2026/11/01/w.jsonl": [event("oct", { ts: "2026-10-31T23:59:00Z", v: 2 })], // October by its ts
+      "2026/11/01/w.jsonl": [ledgerLine("oct", { ts: "2026-10-31T23:59:00Z", v: 2 })], // October by its ts
     });
     const oct = await readFileLedger({ path: root, window: OCT });
     expect(oct.malformed).toBe(2);

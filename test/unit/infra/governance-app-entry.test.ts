@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -84,4 +84,38 @@ describe("npm run synth", () => {
     expect(resourceTypes(outdir, "smcb-governance")).toEqual(["AWS::CloudWatch::Dashboard"]);
     expect(existsSync(path.join(outdir, "manifest.json"))).toBe(true);
   }, 120_000);
+
+  it("synthesizes the gateway of a config with infra.gateway, bundling gateway/lambda.ts locally", () => {
+    const file = path.join(dir, "gateway.config.json");
+    const example = JSON.parse(readFileSync(EXAMPLE, "utf8")) as Record<string, unknown>;
+    const gateway = {
+      tenants: [
+        { name: "shop-team", lob: "retail", models: ["claude-sonnet"], budget: { monthly: "500.00" } },
+      ],
+      models: {
+        "claude-sonnet": {
+          bedrockModel: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+          price: { input: "3.00", output: "15.00" },
+        },
+      },
+    };
+    writeFileSync(file, JSON.stringify({ ...example, gateway, infra: { usageLake: {}, gateway: {} } }));
+    const outdir = path.join(dir, "synth-gateway");
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    const r = spawnSync("npm", ["run", "--silent", "synth", "--", "--config", file, "--output", outdir], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...env, HOME: mkdtempSync(path.join(dir, "home-")), SMCB_CONFIG: "", CDK_OUTDIR: "" },
+      timeout: 180_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`Synthesized ${file} into ${outdir}\n`);
+    const types = resourceTypes(outdir, "smcb-governance");
+    for (const t of ["AWS::ApiGateway::RestApi", "AWS::Lambda::Function", "AWS::DynamoDB::Table"])
+      expect(types).toContain(t);
+    const assets = readdirSync(outdir).filter((d) => d.startsWith("asset."));
+    expect(assets.map((a) => readdirSync(path.join(outdir, a)).sort())).toEqual([
+      ["index.mjs", "index.mjs.map", "smcb.config.json"],
+    ]);
+  }, 180_000);
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,7 +16,41 @@ const EXAMPLE = path.join(ROOT, "examples/smcb.config.json");
 const ENTRY = path.join(ROOT, "test/fixtures/gateway/lambda.ts");
 const example = JSON.parse(readFileSync(EXAMPLE, "utf8")) as ConfigInput;
 const configOf = (raw: unknown) => parseConfig(raw, EXAMPLE);
-const withInfra = (block: unknown, extra: object = {}) => ({ ...example, ...extra, infra: block });
+/** The gateway block (DESIGN §3.9) the deployed handler serves. */
+const GATEWAY = {
+  tenants: [{ name: "shop-team", lob: "retail", models: ["claude-sonnet"], budget: { monthly: "500.00" } }],
+  models: {
+    "claude-sonnet": {
+      bedrockModel: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+      price: { input: "3.00", output: "15.00" },
+    },
+  },
+};
+const withInfra = (block: unknown, extra: object = {}) => ({
+  ...example,
+  gateway: GATEWAY,
+  ...extra,
+  infra: block,
+});
+
+/**
+ * Loads the bundle in `$LAMBDA_TASK_ROOT` as the Lambda Node.js runtime does (a global `awslambda` whose
+ * `streamifyResponse` passes the handler through and whose `HttpResponseStream.from` takes the metadata prelude),
+ * sends `GET /v1/models` without a key, and prints the metadata and the body as JSON on the last line.
+ */
+const SMOKE = `
+import { Writable } from "node:stream";
+let meta;
+const chunks = [];
+globalThis.awslambda = {
+  streamifyResponse: (fn) => fn,
+  HttpResponseStream: { from: (stream, m) => { meta = m; return stream; } },
+};
+const { handler } = await import(process.env.LAMBDA_TASK_ROOT + "/index.mjs");
+const out = new Writable({ write(c, _e, cb) { chunks.push(Buffer.from(c)); cb(); } });
+await handler({ httpMethod: "GET", path: "/v1/models", headers: {}, body: null }, out, {});
+process.stdout.write("\\n" + JSON.stringify({ meta, body: Buffer.concat(chunks).toString("utf8") }));
+`;
 
 /** The `path: message` lines of the ConfigError `fn` throws. */
 function configProblems(fn: () => unknown): readonly string[] {
@@ -81,6 +116,7 @@ describe("ChargebackGovernance with infra.gateway", () => {
     const { bedrock: _b, ...noProfiles } = example;
     const config = configOf({
       ...noProfiles,
+      gateway: { ...GATEWAY, tenants: [] },
       sharedEndpoints: [],
       usage: { type: "firehose", deliveryStream: "org-usage" },
       infra: { dashboard: { enabled: false }, gateway: {} },
@@ -121,12 +157,11 @@ describe("buildGovernanceApp with infra.gateway", () => {
   const outdir = mkdtempSync(path.join(tmpdir(), "smcb-gov-gw-"));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it("synthesizes the stack with the gateway, cdk-nag on, cfn-lint clean, the Lambda bundled in the assembly", () => {
+  it("synthesizes the stack with the real gateway/lambda.ts bundled, cdk-nag on, cfn-lint clean", () => {
     const config = configOf(withInfra({ usageLake: {}, gateway: {} }));
     const { app, stack } = buildGovernanceApp(config, {
       outdir,
       account: "123456789012",
-      gatewayEntry: ENTRY,
     });
     const assembly = app.synth();
     const report = JSON.parse(readFileSync(path.join(outdir, "validation-report.json"), "utf8"));
@@ -151,6 +186,37 @@ describe("buildGovernanceApp with infra.gateway", () => {
       readFileSync(path.join(outdir, bundles[0] ?? "", "smcb.config.json"), "utf8"),
     ) as ConfigInput;
     expect(configOf(bundled).infra?.gateway?.stageName).toBe("prod");
+    expect(configOf(bundled).gateway?.tenants.map((t) => t.name)).toEqual(["shop-team"]);
+    // The handler's own bundle: the streaming entry of gateway/lambda.ts, not a stand-in.
+    const code = readFileSync(path.join(outdir, bundles[0] ?? "", "index.mjs"), "utf8");
+    expect(code).toContain("SMCB_GATEWAY_TABLE");
+    expect(code).toContain("streamifyResponse");
+    // The bundle runs: loaded as the Lambda runtime loads it (ESM, its `awslambda` global), in a process of its
+    // own, it answers a request without a key with the OpenAI 401 — before any AWS call.
+    const bundle = path.join(outdir, bundles[0] ?? "");
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", SMOKE], {
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        LAMBDA_TASK_ROOT: bundle,
+        SMCB_GATEWAY_TABLE: "smcb-gateway",
+        SMCB_USAGE_STREAM: "smcb-usage",
+        AWS_REGION: "us-east-1",
+        // This machine runs Node 20; the Lambda runs Node 22 (the SDK warns about Node 20 on stderr).
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      },
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe("");
+    // The handler logs one JSON line per request before it; the answer is the last line.
+    const answer = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "") as {
+      meta: { statusCode: number };
+      body: string;
+    };
+    expect(answer.meta.statusCode).toBe(401);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      error: { type: "authentication_error", code: "invalid_api_key" },
+    });
   }, 120_000);
 });
 
@@ -165,6 +231,21 @@ describe("config: infra.gateway", () => {
       timeoutSeconds: 900,
       removalPolicy: "retain",
     });
+  });
+
+  it("needs the gateway block it deploys, and a Lambda that outlives an upstream call", () => {
+    const { gateway: _g, ...noGateway } = withInfra({ usageLake: {}, gateway: {} });
+    expect(configProblems(() => configOf(noGateway))).toEqual([
+      "infra.gateway: deploys the gateway of the gateway block (tenants, models, prices): add it",
+    ]);
+    const slow = { ...GATEWAY, timeoutSeconds: 600 };
+    expect(
+      configProblems(() =>
+        configOf(withInfra({ usageLake: {}, gateway: { timeoutSeconds: 300 } }, { gateway: slow })),
+      ),
+    ).toEqual([
+      "infra.gateway.timeoutSeconds: must be at least gateway.timeoutSeconds (600): the Lambda must outlive an upstream call to settle it",
+    ]);
   });
 
   it("needs a Firehose stream to record usage on", () => {

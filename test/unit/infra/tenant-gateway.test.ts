@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Duration, Stack } from "aws-cdk-lib";
 import { Match, type Template } from "aws-cdk-lib/assertions";
@@ -317,7 +318,6 @@ describe("TenantGateway (defaults) on a UsageLake, under cdk-nag AwsSolutions an
           "dynamodb:PutItem",
           "dynamodb:UpdateItem",
           "dynamodb:DeleteItem",
-          "dynamodb:ConditionCheckItem",
         ],
         Resource: [arnOf("GatewayTable")],
       },
@@ -507,6 +507,86 @@ describe("TenantGateway props", () => {
       expect((m.Properties as { Integration: { TimeoutInMillis: number } }).Integration.TimeoutInMillis).toBe(
         300_000,
       );
+  }, 120_000);
+
+  it("grants the gateway block's foundation models; bundles each shared endpoint's tokenizer beside the config", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "smcb-gw-tok-"));
+    try {
+      mkdirSync(path.join(dir, "llm"));
+      writeFileSync(path.join(dir, "llm/tokenizer.json"), '{"model":{}}');
+      writeFileSync(path.join(dir, "llm/tokenizer_config.json"), "{}");
+      writeFileSync(path.join(dir, "reranker.json"), '{"model":{}}');
+      const raw = {
+        ...example,
+        sharedEndpoints: [
+          { name: "shared-llm", owner: "platform", tokenizer: "llm" },
+          { name: "shared-reranker", owner: "retail", tokenizer: "reranker.json" },
+        ],
+        gateway: {
+          tenants: [{ name: "shop-team", lob: "retail", models: ["claude-sonnet", "titan-embed"] }],
+          models: {
+            // A cross-Region profile ID names the foundation model behind its geographic prefix.
+            "claude-sonnet": { bedrockModel: "us.anthropic.claude-sonnet-4-5-20250929-v1:0" },
+            "titan-embed": { bedrockModel: "amazon.titan-embed-text-v2:0", kind: "embedding" },
+          },
+        },
+      };
+      const cfg = parseConfig(raw, path.join(dir, "smcb.config.json"));
+      let bundle: { files: string[]; config: ConfigInput } | undefined;
+      const { template, findings } = stackWith((stack) => {
+        const lake = new UsageLake(stack, "UsageLake");
+        const gateway = new TenantGateway(stack, "Gateway", { config: cfg, usageStream: lake, entry: ENTRY });
+        stack.node.addValidation({
+          validate: () => {
+            const code = gateway.function.node.findChild("Code") as unknown as { assetPath: string };
+            const out = path.join((stack.node.root as unknown as { outdir: string }).outdir, code.assetPath);
+            bundle = {
+              files: readdirSync(out, { recursive: true, encoding: "utf8" }).sort(),
+              config: JSON.parse(readFileSync(path.join(out, "smcb.config.json"), "utf8")),
+            };
+            return [];
+          },
+        });
+      });
+      expect(findings).toEqual([]);
+      const ss = handlerStatements(template ?? (undefined as never));
+      expect(ss.find((s) => s.Sid === "InvokeModelsOnlyThroughLobProfiles")?.Resource).toEqual([
+        ...["amazon.titan-embed-text-v2:0", "anthropic.claude-sonnet-4-5-20250929-v1:0"].map((m) => ({
+          "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, `:bedrock:*::foundation-model/${m}`]],
+        })),
+        {
+          "Fn::Join": [
+            "",
+            [
+              "arn:",
+              { Ref: "AWS::Partition" },
+              ":bedrock:*:",
+              { Ref: "AWS::AccountId" },
+              ":inference-profile/*",
+            ],
+          ],
+        },
+      ]);
+      expect(bundle?.files).toEqual([
+        "index.mjs",
+        "index.mjs.map",
+        "smcb.config.json",
+        "tokenizers",
+        "tokenizers/shared-llm",
+        "tokenizers/shared-llm/tokenizer.json",
+        "tokenizers/shared-llm/tokenizer_config.json",
+        "tokenizers/shared-reranker",
+        "tokenizers/shared-reranker/tokenizer.json",
+      ]);
+      // In the Lambda the config's folder is the bundle's root: the tokenizers resolve inside it.
+      const inLambda = parseConfig(bundle?.config, "/var/task/smcb.config.json");
+      expect(inLambda.sharedEndpoints.map((e) => e.tokenizer)).toEqual([
+        "/var/task/tokenizers/shared-llm/tokenizer.json",
+        "/var/task/tokenizers/shared-reranker/tokenizer.json",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("grants no Bedrock or SageMaker action when the config has no profile and no shared endpoint", () => {

@@ -13,12 +13,6 @@ import {
   GetMetricDataCommand,
   type GetMetricDataCommandInput,
 } from "@aws-sdk/client-cloudwatch";
-import {
-  DescribeInferenceComponentCommand,
-  ListInferenceComponentsCommand,
-  ListTagsCommand,
-  SageMakerClient,
-} from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { monthWindow } from "../../../../chargeback/engine/month.js";
@@ -28,9 +22,9 @@ import {
 } from "../../../../chargeback/sources/cloudwatch-utilization.js";
 import { describeComponents } from "../../../../chargeback/sources/inference-components.js";
 import { loadApiModel, shapeProblems } from "../../../support/api-model.js";
+import { fakeInferenceComponents } from "../../../support/inference-components-fake.js";
 
 const cwModel = loadApiModel("cloudwatch");
-const smModel = loadApiModel("sagemaker");
 const WINDOW = monthWindow("2026-10");
 
 /** A fake GetMetricData: every query gets one data point at 2026-10-05T10:00Z; `perPage` results a page. */
@@ -133,68 +127,13 @@ describe("readCloudWatchUtilization", () => {
 
 describe("describeComponents (SageMaker API; inference components are not in moto)", () => {
   it("lists every page, describes each component, and takes its LOB from its tag", async () => {
-    const mock = mockClient(SageMakerClient);
-    const seen: [string, unknown][] = [];
-    const answer = <T>(op: string, out: T) => {
-      expect(shapeProblems(smModel, op, "output", out)).toEqual([]);
-      return out;
-    };
-    mock.on(ListInferenceComponentsCommand).callsFake((input) => {
-      seen.push(["ListInferenceComponents", input]);
-      const arn = (n: string) => `arn:aws:sagemaker:us-east-1:111122223333:inference-component/${n}`;
-      const summary = (n: string) => ({
-        InferenceComponentName: n,
-        InferenceComponentArn: arn(n),
-        EndpointName: "shared-llm",
-        EndpointArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint/shared-llm",
-        VariantName: "AllTraffic",
-        CreationTime: new Date("2026-09-01T00:00:00Z"),
-        LastModifiedTime: new Date("2026-09-01T00:00:00Z"),
-        InferenceComponentStatus: "InService" as const,
-      });
-      return answer(
-        "ListInferenceComponents",
-        input.NextToken
-          ? { InferenceComponents: [summary("ic-wealth")] }
-          : { InferenceComponents: [summary("ic-retail")], NextToken: "p2" },
-      );
-    });
-    mock.on(DescribeInferenceComponentCommand).callsFake((input) => {
-      seen.push(["DescribeInferenceComponent", input]);
-      const retail = input.InferenceComponentName === "ic-retail";
-      return answer("DescribeInferenceComponent", {
-        InferenceComponentName: input.InferenceComponentName,
-        InferenceComponentArn: `arn:aws:sagemaker:us-east-1:111122223333:inference-component/${input.InferenceComponentName}`,
-        EndpointName: "shared-llm",
-        EndpointArn: "arn:aws:sagemaker:us-east-1:111122223333:endpoint/shared-llm",
-        CreationTime: new Date("2026-09-01T00:00:00Z"),
-        LastModifiedTime: new Date("2026-09-01T00:00:00Z"),
-        Specification: {
-          ModelName: "m",
-          ComputeResourceRequirements: retail
-            ? {
-                NumberOfAcceleratorDevicesRequired: 1,
-                NumberOfCpuCoresRequired: 4,
-                MinMemoryRequiredInMb: 16384,
-              }
-            : { NumberOfCpuCoresRequired: 24, MinMemoryRequiredInMb: 8192 },
-        },
-        RuntimeConfig: { DesiredCopyCount: retail ? 2 : 1, CurrentCopyCount: retail ? 2 : 1 },
-      });
-    });
-    mock.on(ListTagsCommand).callsFake((input) => {
-      seen.push(["ListTags", input]);
-      return answer("ListTags", {
-        Tags: String(input.ResourceArn).endsWith("ic-retail")
-          ? [{ Key: "LineOfBusiness", Value: "retail" }]
-          : [],
-      });
-    });
-    const comps = await describeComponents(new SageMakerClient({ region: "us-east-1" }), "shared-llm", {
-      tagKey: "LineOfBusiness",
-    });
-    for (const [op, input] of seen) expect(shapeProblems(smModel, op, "input", input)).toEqual([]);
-    expect(seen.filter(([op]) => op === "ListInferenceComponents").length).toBe(2);
+    const fake = fakeInferenceComponents("shared-llm", [
+      { name: "ic-retail", lob: "retail", accelerators: 1, cpuCores: 4, memoryMb: 16384, copies: 2 },
+      { name: "ic-wealth", lob: null, cpuCores: 24, memoryMb: 8192, copies: 1 },
+    ]);
+    const comps = await describeComponents(fake.client, "shared-llm", { tagKey: "LineOfBusiness" });
+    fake.restore();
+    expect(fake.calls.filter((op) => op === "ListInferenceComponents").length).toBe(2);
     expect(comps).toEqual([
       {
         record: {
@@ -221,6 +160,5 @@ describe("describeComponents (SageMaker API; inference components are not in mot
         currentCopies: 1,
       },
     ]);
-    mock.restore();
   });
 });
