@@ -74,3 +74,23 @@ export function fakeCloudWatch(series: number, resultsPerPage = 500): FakeCloudW
     restore: () => mock.restore(),
   };
 }
+
+/**
+ * A CloudWatch that lists no metric and answers every `GetMetricData` query with the same daily `values`: for
+ * reading the configured candidates (endpoints × LOBs) with chosen data. Call `restore()` when done.
+ */
+export function cloudWatchAnswering(values: readonly number[]): {
+  client: CloudWatchClient;
+  restore(): void;
+} {
+  const mock = mockClient(CloudWatchClient);
+  mock.on(ListMetricsCommand).resolves({ Metrics: [] });
+  mock.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+    MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({
+      Id: q.Id,
+      StatusCode: "Complete",
+      Values: [...values],
+    })),
+  }));
+  return { client: new CloudWatchClient({ region: "us-east-1" }), restore: () => mock.restore() };
+}

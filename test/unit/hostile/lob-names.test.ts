@@ -8,14 +8,13 @@ import { readFileSync } from "node:fs";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, describe, expect, it } from "vitest";
 import { allocate } from "../../../chargeback/engine/allocate.js";
 import { readCloudWatchUsage } from "../../../chargeback/sources/cloudwatch-usage.js";
 import { parseConfig } from "../../../core/config.js";
 import { checkExecutionParameters } from "../../../pipelines/deploy/start.js";
 import { ROOT, runCli } from "../../support/cli.js";
+import { cloudWatchAnswering } from "../../support/cloudwatch-fake.js";
 import { hosting } from "../chargeback/helpers.js";
 
 /** Names `obj[name]` finds on any plain object. */
@@ -98,24 +97,16 @@ describe("engine and sources look LOBs up by own keys only", () => {
   });
 
   it("reads CloudWatch series whose LOB dimension is toString / __proto__ as their own LOBs", async () => {
-    const mock = mockClient(CloudWatchClient);
+    const cw = cloudWatchAnswering([2]);
     try {
-      mock.on(ListMetricsCommand).resolves({ Metrics: [] });
-      mock.on(GetMetricDataCommand).callsFake((input) => ({
-        MetricDataResults: (input.MetricDataQueries ?? []).map((q: { Id: string }) => ({
-          Id: q.Id,
-          StatusCode: "Complete",
-          Values: [2],
-        })),
-      }));
-      const out = await readCloudWatchUsage(new CloudWatchClient({ region: "us-east-1" }), {
+      const out = await readCloudWatchUsage(cw.client, {
         month: "2026-10",
         candidates: { endpoints: ["shared-llm"], lobs: ["toString", "__proto__", "constructor"] },
       });
       expect(out.usage.map((u) => u.lob).sort()).toEqual(["__proto__", "constructor", "toString"]);
       for (const u of out.usage) expect(u).toMatchObject({ invocations: 2, inputTokens: 2, outputTokens: 2 });
     } finally {
-      mock.restore();
+      cw.restore();
     }
   });
 

@@ -5,13 +5,12 @@
  * checks — `ts` as an instant, negative counts, events without id — are in
  * test/unit/chargeback/sources/cur-athena.test.ts, "sends the lake query with the file ledger's checks".)
  */
-import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
-import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { allocate } from "../../../chargeback/engine/allocate.js";
 import { readCloudWatchUsage } from "../../../chargeback/sources/cloudwatch-usage.js";
 import { DataSourceError } from "../../../core/errors.js";
 import { dec } from "../../../core/money.js";
+import { cloudWatchAnswering } from "../../support/cloudwatch-fake.js";
 import { hosting } from "../chargeback/helpers.js";
 
 const base = {
@@ -60,17 +59,9 @@ describe("the engine refuses impossible usage from any source", () => {
 
 describe("CloudWatch counts impossible period sums as malformed", () => {
   it("skips negative and fractional sums and reports them", async () => {
-    const mock = mockClient(CloudWatchClient);
+    const cw = cloudWatchAnswering([4, -100, 0.5]);
     try {
-      mock.on(ListMetricsCommand).resolves({ Metrics: [] });
-      mock.on(GetMetricDataCommand).callsFake((input) => ({
-        MetricDataResults: (input.MetricDataQueries ?? []).map((q: { Id: string }) => ({
-          Id: q.Id,
-          StatusCode: "Complete",
-          Values: [4, -100, 0.5],
-        })),
-      }));
-      const out = await readCloudWatchUsage(new CloudWatchClient({ region: "us-east-1" }), {
+      const out = await readCloudWatchUsage(cw.client, {
         month: "2026-10",
         candidates: { endpoints: ["shared-llm"], lobs: ["retail"] },
       });
@@ -79,7 +70,7 @@ describe("CloudWatch counts impossible period sums as malformed", () => {
       ]);
       expect(out.malformed).toBe(6); // two bad sums in each of the three metrics
     } finally {
-      mock.restore();
+      cw.restore();
     }
   });
 });
