@@ -15,16 +15,28 @@ export interface AthenaUsageOptions extends AthenaQueryOptions {
   /** The Glue table of the usage events (in {@link AthenaQueryOptions.database}). */
   readonly table: string;
   readonly window: MonthWindow;
+  /** Shared endpoints whose usage is returned hour by hour ({@link usageAggregationSql}). @default [] */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 /** The Athena SQL of {@link readAthenaUsage}: the lake's events, checked, aggregated per endpoint and LOB. */
-export function athenaUsageSql(database: string, table: string, window: MonthWindow): string {
-  return usageAggregationSql(lakeEventsSql(`${athenaIdent(database)}.${athenaIdent(table)}`), window);
+export function athenaUsageSql(
+  database: string,
+  table: string,
+  window: MonthWindow,
+  hourlyEndpoints?: readonly string[],
+): string {
+  return usageAggregationSql(
+    lakeEventsSql(`${athenaIdent(database)}.${athenaIdent(table)}`),
+    window,
+    undefined,
+    hourlyEndpoints,
+  );
 }
 
 /**
- * Reads a month's shared-endpoint usage per endpoint and LOB from the usage lake on Athena, duplicates by `id`
- * counted once, with the numbers of malformed events and of duplicates.
+ * Reads a month's shared-endpoint usage per endpoint and LOB (and per UTC hour for `hourlyEndpoints`) from the
+ * usage lake on Athena, duplicates by `id` counted once, with the numbers of malformed events and of duplicates.
  *
  * @example
  * ```ts
@@ -38,7 +50,7 @@ export async function readAthenaUsage(
   options: AthenaUsageOptions,
 ): Promise<UsageSourceResult> {
   const rows = await athenaEngine(client, options).query(
-    athenaUsageSql(options.database, options.table, options.window),
+    athenaUsageSql(options.database, options.table, options.window, options.hourlyEndpoints),
   );
   return usageFromRows(rows);
 }

@@ -32,6 +32,11 @@ export interface FileLedgerOptions {
   readonly duckdb?: DuckDbSettings;
   /** Progress messages (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Shared endpoints whose usage is returned hour by hour (UTC hour of each event's `ts`), for those that may be
+   * charged hour by hour; the others' usage is the month's. @default []
+   */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 /** A list of paths as a DuckDB list literal. */
@@ -262,15 +267,24 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
       let rows: Record<string, unknown>[] = [];
       let result: UsageSourceResult | undefined;
       if (raw.length === 0) {
-        rows = await queryRows(c, usageHashedAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        rows = await queryRows(
+          c,
+          usageHashedAggregationSql(events, o.window, malformedInMonthSql(o.window), o.hourlyEndpoints),
+        );
         result = usageFromRows(rows);
       } else {
-        rows = await queryRows(c, usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        rows = await queryRows(
+          c,
+          usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window), o.hourlyEndpoints),
+        );
         result = usageFromFastRows(rows);
       }
       if (!result) {
         o.onProgress?.("some ids have copies that differ: reading again to pick the copy that counts …");
-        rows = await queryRows(c, usageAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        rows = await queryRows(
+          c,
+          usageAggregationSql(events, o.window, malformedInMonthSql(o.window), o.hourlyEndpoints),
+        );
         result = usageFromRows(rows);
       }
       // malformed lines: counted per raw file by the query, per quarantine file from the compacted index

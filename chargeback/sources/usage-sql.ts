@@ -8,12 +8,36 @@ import { timestampLiteral } from "./cur-sql.js";
 import type { SqlRow } from "./sql-engine.js";
 
 /**
- * `ev AS (…)`: the events of the window that count (SageMaker, with an endpoint), and the malformed lines that
- * `malformedInMonth` (an SQL condition over the events' columns) assigns to the month: every one by default.
+ * The endpoints whose usage is kept hour by hour (shared endpoints that may run in an hourly mode): names of
+ * letters, digits and hyphens (SageMaker's own rule), as an SQL list; `undefined` when there is none, so that the
+ * month's query stays exactly as it is without hours.
  */
-function monthEventsCte(events: string, window: MonthWindow, malformedInMonth = "true"): string {
+function hourlyList(endpoints: readonly string[] | undefined): string | undefined {
+  const names = (endpoints ?? []).filter((n) => /^[a-zA-Z0-9-]+$/.test(n));
+  return names.length === 0 ? undefined : names.map((n) => `'${n}'`).join(", ");
+}
+
+/**
+ * The UTC hour of an event of an hourly endpoint as `YYYY-MM-DD HH` (the first 13 characters of the instant as
+ * text, the same on DuckDB — a `TIMESTAMPTZ` in a UTC session — and on Athena — a UTC `TIMESTAMP`), else NULL.
+ */
+function hourSql(list: string, tsText: string, endpoint: string): string {
+  return `CASE WHEN ${endpoint} IN (${list}) THEN substr(${tsText}, 1, 13) END`;
+}
+
+/**
+ * `ev AS (…)`: the events of the window that count (SageMaker, with an endpoint), and the malformed lines that
+ * `malformedInMonth` (an SQL condition over the events' columns) assigns to the month: every one by default. With
+ * hourly endpoints (`list`), each event also has its `hour` ({@link hourSql}).
+ */
+function monthEventsCte(
+  events: string,
+  window: MonthWindow,
+  malformedInMonth = "true",
+  list?: string,
+): string {
   return `ev AS (
-  SELECT * FROM (${events}) e
+  SELECT *${list === undefined ? "" : `, ${hourSql(list, "CAST(ts AS VARCHAR)", "endpoint")} AS hour`} FROM (${events}) e
   WHERE (kind = 'sagemaker' AND endpoint IS NOT NULL AND NOT malformed
          AND ts >= ${timestampLiteral(window.start)} AND ts < ${timestampLiteral(window.end)})
      OR (malformed AND ${malformedInMonth})
@@ -66,7 +90,9 @@ FROM (
  * columns: `malformed`, `file`, `endpoint`, `lob`, `invocations`, `input_tokens`, `output_tokens`, `duplicates`,
  * `events`; a row with `malformed = true` per `file` carries its number of malformed lines in `events`.
  * `malformedInMonth` is the SQL condition that assigns a malformed line to the month (all of them by default).
- * Runs unchanged on DuckDB and Athena (Trino).
+ * With `hourlyEndpoints` (shared endpoints that may be charged hour by hour), the usage of those endpoints is also
+ * grouped by the UTC hour of the counted copy's `ts` (column `hour`, `YYYY-MM-DD HH`; NULL for the other endpoints);
+ * without, the query is the month's, with no hour column. Runs unchanged on DuckDB and Athena (Trino).
  *
  * @example
  * ```ts
@@ -74,7 +100,13 @@ FROM (
  *   FROM "lake"."usage"`, monthWindow("2026-10"));
  * ```
  */
-export function usageAggregationSql(events: string, window: MonthWindow, malformedInMonth?: string): string {
+export function usageAggregationSql(
+  events: string,
+  window: MonthWindow,
+  malformedInMonth?: string,
+  hourlyEndpoints?: readonly string[],
+): string {
+  const list = hourlyList(hourlyEndpoints);
   return `WITH ${monthEventsCte(events, window, malformedInMonth)},
 dedup AS (
   SELECT malformed, file,
@@ -87,9 +119,9 @@ dedup AS (
 )
 SELECT malformed, file, f.endpoint AS endpoint, f.lob AS lob, count(*) AS invocations,
   sum(f.i) AS input_tokens, sum(f.o) AS output_tokens,
-  sum(copies) - count(*) AS duplicates, sum(copies) AS events
+  sum(copies) - count(*) AS duplicates, sum(copies) AS events${list === undefined ? "" : `,\n  ${hourSql(list, "f.ts", "f.endpoint")} AS hour`}
 FROM dedup
-GROUP BY 1, 2, 3, 4`;
+GROUP BY 1, 2, 3, 4${list === undefined ? "" : ", 10"}`;
 }
 
 /**
@@ -103,7 +135,7 @@ GROUP BY 1, 2, 3, 4`;
  * (endpoint, lob, input, output), both count the same ids and the first one's sums per (endpoint, lob) are exactly
  * those of {@link usageAggregationSql}; copies that differ only in `ts` are still counted once, since the copy that
  * wins never changes the sums. Result columns: `by_id` (true on the per-id count rows), then those of
- * {@link usageAggregationSql}. Runs on DuckDB (Athena keeps {@link usageAggregationSql}).
+ * {@link usageAggregationSql} (and `hour`, with `hourlyEndpoints`). Runs on DuckDB (Athena keeps {@link usageAggregationSql}).
  *
  * @example
  * ```ts
@@ -115,21 +147,26 @@ export function usageFastAggregationSql(
   events: string,
   window: MonthWindow,
   malformedInMonth?: string,
+  hourlyEndpoints?: readonly string[],
 ): string {
+  const list = hourlyList(hourlyEndpoints);
   const keep = (col: string) => `CASE WHEN malformed THEN NULL ELSE ${col} END AS ${col}`;
-  return `WITH ${monthEventsCte(events, window, malformedInMonth)},
+  // with hours, the hour is part of the event's key: copies of an id in two hours make the exact form run
+  const key = ["endpoint", "lob", "input_tokens", "output_tokens", ...(list === undefined ? [] : ["hour"])];
+  const hour = list === undefined ? "" : ", hour";
+  return `WITH ${monthEventsCte(events, window, malformedInMonth, list)},
 copies AS (
-  SELECT grouping(endpoint, lob, input_tokens, output_tokens) <> 0 AS by_id, malformed,
-    CASE WHEN malformed THEN id END AS file, endpoint, lob, input_tokens, output_tokens, sum(copies) AS copies
+  SELECT grouping(${key.join(", ")}) <> 0 AS by_id, malformed,
+    CASE WHEN malformed THEN id END AS file, endpoint, lob, input_tokens, output_tokens${hour}, sum(copies) AS copies
   FROM (SELECT malformed, CASE WHEN malformed THEN file ELSE id END AS id, copies,
-          ${["endpoint", "lob", "input_tokens", "output_tokens"].map(keep).join(", ")}
+          ${key.map(keep).join(", ")}
         FROM ev) x
-  GROUP BY GROUPING SETS ((malformed, id, endpoint, lob, input_tokens, output_tokens), (malformed, id))
+  GROUP BY GROUPING SETS ((malformed, id, ${key.join(", ")}), (malformed, id))
 )
 SELECT by_id, malformed, file, endpoint, lob, count(*) AS invocations, sum(input_tokens) AS input_tokens,
-  sum(output_tokens) AS output_tokens, sum(copies) - count(*) AS duplicates, sum(copies) AS events
+  sum(output_tokens) AS output_tokens, sum(copies) - count(*) AS duplicates, sum(copies) AS events${hour}
 FROM copies
-GROUP BY 1, 2, 3, 4, 5`;
+GROUP BY 1, 2, 3, 4, 5${list === undefined ? "" : ", 11"}`;
 }
 
 /**
@@ -159,9 +196,17 @@ function count(v: unknown, column: string): number {
   return n;
 }
 
+/** `YYYY-MM-DD HH` (an hour as {@link hourSql} gives it) → `YYYY-MM-DDTHH:00:00Z`, checked. */
+function hourOfText(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}$/.test(text))
+    throw new DataSourceError(`Usage query: hour "${text}" is not an hour.`);
+  return `${text.replace(" ", "T")}:00:00Z`;
+}
+
 /**
  * The one row mapper for usage rows (both engines): the result rows of {@link usageAggregationSql} (JSON values
- * from DuckDB, or text cells from the port) as a usage source result, with the malformed and duplicate counts.
+ * from DuckDB, or text cells from the port) as a usage source result, with the malformed and duplicate counts; a
+ * row with an `hour` is that hour's usage (`EndpointUsage.hour`).
  */
 export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[]): UsageSourceResult {
   const usage: EndpointUsage[] = [];
@@ -173,15 +218,18 @@ export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[
       continue;
     }
     duplicates += count(r.duplicates, "duplicates");
+    const hour = r.hour === null || r.hour === undefined ? undefined : hourOfText(String(r.hour));
     usage.push({
       endpoint: String(r.endpoint),
       lob: String(r.lob),
       invocations: count(r.invocations, "invocations"),
       inputTokens: count(r.input_tokens, "input_tokens"),
       outputTokens: count(r.output_tokens, "output_tokens"),
+      ...(hour === undefined ? {} : { hour }),
     });
   }
-  usage.sort((a, b) => (a.endpoint + a.lob < b.endpoint + b.lob ? -1 : 1));
+  const order = (u: EndpointUsage) => `${u.endpoint}\u0000${u.lob}\u0000${u.hour ?? ""}`;
+  usage.sort((a, b) => (order(a) < order(b) ? -1 : 1));
   return { usage, malformed, duplicates };
 }
 
@@ -203,8 +251,11 @@ export function usageHashedAggregationSql(
   events: string,
   window: MonthWindow,
   malformedInMonth?: string,
+  hourlyEndpoints?: readonly string[],
 ): string {
-  return `WITH ${monthEventsCte(events, window, malformedInMonth)},
+  const list = hourlyList(hourlyEndpoints);
+  const hour = list === undefined ? "" : ", hour";
+  return `WITH ${monthEventsCte(events, window, malformedInMonth, list)},
 keyed AS (SELECT hash(id) AS h, * FROM ev WHERE NOT malformed),
 repeated AS (SELECT h FROM keyed GROUP BY h HAVING sum(copies) > 1),
 candidates AS (
@@ -218,16 +269,18 @@ dedup AS (
 )
 SELECT false AS malformed, CAST(NULL AS VARCHAR) AS file, endpoint, lob, sum(invocations) AS invocations,
   sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(duplicates) AS duplicates,
-  sum(events) AS events
+  sum(events) AS events${hour}
 FROM (
   SELECT endpoint, lob, count(*) AS invocations, sum(input_tokens) AS input_tokens,
-    sum(output_tokens) AS output_tokens, 0 AS duplicates, count(*) AS events
-  FROM keyed WHERE h NOT IN (SELECT h FROM repeated) GROUP BY endpoint, lob
+    sum(output_tokens) AS output_tokens, 0 AS duplicates, count(*) AS events${hour}
+  FROM keyed WHERE h NOT IN (SELECT h FROM repeated) GROUP BY endpoint, lob${hour}
   UNION ALL
-  SELECT f.endpoint, f.lob, count(*), sum(f.i), sum(f.o), sum(copies) - count(*), sum(copies)
-  FROM dedup GROUP BY 1, 2
+  SELECT f.endpoint, f.lob, count(*), sum(f.i), sum(f.o), sum(copies) - count(*), sum(copies)${
+    list === undefined ? "" : `, ${hourSql(list, "f.ts", "f.endpoint")}`
+  }
+  FROM dedup GROUP BY 1, 2${list === undefined ? "" : ", 8"}
 ) u
-GROUP BY endpoint, lob
+GROUP BY endpoint, lob${hour}
 UNION ALL
-SELECT true, file, NULL, NULL, count(*), NULL, NULL, 0, sum(copies) FROM ev WHERE malformed GROUP BY file`;
+SELECT true, file, NULL, NULL, count(*), NULL, NULL, 0, sum(copies)${list === undefined ? "" : ", NULL"} FROM ev WHERE malformed GROUP BY file`;
 }

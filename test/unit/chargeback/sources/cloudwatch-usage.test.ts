@@ -45,7 +45,10 @@ describe("readCloudWatchUsage", () => {
       month: "2026-10",
       onProgress: (m) => progress.push(m),
     });
-    expect(progress).toEqual(["CloudWatch: read 500 of 1000 series", "CloudWatch: read 1000 of 1000 series"]);
+    expect(progress).toEqual([
+      "CloudWatch: read 500 of 1000 SMChargeback usage series",
+      "CloudWatch: read 1000 of 1000 SMChargeback usage series",
+    ]);
     expect(fake.dataCalls).toHaveLength(2 * 3); // 2 batches of 500, 3 pages each (200, 200, 100)
     const total = out.usage.reduce((s, u) => s + u.invocations + u.inputTokens + u.outputTokens, 0);
     expect(total).toBe(3000);
@@ -59,6 +62,7 @@ describe("readCloudWatchUsage", () => {
       MetricDataResults: (input.MetricDataQueries ?? []).map((q: { Id: string }) => ({
         Id: q.Id,
         StatusCode: "Complete",
+        Timestamps: [new Date("2026-02-01T00:00:00Z")],
         Values: [5],
       })),
     }));
