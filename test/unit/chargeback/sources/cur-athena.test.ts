@@ -292,6 +292,63 @@ describe("readAthenaUsage", () => {
     expect(sql).toContain("output_tokens >= 0 AND output_tokens = floor(output_tokens)");
   });
 
+  it("with hourly endpoints: the hour of the counted copy in the SQL, and each row's hour in the result", async () => {
+    // Trino: CAST(timestamp AS varchar) prints `2026-10-05 08:15:00.000`; its first 13 characters are the UTC hour
+    // (ts is a UTC TIMESTAMP here, lakeEventsSql)
+    mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "usage" });
+    mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    const cols = [
+      "malformed",
+      "endpoint",
+      "lob",
+      "invocations",
+      "input_tokens",
+      "output_tokens",
+      "duplicates",
+    ];
+    const usageRow = (lob: string, hour: string | null, n: string) => ({
+      malformed: "false",
+      endpoint: hour === null ? "other" : "shared-llm",
+      lob,
+      invocations: n,
+      input_tokens: "10",
+      output_tokens: "1",
+      duplicates: "0",
+      events: n,
+      hour,
+    });
+    mock
+      .on(GetQueryResultsCommand)
+      .resolves(
+        answer(
+          [...cols, "events", "hour"],
+          [
+            usageRow("wealth", "2026-10-05 02", "1"),
+            usageRow("retail", "2026-10-05 08", "2"),
+            usageRow("retail", null, "3"),
+          ],
+        ),
+      );
+    const out = await readAthenaUsage(client, {
+      database: "smcb",
+      table: "usage_events",
+      window: OCT,
+      hourlyEndpoints: ["shared-llm"],
+      pollMs: 1,
+    });
+    expect(out.usage.map((u) => [u.endpoint, u.lob, u.hour])).toEqual([
+      ["other", "retail", undefined],
+      ["shared-llm", "retail", "2026-10-05T08:00:00Z"],
+      ["shared-llm", "wealth", "2026-10-05T02:00:00Z"],
+    ]);
+    const sql = mock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? "";
+    expect(sql).toBe(athenaUsageSql("smcb", "usage_events", OCT, ["shared-llm"]));
+    expect(sql).toContain("CASE WHEN f.endpoint IN ('shared-llm') THEN substr(f.ts, 1, 13) END AS hour");
+    expect(sql).toContain("GROUP BY 1, 2, 3, 4, 10");
+    // without hourly endpoints, the month's query has no hour at all
+    expect(athenaUsageSql("smcb", "usage_events", OCT)).not.toMatch(/hour/i);
+  });
+
   it("refuses a row whose count is not a count", async () => {
     mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "usage" });
     mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
