@@ -231,6 +231,8 @@ function configuredUsageSource(
   const usage = config.usage;
   // the usage of shared endpoints that may be charged hour by hour is read per hour
   const hourlyEndpoints = config.sharedEndpoints.filter(isMeasured).map((e) => e.name);
+  // the gateway's price estimates, beside the bill, where a gateway is configured (its events carry them)
+  const gatewayEstimates = config.gateway !== undefined;
   switch (usage.type) {
     case "file":
       return async (window) =>
@@ -238,6 +240,7 @@ function configuredUsageSource(
           path: usage.path,
           window,
           hourlyEndpoints,
+          gatewayEstimates,
           ...(config.duckdb ? { duckdb: config.duckdb } : {}),
           ...(onProgress ? { onProgress } : {}),
         });
@@ -268,6 +271,7 @@ function configuredUsageSource(
           table: table.table,
           window,
           hourlyEndpoints,
+          gatewayEstimates,
         });
       };
     }
@@ -406,6 +410,7 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     ...(config.costs ? { adjustments: config.costs.adjustments } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(costs.provenance ? { source: costs.provenance } : {}),
+    ...(usage.gatewayEstimates ? { gatewayEstimates: usage.gatewayEstimates } : {}),
     utilization: utilization.records,
   });
 }

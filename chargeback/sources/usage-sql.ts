@@ -1,9 +1,9 @@
 /**
  * The SQL that turns usage events into a month's per-endpoint, per-LOB usage, written once for DuckDB and Athena.
  */
-import { DataSourceError } from "../../core/index.js";
+import { DataSourceError, dec } from "../../core/index.js";
 import type { MonthWindow } from "../engine/index.js";
-import type { EndpointUsage, UsageSourceResult } from "../model.js";
+import type { EndpointUsage, GatewayEstimateInput, UsageSourceResult } from "../model.js";
 import { timestampLiteral } from "./cur-sql.js";
 import type { SqlRow } from "./sql-engine.js";
 
@@ -58,21 +58,64 @@ function monthEventsCte(
  * usageAggregationSql(lakeEventsSql('"smcb"."usage_events"'), monthWindow("2026-10"));
  * ```
  */
-export function lakeEventsSql(table: string): string {
+export function lakeEventsSql(table: string, o: { readonly priceEstimate?: boolean } = {}): string {
   const count = (c: string) => `try(CAST(${c} AS DOUBLE))`;
   const ok = (c: string) => `${c} >= 0 AND ${c} = floor(${c}) AND ${c} < 1e15`;
+  const price = o.priceEstimate ? ", price_estimate" : "";
   return `SELECT id, ts, lob, kind, endpoint,
   try(CAST(input_tokens AS BIGINT)) AS input_tokens, try(CAST(output_tokens AS BIGINT)) AS output_tokens,
-  1 AS copies, CAST(NULL AS varchar) AS file,
+  1 AS copies, CAST(NULL AS varchar) AS file${price},
   NOT coalesce(v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
     AND (kind <> 'sagemaker' OR endpoint <> '')
     AND ${ok("input_tokens")} AND ${ok("output_tokens")}, false) AS malformed
 FROM (
   SELECT try(CAST(v AS DOUBLE)) AS v, id, lob, kind, endpoint,
     CAST((try(from_iso8601_timestamp(ts)) AT TIME ZONE 'UTC') AS TIMESTAMP) AS ts,
-    ${count("input_tokens")} AS input_tokens, ${count("output_tokens")} AS output_tokens
+    ${count("input_tokens")} AS input_tokens, ${count("output_tokens")} AS output_tokens${price}
   FROM ${table}
 ) e`;
+}
+
+/**
+ * The tenant gateway's price estimates of a month per LOB (docs/gateway.md): over a relation of usage events with
+ * the columns of {@link usageAggregationSql} plus `price_estimate` (decimal text, §3.3), the valid events of the
+ * window — Bedrock and SageMaker alike — whose `price_estimate` reads as a decimal, duplicates by `id` counted
+ * once (the least copy by (ts, lob, price), as the usage query picks its copy). Result columns: `lob`, `calls`,
+ * `estimate` (exact decimal text). Runs unchanged on DuckDB and Athena (Trino).
+ *
+ * @example
+ * ```ts
+ * gatewayEstimateSql(lakeEventsSql('"smcb"."usage_events"', { priceEstimate: true }), monthWindow("2026-10"));
+ * ```
+ */
+export function gatewayEstimateSql(events: string, window: MonthWindow): string {
+  const price = "TRY_CAST(price_estimate AS DECIMAL(38, 18))";
+  return `WITH ev AS (
+  SELECT id, ts, lob, price_estimate FROM (${events}) e
+  WHERE NOT malformed AND ${price} IS NOT NULL
+    AND ts >= ${timestampLiteral(window.start)} AND ts < ${timestampLiteral(window.end)}
+),
+dedup AS (
+  SELECT min(CAST(ROW(ts, lob, price_estimate) AS ROW(ts VARCHAR, lob VARCHAR, p VARCHAR))) AS f
+  FROM ev GROUP BY id
+)
+SELECT f.lob AS lob, count(*) AS calls, CAST(sum(CAST(f.p AS DECIMAL(38, 18))) AS VARCHAR) AS estimate
+FROM dedup
+GROUP BY 1`;
+}
+
+/** The rows of {@link gatewayEstimateSql} (JSON values from DuckDB or text cells from the port), by LOB. */
+export function gatewayEstimatesFromRows(
+  rows: readonly (SqlRow | Record<string, unknown>)[],
+): GatewayEstimateInput[] {
+  return rows
+    .map((r) => {
+      const estimate = String(r.estimate);
+      if (!/^\d+(\.\d+)?$/.test(estimate))
+        throw new DataSourceError(`Gateway estimate query: "${estimate}" is not an amount.`);
+      return { lob: String(r.lob), calls: count(r.calls, "calls"), estimate: dec(estimate) };
+    })
+    .sort((a, b) => (a.lob < b.lob ? -1 : a.lob > b.lob ? 1 : 0));
 }
 
 /**
