@@ -349,6 +349,60 @@ describe("readAthenaUsage", () => {
     expect(athenaUsageSql("smcb", "usage_events", OCT)).not.toMatch(/hour/i);
   });
 
+  it("with gatewayEstimates: a second query over the lake's price_estimate, its sums per LOB in the result", async () => {
+    mock.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) => ({
+      QueryExecutionId: input.QueryString?.includes("price_estimate") ? "estimate" : "usage",
+    }));
+    mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    mock
+      .on(GetQueryResultsCommand, { QueryExecutionId: "usage" })
+      .resolves(
+        answer(
+          [
+            "malformed",
+            "endpoint",
+            "lob",
+            "invocations",
+            "input_tokens",
+            "output_tokens",
+            "duplicates",
+            "events",
+          ],
+          [],
+        ),
+      );
+    mock
+      .on(GetQueryResultsCommand, { QueryExecutionId: "estimate" })
+      .resolves(
+        answer(
+          ["lob", "calls", "estimate"],
+          [{ lob: "retail", calls: "2", estimate: "0.550012000000000000" }],
+        ),
+      );
+    const out = await readAthenaUsage(client, {
+      database: "smcb",
+      table: "usage_events",
+      window: OCT,
+      gatewayEstimates: true,
+      pollMs: 1,
+    });
+    expect(out.gatewayEstimates?.map((e) => [e.lob, e.calls, e.estimate.toString()])).toEqual([
+      ["retail", 2, "0.550012"],
+    ]);
+    const sqls = mock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? "");
+    expect(sqls).toHaveLength(2);
+    const estimate = sqls.find((q) => q.includes("price_estimate")) ?? "";
+    // every kind of event (no kind filter), valid ones of the month, duplicates by id once
+    expect(estimate).toContain(
+      "WHERE NOT malformed AND TRY_CAST(price_estimate AS DECIMAL(38, 18)) IS NOT NULL",
+    );
+    expect(estimate).toContain(
+      "ts >= TIMESTAMP '2026-10-01 00:00:00' AND ts < TIMESTAMP '2026-11-01 00:00:00'",
+    );
+    expect(estimate).toContain("GROUP BY id");
+    expect(estimate).not.toContain("kind = 'sagemaker'");
+  });
+
   it("refuses a row whose count is not a count", async () => {
     mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "usage" });
     mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
