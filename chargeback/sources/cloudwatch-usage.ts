@@ -115,7 +115,9 @@ export async function readCloudWatchUsage(
         ]);
 
   const all = [...series.values()];
-  const hourly = new Set(options.hourlyEndpoints ?? []);
+  // matched whatever the case, as the engine matches endpoint names
+  const hourly = new Set((options.hourlyEndpoints ?? []).map((n) => n.toLowerCase()));
+  const isHourly = (s: Series) => hourly.has(s.endpoint.toLowerCase());
   const points = await readMetricSeries(
     client,
     window,
@@ -124,7 +126,7 @@ export async function readCloudWatchUsage(
       metric: s.metric,
       dimensions: s.dimensions,
       stat: "Sum",
-      period: hourly.has(s.endpoint) ? HOURLY_PERIOD_SECONDS : USAGE_PERIOD_SECONDS,
+      period: isHourly(s) ? HOURLY_PERIOD_SECONDS : USAGE_PERIOD_SECONDS,
     })),
     `${namespace} usage`,
     options.onProgress,
@@ -134,7 +136,7 @@ export async function readCloudWatchUsage(
   let malformed = 0;
   all.forEach((s, i) => {
     for (const { at, value } of points[i] ?? []) {
-      const key = `${s.endpoint}\u0000${s.lob}\u0000${hourly.has(s.endpoint) ? hourOf(at) : ""}`;
+      const key = `${s.endpoint}\u0000${s.lob}\u0000${isHourly(s) ? hourOf(at) : ""}`;
       const acc = sums.get(key) ?? { Invocations: 0, InputTokens: 0, OutputTokens: 0 };
       // The file ledger's check on counts: whole numbers ≥ 0. A period sum that is not one was published by
       // something other than the recorder: counted as malformed, never added.

@@ -9,12 +9,12 @@ import type { SqlRow } from "./sql-engine.js";
 
 /**
  * The endpoints whose usage is kept hour by hour (shared endpoints that may run in an hourly mode): names of
- * letters, digits and hyphens (SageMaker's own rule), as an SQL list; `undefined` when there is none, so that the
- * month's query stays exactly as it is without hours.
+ * letters, digits and hyphens (SageMaker's own rule), lower-cased (the engine matches endpoint names whatever their
+ * case), as an SQL list; `undefined` when there is none, so that the month's query stays exactly as it is.
  */
 function hourlyList(endpoints: readonly string[] | undefined): string | undefined {
   const names = (endpoints ?? []).filter((n) => /^[a-zA-Z0-9-]+$/.test(n));
-  return names.length === 0 ? undefined : names.map((n) => `'${n}'`).join(", ");
+  return names.length === 0 ? undefined : names.map((n) => `'${n.toLowerCase()}'`).join(", ");
 }
 
 /**
@@ -22,7 +22,7 @@ function hourlyList(endpoints: readonly string[] | undefined): string | undefine
  * text, the same on DuckDB — a `TIMESTAMPTZ` in a UTC session — and on Athena — a UTC `TIMESTAMP`), else NULL.
  */
 function hourSql(list: string, tsText: string, endpoint: string): string {
-  return `CASE WHEN ${endpoint} IN (${list}) THEN substr(${tsText}, 1, 13) END`;
+  return `CASE WHEN lower(${endpoint}) IN (${list}) THEN substr(${tsText}, 1, 13) END`;
 }
 
 /**

@@ -170,10 +170,12 @@ describe("events at hour and month boundaries land in the right UTC hour", () =>
       { id: "f", ts: "2026-10-31T23:30:00-01:00", lob: "wealth", input_tokens: 32 }, // 11-01 00:30Z: November
       { id: "g", ts: "2026-10-31T23:59:59Z", lob: "wealth", input_tokens: 64 },
       { id: "h", ts: "2026-10-05T08:00:00Z", lob: "retail", input_tokens: 128, endpoint: "other" }, // not hourly
+      { id: "i", ts: "2026-10-05T08:00:00Z", lob: "retail", input_tokens: 256, endpoint: "Shared-LLM" }, // any case
     ]);
     const { usage } = await readFileLedger({ path: root, window: OCT, hourlyEndpoints: [EP] });
     const row = (u: EndpointUsage) => [u.endpoint, u.lob, u.hour ?? "month", u.inputTokens];
     expect(usage.map(row)).toEqual([
+      ["Shared-LLM", "retail", "2026-10-05T08:00:00Z", 256],
       ["other", "retail", "month", 128],
       [EP, "retail", "2026-10-05T07:00:00Z", 5],
       [EP, "retail", "2026-10-05T08:00:00Z", 2],

@@ -343,7 +343,9 @@ describe("readAthenaUsage", () => {
     ]);
     const sql = mock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? "";
     expect(sql).toBe(athenaUsageSql("smcb", "usage_events", OCT, ["shared-llm"]));
-    expect(sql).toContain("CASE WHEN f.endpoint IN ('shared-llm') THEN substr(f.ts, 1, 13) END AS hour");
+    expect(sql).toContain(
+      "CASE WHEN lower(f.endpoint) IN ('shared-llm') THEN substr(f.ts, 1, 13) END AS hour",
+    );
     expect(sql).toContain("GROUP BY 1, 2, 3, 4, 10");
     // without hourly endpoints, the month's query has no hour at all
     expect(athenaUsageSql("smcb", "usage_events", OCT)).not.toMatch(/hour/i);
