@@ -271,9 +271,10 @@ export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[
       ...(hour === undefined ? {} : { hour }),
     });
   }
-  const order = (u: EndpointUsage) => `${u.endpoint}\u0000${u.lob}\u0000${u.hour ?? ""}`;
-  usage.sort((a, b) => (order(a) < order(b) ? -1 : 1));
-  return { usage, malformed, duplicates };
+  // sorted by (endpoint, lob, hour), each key made once (hourly results have a row per hour)
+  const keyed = usage.map((u) => [`${u.endpoint}\u0000${u.lob}\u0000${u.hour ?? ""}`, u] as const);
+  keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { usage: keyed.map(([, u]) => u), malformed, duplicates };
 }
 
 /**
