@@ -255,7 +255,8 @@ export async function locateMalformed(
  * stopped before it could delete it) is left out. Duplicates by `id` are counted once across raw and compacted
  * files. Malformed lines count in the month of their `ts` when it parses, else in the month of their file's
  * `YYYY/MM/DD/` folder (in every month when the path names no day); the first {@link MALFORMED_SAMPLES} are
- * returned in full with file and line number.
+ * returned in full with file and line number. The usage of `hourlyEndpoints` is returned per UTC hour; with
+ * `gatewayEstimates`, the gateway's price estimates per LOB too (a second pass over the files).
  *
  * @example
  * ```ts

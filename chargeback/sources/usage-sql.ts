@@ -51,7 +51,8 @@ function monthEventsCte(
  * offset converted to UTC, a time that does not parse such as `2026-10-zz` is malformed), `v` = 1, non-empty `id`
  * and `lob`, `kind` sagemaker|bedrock, a SageMaker event with an endpoint, token counts non-negative integers. A
  * record the JSON SerDe could not read
- * (`ignore.malformed.json`) is a row of NULLs, so malformed too. Athena (Trino) SQL.
+ * (`ignore.malformed.json`) is a row of NULLs, so malformed too. With `priceEstimate`, the relation also has the
+ * gateway's `price_estimate` column (for {@link gatewayEstimateSql}; the table must have it). Athena (Trino) SQL.
  *
  * @example
  * ```ts
