@@ -176,6 +176,47 @@ export interface UsageSourceResult {
   readonly malformedLines?: readonly MalformedLine[];
   /** What the reader skipped and the report should say (e.g. a link to nothing in the ledger folder). */
   readonly warnings?: readonly string[];
+  /**
+   * The tenant gateway's own price estimates of the month's calls per LOB (events with `price_estimate`, Bedrock
+   * and SageMaker alike, duplicates by `id` counted once), when the reader was asked for them and found some.
+   */
+  readonly gatewayEstimates?: readonly GatewayEstimateInput[];
+}
+
+/** The gateway's estimated spend of one LOB for the month, as a usage source reads it. */
+export interface GatewayEstimateInput {
+  readonly lob: string;
+  /** Calls with a price estimate. */
+  readonly calls: number;
+  /** The sum of their `price_estimate`, exact. */
+  readonly estimate: Decimal;
+}
+
+/** One LOB's gateway estimate beside its billed figure (an addition to §3.6). */
+export interface GatewayEstimateLob {
+  readonly lob: string;
+  /** Calls the gateway priced. */
+  readonly calls: number;
+  /** The sum of the gateway's `price_estimate` of those calls. */
+  readonly estimate: string;
+  /** The LOB's total in this report: the charge, from the bill (`"0.00"` for a LOB the report has no line for). */
+  readonly billed: string;
+  /** `billed − estimate`. */
+  readonly difference: string;
+}
+
+/**
+ * The tenant gateway's estimate beside the bill, per LOB (an addition to §3.6, present when the usage source has
+ * gateway events with a `price_estimate`). The bill is the charge; the estimate is the gateway's, from its price
+ * table, and covers only calls made through the gateway.
+ */
+export interface GatewayEstimateReport {
+  /** The sentence every format shows with the figures. */
+  readonly note: string;
+  /** Every LOB with gateway calls, by name. */
+  readonly lobs: readonly GatewayEstimateLob[];
+  /** The sums over {@link lobs}. */
+  readonly total: Omit<GatewayEstimateLob, "lob">;
 }
 
 /** A ledger line that is not a valid usage event, where it is and why. */
@@ -358,6 +399,8 @@ export interface ChargebackReport {
   readonly source?: CostProvenance;
   /** Usage lines that could not be read and duplicate events counted once (an addition to §3.6). */
   readonly usageQuality?: UsageQuality;
+  /** The gateway's estimated spend beside the billed figure per LOB, when the usage has gateway events. */
+  readonly gatewayEstimate?: GatewayEstimateReport;
   /** The detail rows behind the totals (an addition to the §3.6 fields). */
   readonly lines: readonly AllocationLine[];
 }

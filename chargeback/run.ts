@@ -196,7 +196,7 @@ function configuredCostSource(
       };
       const result =
         costs.type === "focus"
-          ? await (await import("./sources/index.js")).readFocusFiles(o)
+          ? await (await import("./sources/index.js")).readFocusFiles({ ...o, hourlyEndpoints })
           : await (await import("./sources/index.js")).readCurFiles({ ...o, hourlyEndpoints });
       const warnings = [...delivery.warnings, ...(result.warnings ?? [])];
       return { ...result, provenance: delivery.provenance, ...(warnings.length > 0 ? { warnings } : {}) };
@@ -229,12 +229,18 @@ function configuredUsageSource(
   onProgress?: (m: string) => void,
 ): UsageSource {
   const usage = config.usage;
+  // the usage of shared endpoints that may be charged hour by hour is read per hour
+  const hourlyEndpoints = config.sharedEndpoints.filter(isMeasured).map((e) => e.name);
+  // the gateway's price estimates, beside the bill, where a gateway is configured (its events carry them)
+  const gatewayEstimates = config.gateway !== undefined;
   switch (usage.type) {
     case "file":
       return async (window) =>
         (await import("./sources/index.js")).readFileLedger({
           path: usage.path,
           window,
+          hourlyEndpoints,
+          gatewayEstimates,
           ...(config.duckdb ? { duckdb: config.duckdb } : {}),
           ...(onProgress ? { onProgress } : {}),
         });
@@ -244,6 +250,7 @@ function configuredUsageSource(
           month: window.month,
           namespace: usage.namespace,
           candidates: { endpoints: config.sharedEndpoints.map((e) => e.name), lobs: config.lobs },
+          hourlyEndpoints,
           ...(onProgress ? { onProgress } : {}),
         });
     case "firehose": {
@@ -263,6 +270,8 @@ function configuredUsageSource(
           ...athenaQueryOptions(table, onProgress),
           table: table.table,
           window,
+          hourlyEndpoints,
+          gatewayEstimates,
         });
       };
     }
@@ -401,6 +410,7 @@ export async function runChargeback(o: RunChargebackOptions): Promise<Chargeback
     ...(config.costs ? { adjustments: config.costs.adjustments } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(costs.provenance ? { source: costs.provenance } : {}),
+    ...(usage.gatewayEstimates ? { gatewayEstimates: usage.gatewayEstimates } : {}),
     utilization: utilization.records,
   });
 }

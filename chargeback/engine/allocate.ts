@@ -28,6 +28,7 @@ import {
   type CostProvenance,
   type EndpointUsage,
   type ExcludedSummary,
+  type GatewayEstimateInput,
   type InScopeService,
   type LobTotal,
   type SharedAllocation,
@@ -45,6 +46,7 @@ import {
   lobKeyMatcher,
   normalizeCurTagKey,
 } from "./classify.js";
+import { gatewayEstimateOf } from "./gateway-estimate.js";
 import { allocateMeasured, isMeasured, type MeasuredAllocation, type MeasuredSummary } from "./measured.js";
 import { inWindow, monthWindow } from "./month.js";
 import { allocateSharedEndpoint, type SharedEndpointAllocation } from "./shared-endpoint.js";
@@ -82,6 +84,8 @@ export interface AllocationInput {
    * endpoint name, case-insensitively). @default []
    */
   readonly utilization?: readonly UtilizationRecord[];
+  /** The tenant gateway's price estimates per LOB, shown beside the billed totals (`gatewayEstimate`). @default [] */
+  readonly gatewayEstimates?: readonly GatewayEstimateInput[];
 }
 
 /**
@@ -636,6 +640,7 @@ function assembleReport(
     COST_CATEGORIES.map((c) => [c, formatMoney(l.byCategory.get(c) as Decimal)]),
   ) as Record<CostCategory, string>;
   const warnings = [...(input.warnings ?? []), ...tagWarnings(tags, input.policy.tagKey), ...l.warnings];
+  const gatewayEstimate = gatewayEstimateOf(input.gatewayEstimates ?? [], lobs);
   return {
     schemaVersion: 1,
     month,
@@ -659,6 +664,7 @@ function assembleReport(
     ...(warnings.length > 0 ? { warnings } : {}),
     ...(input.source ? { source: input.source } : {}),
     ...(input.usageQuality ? { usageQuality: input.usageQuality } : {}),
+    ...(gatewayEstimate ? { gatewayEstimate } : {}),
     lines: l.lines,
   };
 }

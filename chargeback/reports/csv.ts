@@ -24,6 +24,12 @@ export const CSV_COLUMNS = [
   "cost_basis",
 ] as const;
 
+/** The columns appended when the report has the gateway's estimate (`gatewayEstimate`), and only then. */
+export const GATEWAY_CSV_COLUMNS = ["gateway_estimate", "gateway_billed", "gateway_difference"] as const;
+
+/** The `category` of the CSV rows that carry the gateway's estimate (not a charge: their `cost` is empty). */
+export const GATEWAY_ESTIMATE_CATEGORY = "gateway_estimate";
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
@@ -55,6 +61,11 @@ export function safeCsv(columns: readonly string[], rows: readonly (readonly str
  *   mix), `product_name` the Marketplace model's name, `cost_basis` the report's basis (`net-amortized` …).
  * - The excluded (out-of-scope) services are not rows: they are outside the allocation and the reconciled total.
  *   They are in the JSON report (`excluded`) and in the excluded section of the table, Markdown and HTML reports.
+ * - When the usage has tenant-gateway events with a price estimate, one more row per LOB with `category`
+ *   `gateway_estimate`: `consumed_quantity` the calls priced, `cost` empty (the estimate is not a charge, so the cost
+ *   column still adds up to the total), and `gateway_estimate`, `gateway_billed` (the LOB's billed total) and
+ *   `gateway_difference` (billed − estimate), columns appended only then ({@link GATEWAY_CSV_COLUMNS}) and empty on
+ *   every other row.
  * - Every cell is neutralized against formula injection ({@link neutralizeCell}).
  *
  * @example
@@ -82,5 +93,31 @@ export function renderCsv(report: ChargebackReport): string {
     l.productName ?? "",
     report.reconciliation.basis,
   ]);
-  return safeCsv(CSV_COLUMNS, rows);
+  const g = report.gatewayEstimate;
+  if (g === undefined) return safeCsv(CSV_COLUMNS, rows);
+  // the gateway's estimate per LOB: one row each, its cost empty so the cost column still adds up to the total
+  for (const r of rows) r.push("", "", "");
+  for (const e of g.lobs)
+    rows.push([
+      report.month,
+      report.currency,
+      e.lob,
+      GATEWAY_ESTIMATE_CATEGORY,
+      "",
+      "",
+      "",
+      "estimate (not a charge)",
+      String(e.calls),
+      "calls",
+      "",
+      estimated,
+      "",
+      "",
+      "",
+      report.reconciliation.basis,
+      e.estimate,
+      e.billed,
+      e.difference,
+    ]);
+  return safeCsv([...CSV_COLUMNS, ...GATEWAY_CSV_COLUMNS], rows);
 }

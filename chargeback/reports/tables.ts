@@ -13,6 +13,7 @@ import {
   COST_CATEGORIES,
   type CostBasis,
   type CostCategory,
+  type GatewayEstimateReport,
   type SharedEndpointReport,
 } from "../model.js";
 
@@ -250,6 +251,31 @@ export function lobTable(r: ChargebackReport): Table {
     notes: [
       `${IDLE_LABEL} is the shared endpoints' idle capacity kept on its own line; ${UNALLOCATED_LABEL} is what no LOB could be charged (see below). The total equals the report total.`,
     ],
+  };
+}
+
+/**
+ * The tenant gateway's estimate beside the bill, per LOB with gateway calls: calls, the estimate, the billed total,
+ * and the difference (billed − estimate), with a total row and the report's sentence that the bill is the charge.
+ * No rows when the report has no gateway estimate.
+ */
+export function gatewayEstimateTable(r: ChargebackReport): Table {
+  const g = r.gatewayEstimate;
+  const fmt = (x: GatewayEstimateReport["total"]) => [
+    count(x.calls),
+    money(x.estimate),
+    money(x.billed),
+    money(x.difference),
+  ];
+  const rows = g ? [...g.lobs.map((l) => [l.lob, ...fmt(l)]), ["Total (these LOBs)", ...fmt(g.total)]] : [];
+  return {
+    id: "gateway-estimate",
+    title: `Gateway estimate beside the bill (${r.currency})`,
+    columns: ["LOB", "Gateway calls", "Gateway estimate", "Billed", "Difference (billed − estimate)"],
+    numeric: [false, true, true, true, true],
+    rows,
+    totalRow: rows.length > 0,
+    notes: g ? [g.note] : [],
   };
 }
 
@@ -538,6 +564,7 @@ export function reportTables(r: ChargebackReport): Table[] {
     reconciliationTable(r),
     categoryTable(r),
     lobTable(r),
+    gatewayEstimateTable(r),
     adjustmentTable(r),
     sharedEndpointTable(r),
     sharedAllocationTable(r),

@@ -8,23 +8,46 @@ import type { AthenaClient } from "@aws-sdk/client-athena";
 import type { MonthWindow } from "../engine/index.js";
 import type { UsageSourceResult } from "../model.js";
 import { type AthenaQueryOptions, athenaEngine, athenaIdent } from "./athena.js";
-import { lakeEventsSql, usageAggregationSql, usageFromRows } from "./usage-sql.js";
+import {
+  gatewayEstimateSql,
+  gatewayEstimatesFromRows,
+  lakeEventsSql,
+  usageAggregationSql,
+  usageFromRows,
+} from "./usage-sql.js";
 
 /** Options of {@link readAthenaUsage}. */
 export interface AthenaUsageOptions extends AthenaQueryOptions {
   /** The Glue table of the usage events (in {@link AthenaQueryOptions.database}). */
   readonly table: string;
   readonly window: MonthWindow;
+  /** Shared endpoints whose usage is returned hour by hour ({@link usageAggregationSql}). @default [] */
+  readonly hourlyEndpoints?: readonly string[];
+  /**
+   * Also read the tenant gateway's price estimates per LOB ({@link gatewayEstimateSql}; the table needs the
+   * `price_estimate` column of §3.3): a second query, so asked for only where a gateway runs. @default false
+   */
+  readonly gatewayEstimates?: boolean;
 }
 
 /** The Athena SQL of {@link readAthenaUsage}: the lake's events, checked, aggregated per endpoint and LOB. */
-export function athenaUsageSql(database: string, table: string, window: MonthWindow): string {
-  return usageAggregationSql(lakeEventsSql(`${athenaIdent(database)}.${athenaIdent(table)}`), window);
+export function athenaUsageSql(
+  database: string,
+  table: string,
+  window: MonthWindow,
+  hourlyEndpoints?: readonly string[],
+): string {
+  return usageAggregationSql(
+    lakeEventsSql(`${athenaIdent(database)}.${athenaIdent(table)}`),
+    window,
+    undefined,
+    hourlyEndpoints,
+  );
 }
 
 /**
- * Reads a month's shared-endpoint usage per endpoint and LOB from the usage lake on Athena, duplicates by `id`
- * counted once, with the numbers of malformed events and of duplicates.
+ * Reads a month's shared-endpoint usage per endpoint and LOB (and per UTC hour for `hourlyEndpoints`) from the
+ * usage lake on Athena, duplicates by `id` counted once, with the numbers of malformed events and of duplicates.
  *
  * @example
  * ```ts
@@ -37,8 +60,14 @@ export async function readAthenaUsage(
   client: AthenaClient,
   options: AthenaUsageOptions,
 ): Promise<UsageSourceResult> {
-  const rows = await athenaEngine(client, options).query(
-    athenaUsageSql(options.database, options.table, options.window),
-  );
-  return usageFromRows(rows);
+  const engine = athenaEngine(client, options);
+  const table = `${athenaIdent(options.database)}.${athenaIdent(options.table)}`;
+  const [rows, priced] = await Promise.all([
+    engine.query(athenaUsageSql(options.database, options.table, options.window, options.hourlyEndpoints)),
+    options.gatewayEstimates
+      ? engine.query(gatewayEstimateSql(lakeEventsSql(table, { priceEstimate: true }), options.window))
+      : Promise.resolve([]),
+  ]);
+  const gatewayEstimates = gatewayEstimatesFromRows(priced);
+  return { ...usageFromRows(rows), ...(gatewayEstimates.length > 0 ? { gatewayEstimates } : {}) };
 }

@@ -5,34 +5,30 @@
  *
  * The series are found with `ListMetrics` (every page; repeated entries removed) and read with `GetMetricData`
  * in batches of 500 `MetricStat` queries (statistic `Sum`, period one day, so a 31-day month is at most 31 data
- * points per series and 15,500 per call, well under the 100,800 limit); the daily sums are added up. `SEARCH`
- * expressions are not used. A month needs ⌈N/500⌉ `GetMetricData` calls for N series, pages aside.
+ * points per series and 15,500 per call, well under the 100,800 limit); the daily sums are added up. The series
+ * of `hourlyEndpoints` are read with a period of one hour (744 points a series in a 31-day month, so a full batch
+ * spans several pages, every one read) and kept per hour. `SEARCH` expressions are not used. A month needs
+ * ⌈N/500⌉ `GetMetricData` calls for N series, pages aside.
  *
  * CloudWatch's `ListMetrics` only lists metrics with data in the last two weeks; pass `candidates` (the configured
  * shared endpoints and LOBs) so that series of an older month are queried even when no longer listed.
  */
+import { type CloudWatchClient, type Dimension, paginateListMetrics } from "@aws-sdk/client-cloudwatch";
 import {
-  type CloudWatchClient,
-  type Dimension,
-  type MetricDataQuery,
-  paginateGetMetricData,
-  paginateListMetrics,
-} from "@aws-sdk/client-cloudwatch";
-import {
-  DataSourceError,
   DEFAULT_METRIC_NAMESPACE,
   toAwsError,
   USAGE_DIMENSIONS,
   USAGE_METRICS,
   type UsageMetricName,
 } from "../../core/index.js";
-import { monthWindow } from "../engine/index.js";
+import { hourOf, monthWindow } from "../engine/index.js";
 import type { EndpointUsage, UsageSourceResult } from "../model.js";
+import { readMetricSeries } from "./metric-data.js";
 
-/** Most queries in one `GetMetricData` call. */
-export const METRIC_DATA_BATCH = 500;
-/** The `GetMetricData` period: one day. */
+/** The `GetMetricData` period of a month's usage: one day. */
 export const USAGE_PERIOD_SECONDS = 86_400;
+/** The `GetMetricData` period of an hourly endpoint's usage: one hour. */
+export const HOURLY_PERIOD_SECONDS = 3600;
 
 const METRICS = Object.values(USAGE_METRICS);
 type UsageMetric = UsageMetricName;
@@ -51,6 +47,11 @@ export interface CloudWatchUsageOptions {
   readonly candidates?: { readonly endpoints: readonly string[]; readonly lobs: readonly string[] };
   /** Called with a progress message after each batch (for the CLI's stderr). */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Shared endpoints whose usage is read hour by hour (period one hour, each hour's sums returned as that hour's
+   * usage, `EndpointUsage.hour`), for those that may be charged hour by hour. @default []
+   */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 interface Series {
@@ -82,7 +83,7 @@ export async function readCloudWatchUsage(
 ): Promise<UsageSourceResult> {
   const namespace = options.namespace ?? DEFAULT_METRIC_NAMESPACE;
   const lobDimension = options.lobDimension ?? USAGE_DIMENSIONS.lob;
-  const { start, end } = monthWindow(options.month);
+  const window = monthWindow(options.month);
 
   const series = new Map<string, Series>();
   const add = (metric: UsageMetric, dimensions: Dimension[]) => {
@@ -114,53 +115,40 @@ export async function readCloudWatchUsage(
         ]);
 
   const all = [...series.values()];
+  // matched whatever the case, as the engine matches endpoint names
+  const hourly = new Set((options.hourlyEndpoints ?? []).map((n) => n.toLowerCase()));
+  const isHourly = (s: Series) => hourly.has(s.endpoint.toLowerCase());
+  const points = await readMetricSeries(
+    client,
+    window,
+    all.map((s) => ({
+      namespace,
+      metric: s.metric,
+      dimensions: s.dimensions,
+      stat: "Sum",
+      period: isHourly(s) ? HOURLY_PERIOD_SECONDS : USAGE_PERIOD_SECONDS,
+    })),
+    `${namespace} usage`,
+    options.onProgress,
+  );
+  // sums per endpoint, LOB and (for an hourly endpoint) hour
   const sums = new Map<string, Record<UsageMetric, number>>();
   let malformed = 0;
-  for (let b = 0; b < all.length; b += METRIC_DATA_BATCH) {
-    const batch = all.slice(b, b + METRIC_DATA_BATCH);
-    const queries: MetricDataQuery[] = batch.map((s, i) => ({
-      Id: `q${i}`,
-      MetricStat: {
-        Metric: { Namespace: namespace, MetricName: s.metric, Dimensions: s.dimensions },
-        Period: USAGE_PERIOD_SECONDS,
-        Stat: "Sum",
-      },
-      ReturnData: true,
-    }));
-    try {
-      for await (const page of paginateGetMetricData(
-        { client },
-        { StartTime: start, EndTime: end, MetricDataQueries: queries, ScanBy: "TimestampAscending" },
-      )) {
-        for (const r of page.MetricDataResults ?? []) {
-          if (r.StatusCode === "InternalError" || r.StatusCode === "Forbidden")
-            throw new DataSourceError(
-              `GetMetricData could not read ${namespace} usage metrics (${r.StatusCode}).`,
-            );
-          const s = batch[Number((r.Id ?? "").slice(1))];
-          if (s === undefined) continue;
-          const key = `${s.endpoint}\u0000${s.lob}`;
-          const acc = sums.get(key) ?? { Invocations: 0, InputTokens: 0, OutputTokens: 0 };
-          for (const v of r.Values ?? []) {
-            // The file ledger's check on counts: whole numbers ≥ 0. A period sum that is not one was published by
-            // something other than the recorder: counted as malformed, never added.
-            if (Number.isSafeInteger(v) && v >= 0) acc[s.metric] += v;
-            else malformed++;
-          }
-          sums.set(key, acc);
-        }
-      }
-    } catch (e) {
-      throw toAwsError("GetMetricData", e);
+  all.forEach((s, i) => {
+    for (const { at, value } of points[i] ?? []) {
+      const key = `${s.endpoint}\u0000${s.lob}\u0000${isHourly(s) ? hourOf(at) : ""}`;
+      const acc = sums.get(key) ?? { Invocations: 0, InputTokens: 0, OutputTokens: 0 };
+      // The file ledger's check on counts: whole numbers ≥ 0. A period sum that is not one was published by
+      // something other than the recorder: counted as malformed, never added.
+      if (Number.isSafeInteger(value) && value >= 0) acc[s.metric] += value;
+      else malformed++;
+      sums.set(key, acc);
     }
-    options.onProgress?.(
-      `CloudWatch: read ${Math.min(b + METRIC_DATA_BATCH, all.length)} of ${all.length} series`,
-    );
-  }
+  });
 
   const usage: EndpointUsage[] = [];
   for (const [key, acc] of [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const [endpoint = "", lob = ""] = key.split("\u0000");
+    const [endpoint = "", lob = "", hour = ""] = key.split("\u0000");
     if (acc.Invocations === 0 && acc.InputTokens === 0 && acc.OutputTokens === 0) continue;
     usage.push({
       endpoint,
@@ -168,6 +156,7 @@ export async function readCloudWatchUsage(
       invocations: acc.Invocations,
       inputTokens: acc.InputTokens,
       outputTokens: acc.OutputTokens,
+      ...(hour === "" ? {} : { hour }),
     });
   }
   // Metrics are sums per period: a repeated event cannot be told apart, so no duplicates are counted.

@@ -11,17 +11,11 @@
  * Every series of every endpoint is read in one pass: `GetMetricData` with at most 500 `MetricStat` queries a call
  * (period one hour), every page, so a month takes ⌈series / 500⌉ calls, pages aside.
  */
-import {
-  type CloudWatchClient,
-  type Dimension,
-  type MetricDataQuery,
-  paginateGetMetricData,
-} from "@aws-sdk/client-cloudwatch";
-import { DataSourceError, toAwsError } from "../../core/index.js";
+import type { CloudWatchClient, Dimension } from "@aws-sdk/client-cloudwatch";
 import type { MonthWindow } from "../engine/index.js";
 import { hourOf } from "../engine/index.js";
 import type { UtilizationRecord } from "../model.js";
-import { METRIC_DATA_BATCH } from "./cloudwatch-usage.js";
+import { readMetricSeries } from "./metric-data.js";
 
 /** The namespace of endpoint instance metrics. */
 export const ENDPOINTS_NAMESPACE = "/aws/sagemaker/Endpoints";
@@ -98,53 +92,19 @@ export async function readCloudWatchUtilization(
   }
 
   // values per series index and hour
+  const points = await readMetricSeries(
+    client,
+    window,
+    series.map((s) => ({ ...s, period: UTILIZATION_PERIOD_SECONDS })),
+    "SageMaker utilization",
+    onProgress,
+  );
   const values = new Map<number, Map<string, number>>();
-  for (let b = 0; b < series.length; b += METRIC_DATA_BATCH) {
-    const batch = series.slice(b, b + METRIC_DATA_BATCH);
-    const queries: MetricDataQuery[] = batch.map((s, i) => ({
-      Id: `q${i}`,
-      MetricStat: {
-        Metric: { Namespace: s.namespace, MetricName: s.metric, Dimensions: s.dimensions },
-        Period: UTILIZATION_PERIOD_SECONDS,
-        Stat: s.stat,
-      },
-      ReturnData: true,
-    }));
-    try {
-      for await (const page of paginateGetMetricData(
-        { client },
-        {
-          StartTime: window.start,
-          EndTime: window.end,
-          MetricDataQueries: queries,
-          ScanBy: "TimestampAscending",
-        },
-      ))
-        for (const r of page.MetricDataResults ?? []) {
-          if (r.StatusCode === "InternalError" || r.StatusCode === "Forbidden")
-            throw new DataSourceError(
-              `GetMetricData could not read SageMaker utilization metrics (${r.StatusCode}).`,
-            );
-          const i = b + Number((r.Id ?? "").slice(1));
-          const m = values.get(i) ?? new Map<string, number>();
-          (r.Timestamps ?? []).forEach((t, k) => {
-            const v = r.Values?.[k];
-            if (
-              v !== undefined &&
-              t.getTime() >= window.start.getTime() &&
-              t.getTime() < window.end.getTime()
-            )
-              m.set(hourOf(t), (m.get(hourOf(t)) ?? 0) + v);
-          });
-          values.set(i, m);
-        }
-    } catch (e) {
-      throw toAwsError("GetMetricData", e);
-    }
-    onProgress?.(
-      `CloudWatch: read ${Math.min(b + METRIC_DATA_BATCH, series.length)} of ${series.length} utilization series`,
-    );
-  }
+  points.forEach((p, i) => {
+    const m = new Map<string, number>();
+    for (const { at, value } of p) m.set(hourOf(at), (m.get(hourOf(at)) ?? 0) + value);
+    values.set(i, m);
+  });
 
   const records: UtilizationRecord[] = [];
   const index = new Map(

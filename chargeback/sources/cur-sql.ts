@@ -91,6 +91,24 @@ export interface CurSqlOptions {
   readonly hourlyEndpoints?: readonly string[];
 }
 
+/**
+ * `CASE … END AS hour_start`: the hour (`CAST(date_trunc('hour', ts) AS VARCHAR)`) of an in-scope line (`service`
+ * set) of one of `endpoints` (names of letters, digits and hyphens; the others are left out), matched by the
+ * endpoint ARN in `resource`; NULL for every other line. `undefined` when no endpoint is hourly, so that the
+ * monthly query stays as it was. Valid in DuckDB and Athena (Trino); shared by the CUR and FOCUS readers.
+ */
+export function hourStartSql(
+  endpoints: readonly string[] | undefined,
+  resource: string,
+  ts: string,
+): string | undefined {
+  const names = (endpoints ?? []).filter((n) => /^[a-zA-Z0-9-]+$/.test(n));
+  if (names.length === 0) return undefined;
+  return `CASE WHEN service IS NOT NULL AND (${names
+    .map((n) => `lower(${resource}) LIKE '%:endpoint/${n.toLowerCase()}'`)
+    .join(" OR ")}) THEN CAST(date_trunc('hour', ${ts}) AS VARCHAR) END AS hour_start`;
+}
+
 /** `TIMESTAMP 'YYYY-MM-DD HH:MM:SS'` (valid in DuckDB and Athena/Trino). */
 export function timestampLiteral(d: Date): string {
   return `TIMESTAMP '${d.toISOString().slice(0, 19).replace("T", " ")}'`;
@@ -324,14 +342,12 @@ export function curSql(o: CurSqlOptions): string {
     .map(([code, service]) => `WHEN product_code = '${code}' THEN '${service}'`)
     .join(" ");
   const inScope = (col: string) => `CASE WHEN service IS NULL THEN NULL ELSE ${col} END`;
-  const hourly = (o.hourlyEndpoints ?? []).filter((n) => /^[a-zA-Z0-9-]+$/.test(n));
+  const hour = hourStartSql(o.hourlyEndpoints, "resource_id", "ts");
   const hourStart =
-    hourly.length === 0
+    hour === undefined
       ? ""
       : `,
-  CASE WHEN service IS NOT NULL AND (${hourly
-    .map((n) => `lower(resource_id) LIKE '%:endpoint/${n.toLowerCase()}'`)
-    .join(" OR ")}) THEN CAST(date_trunc('hour', ts) AS VARCHAR) END AS hour_start`;
+  ${hour}`;
   const category = `CASE WHEN service IS NULL THEN NULL
       WHEN line_type = 'Tax' THEN 'tax' WHEN line_type = 'Credit' THEN 'credit' WHEN line_type = 'Refund' THEN 'refund'
       WHEN line_type LIKE '%Discount' THEN 'discount'
@@ -359,13 +375,13 @@ SELECT
   ${inScope("pricing_unit")} AS pricing_unit,
   currency,
   ${inScope("product_name")} AS product_name,
-  ${hourly.length === 0 ? "" : "hour_start, "}CAST(min(ts) AS VARCHAR) AS usage_start,
+  ${hour === undefined ? "" : "hour_start, "}CAST(min(ts) AS VARCHAR) AS usage_start,
   CAST(sum(usage_amount) AS VARCHAR) AS usage_amount,
   CAST(sum(cost) AS VARCHAR) AS cost,
   count(*) AS line_count,
   bool_or(invoice_open) AS invoice_open
 FROM scoped
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11${hourly.length === 0 ? "" : ", hour_start"}`;
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11${hour === undefined ? "" : ", hour_start"}`;
 }
 
 /** Parses a timestamp as CUR, DuckDB and Athena print it (`2026-10-01 00:00:00`, `…T…Z`, `…+00`); no zone means UTC. */

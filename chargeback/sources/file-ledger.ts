@@ -9,10 +9,12 @@ import { createGunzip } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { DataSourceError, USAGE_EVENT_FIELDS, type UsageEventFieldName } from "../../core/index.js";
 import type { MonthWindow } from "../engine/index.js";
-import type { MalformedLine, UsageSourceResult } from "../model.js";
+import type { GatewayEstimateInput, MalformedLine, UsageSourceResult } from "../model.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import { ledgerFileDay, listLedgerFiles, QUARANTINE_DIR } from "./ledger-files.js";
 import {
+  gatewayEstimateSql,
+  gatewayEstimatesFromRows,
   usageAggregationSql,
   usageFastAggregationSql,
   usageFromFastRows,
@@ -32,6 +34,17 @@ export interface FileLedgerOptions {
   readonly duckdb?: DuckDbSettings;
   /** Progress messages (stderr in the CLI). */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Shared endpoints whose usage is returned hour by hour (UTC hour of each event's `ts`), for those that may be
+   * charged hour by hour; the others' usage is the month's. @default []
+   */
+  readonly hourlyEndpoints?: readonly string[];
+  /**
+   * Also read the tenant gateway's price estimates per LOB (events with `price_estimate`, every kind), for the
+   * report's estimate beside the bill; a second pass over the files, so asked for only where a gateway runs.
+   * @default false
+   */
+  readonly gatewayEstimates?: boolean;
 }
 
 /** A list of paths as a DuckDB list literal. */
@@ -86,6 +99,8 @@ export interface LedgerEventsOptions {
   readonly reason?: boolean;
   /** Add the other fields of §3.3 ({@link OTHER_EVENT_FIELDS}), as a compacted file keeps them. */
   readonly allFields?: boolean;
+  /** Add these of the other fields only (ignored with {@link allFields}). */
+  readonly fields?: readonly string[];
 }
 
 /**
@@ -106,8 +121,9 @@ export function ledgerEventsSql(files: string | readonly string[], o: LedgerEven
       ? "CAST(NULL AS VARCHAR)"
       : `MAP {${[...fileMonths].map(([f, m]) => `${sqlString(f)}: ${sqlString(m)}`).join(", ")}}[filename]`;
   const number = (c: string) => `TRY_CAST(CAST(${c} AS VARCHAR) AS DOUBLE) AS ${c}`;
-  const others = o.allFields ? Object.keys(OTHER_EVENT_FIELDS) : [];
-  const otherColumns = Object.entries(o.allFields ? OTHER_EVENT_FIELDS : {})
+  const others = o.allFields ? Object.keys(OTHER_EVENT_FIELDS) : (o.fields ?? []);
+  const otherColumns = Object.entries(OTHER_EVENT_FIELDS)
+    .filter(([f]) => others.includes(f))
     .map(([k, t]) => `, ${k}: '${t}'`)
     .join("");
   return `SELECT id, ts, lob, kind, endpoint,
@@ -130,6 +146,31 @@ export function compactedEventsSql(files: readonly string[]): string {
   return `SELECT id, ts, lob, kind, endpoint, input_tokens, output_tokens, copies, false AS malformed,
   CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS file_month
 FROM read_parquet(${sqlList(files)}, hive_partitioning = false)`;
+}
+
+/**
+ * The gateway's price estimates per LOB of the month ({@link gatewayEstimateSql}) over the raw and compacted files.
+ * A compacted file written before events had `price_estimate` has no such column: its rows count as unpriced.
+ */
+async function readGatewayEstimates(
+  c: DuckDBConnection,
+  raw: readonly string[],
+  compacted: readonly string[],
+  window: MonthWindow,
+): Promise<GatewayEstimateInput[]> {
+  const parts = raw.length > 0 ? [ledgerEventsSql(raw, { fields: ["price_estimate"] })] : [];
+  if (compacted.length > 0) {
+    const from = `read_parquet(${sqlList(compacted)}, hive_partitioning = false, union_by_name = true)`;
+    const columns = await queryRows(c, `DESCRIBE SELECT * FROM ${from}`);
+    const price = columns.some((r) => r.column_name === "price_estimate")
+      ? "CAST(price_estimate AS VARCHAR)"
+      : "CAST(NULL AS VARCHAR)";
+    parts.push(`SELECT id, ts, lob, false AS malformed, ${price} AS price_estimate FROM ${from}`);
+  }
+  const events = parts
+    .map((p) => `SELECT id, ts, lob, malformed, price_estimate FROM (${p}) x`)
+    .join(" UNION ALL ");
+  return gatewayEstimatesFromRows(await queryRows(c, gatewayEstimateSql(events, window)));
 }
 
 /** The month (`YYYY-MM`) of each raw file whose folder names a day. */
@@ -214,7 +255,8 @@ export async function locateMalformed(
  * stopped before it could delete it) is left out. Duplicates by `id` are counted once across raw and compacted
  * files. Malformed lines count in the month of their `ts` when it parses, else in the month of their file's
  * `YYYY/MM/DD/` folder (in every month when the path names no day); the first {@link MALFORMED_SAMPLES} are
- * returned in full with file and line number.
+ * returned in full with file and line number. The usage of `hourlyEndpoints` is returned per UTC hour; with
+ * `gatewayEstimates`, the gateway's price estimates per LOB too (a second pass over the files).
  *
  * @example
  * ```ts
@@ -262,15 +304,24 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
       let rows: Record<string, unknown>[] = [];
       let result: UsageSourceResult | undefined;
       if (raw.length === 0) {
-        rows = await queryRows(c, usageHashedAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        rows = await queryRows(
+          c,
+          usageHashedAggregationSql(events, o.window, malformedInMonthSql(o.window), o.hourlyEndpoints),
+        );
         result = usageFromRows(rows);
       } else {
-        rows = await queryRows(c, usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        rows = await queryRows(
+          c,
+          usageFastAggregationSql(events, o.window, malformedInMonthSql(o.window), o.hourlyEndpoints),
+        );
         result = usageFromFastRows(rows);
       }
       if (!result) {
         o.onProgress?.("some ids have copies that differ: reading again to pick the copy that counts …");
-        rows = await queryRows(c, usageAggregationSql(events, o.window, malformedInMonthSql(o.window)));
+        rows = await queryRows(
+          c,
+          usageAggregationSql(events, o.window, malformedInMonthSql(o.window), o.hourlyEndpoints),
+        );
         result = usageFromRows(rows);
       }
       // malformed lines: counted per raw file by the query, per quarantine file from the compacted index
@@ -289,6 +340,9 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
       samples.push(...quarantined.samples);
       samples.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
       samples.splice(MALFORMED_SAMPLES);
+      const gatewayEstimates = o.gatewayEstimates
+        ? await readGatewayEstimates(c, raw, files.compacted, o.window)
+        : [];
       const malformed = result.malformed + quarantined.count;
       const counted = result.usage.reduce((t, u) => t + u.invocations, 0);
       o.onProgress?.(
@@ -300,6 +354,7 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
         malformed,
         ...(samples.length > 0 ? { malformedLines: samples } : {}),
         ...(warnings.length > 0 ? { warnings } : {}),
+        ...(gatewayEstimates.length > 0 ? { gatewayEstimates } : {}),
       };
     },
     o.duckdb,

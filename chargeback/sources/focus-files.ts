@@ -9,6 +9,7 @@ import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import {
   assertFocusBasis,
   FOCUS_USAGE_TYPE_COLUMNS,
+  type FocusSqlOptions,
   focusRequiredColumns,
   readFocusLines,
 } from "./focus-sql.js";
@@ -28,6 +29,8 @@ export interface FocusFilesOptions {
   readonly onProgress?: (message: string) => void;
   /** Where the files came from (an export folder, an S3 export); @default `{ kind: "files", location: <the files> }` */
   readonly provenance?: CostProvenance;
+  /** Endpoints whose lines are kept hour by hour ({@link FocusSqlOptions.hourlyEndpoints}). @default [] */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 /** The files each pattern names, in order, each once. */
@@ -127,6 +130,7 @@ export async function readFocusFiles(o: FocusFilesOptions): Promise<CostSourceRe
       start: "CAST(CAST(ChargePeriodStart AS TIMESTAMPTZ) AS TIMESTAMP)",
       tagsJson: tagsType === "VARCHAR" ? "Tags" : "CAST(to_json(Tags) AS VARCHAR)",
       usageType,
+      ...(o.hourlyEndpoints ? { hourlyEndpoints: o.hourlyEndpoints } : {}),
       what,
       provenance: o.provenance ?? { kind: "files", location: o.files.join(", "), files: files.length },
       ...(o.estimated === undefined ? {} : { estimated: o.estimated }),

@@ -22,6 +22,7 @@ import type {
   ExcludedSummary,
   InScopeService,
 } from "../model.js";
+import { hourStartSql } from "./cur-sql.js";
 import type { SqlEngine } from "./sql-engine.js";
 
 /** The bases a FOCUS export can give, and the cost column of each. */
@@ -86,6 +87,11 @@ export interface FocusSqlOptions {
   readonly tagsJson?: string;
   /** An expression giving the usage type. @default "SkuMeter" */
   readonly usageType?: string;
+  /**
+   * Endpoint names whose lines are kept hour by hour (grouped by the hour of `ChargePeriodStart` as well, as the
+   * CUR reader does), for shared endpoints charged hour by hour. @default []
+   */
+  readonly hourlyEndpoints?: readonly string[];
 }
 
 function timestampLiteral(d: Date): string {
@@ -98,7 +104,8 @@ function timestampLiteral(d: Date): string {
  * currency), and one per excluded service and currency (`service` null, `excluded_service` set). Columns: `service`,
  * `excluded_service`, `category`, `line_item_type`, `product_code`, `product_name`, `usage_type`, `resource_id`,
  * `tags` (JSON text), `unit`, `currency`, `usage_start` (earliest, text), `usage_amount`, `cost` (exact decimal text
- * at the basis), `line_count`, `open_lines` (rows with an empty `InvoiceId`).
+ * at the basis), `line_count`, `open_lines` (rows with an empty `InvoiceId`); with `hourlyEndpoints`, also
+ * `hour_start` (the hour of `ChargePeriodStart` of those endpoints' lines, so that an hourly export keeps its hours).
  *
  * Scope (docs/contracts.md#cost-input-the-real-bill): `x_ServiceCode` `AmazonSageMaker` or `MachineLearningSavingsPlans` → SageMaker;
  * `AmazonBedrock`, or a `ServiceName` ending in `(Amazon Bedrock Edition)` (a Marketplace model) → Bedrock.
@@ -133,6 +140,7 @@ export function focusLinesSql(o: FocusSqlOptions): string {
   WHERE service IS NOT NULL AND category = 'usage' AND covered`
     : "";
   const inScope = (expr: string) => `CASE WHEN service IS NOT NULL THEN ${expr} END`;
+  const hour = hourStartSql(o.hourlyEndpoints, "resource_id", "charge_start");
   return `WITH rows_of_month AS (
   SELECT
     ${start} AS charge_start,
@@ -175,7 +183,7 @@ lines AS (
     consumed_unit, currency, charge_start, open_invoice, quantity,
     ${usageCost} AS cost, 1 AS n
   FROM classified${negation}
-)
+)${hour === undefined ? "" : `,\nhourly_lines AS (SELECT lines.*, ${hour} FROM lines)`}
 SELECT
   service,
   CASE WHEN service IS NULL THEN COALESCE(service_name, service_code, '(none)') END AS excluded_service,
@@ -188,13 +196,13 @@ SELECT
   ${inScope("tags")} AS tags,
   ${inScope("consumed_unit")} AS unit,
   currency,
-  CAST(min(charge_start) AS VARCHAR) AS usage_start,
+  ${hour === undefined ? "" : "hour_start, "}CAST(min(charge_start) AS VARCHAR) AS usage_start,
   CAST(sum(COALESCE(quantity, 0)) AS VARCHAR) AS usage_amount,
   CAST(sum(COALESCE(cost, 0)) AS VARCHAR) AS cost,
   sum(n) AS line_count,
   sum(open_invoice) AS open_lines
-FROM lines
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`;
+FROM ${hour === undefined ? "lines" : "hourly_lines"}
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11${hour === undefined ? "" : ", hour_start"}`;
 }
 
 /** Parses a timestamp as DuckDB and Athena print it (`2026-10-01 00:00:00`, `….000`, `…Z`); no zone means UTC. */
@@ -298,7 +306,7 @@ export function focusResultFromRows(
     const productName = text(r.product_name);
     const unit = text(r.unit);
     lines.push({
-      usageStart: parseUtc(String(r.usage_start)),
+      usageStart: parseUtc(String(text(r.hour_start) ?? r.usage_start)),
       service: service as InScopeService,
       category: String(r.category) as CostCategory,
       lineItemType: text(r.line_item_type) ?? "Usage",

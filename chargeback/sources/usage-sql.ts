@@ -1,19 +1,43 @@
 /**
  * The SQL that turns usage events into a month's per-endpoint, per-LOB usage, written once for DuckDB and Athena.
  */
-import { DataSourceError } from "../../core/index.js";
+import { DataSourceError, dec } from "../../core/index.js";
 import type { MonthWindow } from "../engine/index.js";
-import type { EndpointUsage, UsageSourceResult } from "../model.js";
+import type { EndpointUsage, GatewayEstimateInput, UsageSourceResult } from "../model.js";
 import { timestampLiteral } from "./cur-sql.js";
 import type { SqlRow } from "./sql-engine.js";
 
 /**
- * `ev AS (…)`: the events of the window that count (SageMaker, with an endpoint), and the malformed lines that
- * `malformedInMonth` (an SQL condition over the events' columns) assigns to the month: every one by default.
+ * The endpoints whose usage is kept hour by hour (shared endpoints that may run in an hourly mode): names of
+ * letters, digits and hyphens (SageMaker's own rule), lower-cased (the engine matches endpoint names whatever their
+ * case), as an SQL list; `undefined` when there is none, so that the month's query stays exactly as it is.
  */
-function monthEventsCte(events: string, window: MonthWindow, malformedInMonth = "true"): string {
+function hourlyList(endpoints: readonly string[] | undefined): string | undefined {
+  const names = (endpoints ?? []).filter((n) => /^[a-zA-Z0-9-]+$/.test(n));
+  return names.length === 0 ? undefined : names.map((n) => `'${n.toLowerCase()}'`).join(", ");
+}
+
+/**
+ * The UTC hour of an event of an hourly endpoint as `YYYY-MM-DD HH` (the first 13 characters of the instant as
+ * text, the same on DuckDB — a `TIMESTAMPTZ` in a UTC session — and on Athena — a UTC `TIMESTAMP`), else NULL.
+ */
+function hourSql(list: string, tsText: string, endpoint: string): string {
+  return `CASE WHEN lower(${endpoint}) IN (${list}) THEN substr(${tsText}, 1, 13) END`;
+}
+
+/**
+ * `ev AS (…)`: the events of the window that count (SageMaker, with an endpoint), and the malformed lines that
+ * `malformedInMonth` (an SQL condition over the events' columns) assigns to the month: every one by default. With
+ * hourly endpoints (`list`), each event also has its `hour` ({@link hourSql}).
+ */
+function monthEventsCte(
+  events: string,
+  window: MonthWindow,
+  malformedInMonth = "true",
+  list?: string,
+): string {
   return `ev AS (
-  SELECT * FROM (${events}) e
+  SELECT *${list === undefined ? "" : `, ${hourSql(list, "CAST(ts AS VARCHAR)", "endpoint")} AS hour`} FROM (${events}) e
   WHERE (kind = 'sagemaker' AND endpoint IS NOT NULL AND NOT malformed
          AND ts >= ${timestampLiteral(window.start)} AND ts < ${timestampLiteral(window.end)})
      OR (malformed AND ${malformedInMonth})
@@ -27,28 +51,72 @@ function monthEventsCte(events: string, window: MonthWindow, malformedInMonth = 
  * offset converted to UTC, a time that does not parse such as `2026-10-zz` is malformed), `v` = 1, non-empty `id`
  * and `lob`, `kind` sagemaker|bedrock, a SageMaker event with an endpoint, token counts non-negative integers. A
  * record the JSON SerDe could not read
- * (`ignore.malformed.json`) is a row of NULLs, so malformed too. Athena (Trino) SQL.
+ * (`ignore.malformed.json`) is a row of NULLs, so malformed too. With `priceEstimate`, the relation also has the
+ * gateway's `price_estimate` column (for {@link gatewayEstimateSql}; the table must have it). Athena (Trino) SQL.
  *
  * @example
  * ```ts
  * usageAggregationSql(lakeEventsSql('"smcb"."usage_events"'), monthWindow("2026-10"));
  * ```
  */
-export function lakeEventsSql(table: string): string {
+export function lakeEventsSql(table: string, o: { readonly priceEstimate?: boolean } = {}): string {
   const count = (c: string) => `try(CAST(${c} AS DOUBLE))`;
   const ok = (c: string) => `${c} >= 0 AND ${c} = floor(${c}) AND ${c} < 1e15`;
+  const price = o.priceEstimate ? ", price_estimate" : "";
   return `SELECT id, ts, lob, kind, endpoint,
   try(CAST(input_tokens AS BIGINT)) AS input_tokens, try(CAST(output_tokens AS BIGINT)) AS output_tokens,
-  1 AS copies, CAST(NULL AS varchar) AS file,
+  1 AS copies, CAST(NULL AS varchar) AS file${price},
   NOT coalesce(v = 1 AND id <> '' AND lob <> '' AND kind IN ('sagemaker', 'bedrock') AND ts IS NOT NULL
     AND (kind <> 'sagemaker' OR endpoint <> '')
     AND ${ok("input_tokens")} AND ${ok("output_tokens")}, false) AS malformed
 FROM (
   SELECT try(CAST(v AS DOUBLE)) AS v, id, lob, kind, endpoint,
     CAST((try(from_iso8601_timestamp(ts)) AT TIME ZONE 'UTC') AS TIMESTAMP) AS ts,
-    ${count("input_tokens")} AS input_tokens, ${count("output_tokens")} AS output_tokens
+    ${count("input_tokens")} AS input_tokens, ${count("output_tokens")} AS output_tokens${price}
   FROM ${table}
 ) e`;
+}
+
+/**
+ * The tenant gateway's price estimates of a month per LOB (docs/gateway.md): over a relation of usage events with
+ * the columns of {@link usageAggregationSql} plus `price_estimate` (decimal text, §3.3), the valid events of the
+ * window — Bedrock and SageMaker alike — whose `price_estimate` reads as a decimal, duplicates by `id` counted
+ * once (the least copy by (ts, lob, price), as the usage query picks its copy). Result columns: `lob`, `calls`,
+ * `estimate` (exact decimal text). Runs unchanged on DuckDB and Athena (Trino).
+ *
+ * @example
+ * ```ts
+ * gatewayEstimateSql(lakeEventsSql('"smcb"."usage_events"', { priceEstimate: true }), monthWindow("2026-10"));
+ * ```
+ */
+export function gatewayEstimateSql(events: string, window: MonthWindow): string {
+  const price = "TRY_CAST(price_estimate AS DECIMAL(38, 18))";
+  return `WITH ev AS (
+  SELECT id, ts, lob, price_estimate FROM (${events}) e
+  WHERE NOT malformed AND ${price} IS NOT NULL
+    AND ts >= ${timestampLiteral(window.start)} AND ts < ${timestampLiteral(window.end)}
+),
+dedup AS (
+  SELECT min(CAST(ROW(ts, lob, price_estimate) AS ROW(ts VARCHAR, lob VARCHAR, p VARCHAR))) AS f
+  FROM ev GROUP BY id
+)
+SELECT f.lob AS lob, count(*) AS calls, CAST(sum(CAST(f.p AS DECIMAL(38, 18))) AS VARCHAR) AS estimate
+FROM dedup
+GROUP BY 1`;
+}
+
+/** The rows of {@link gatewayEstimateSql} (JSON values from DuckDB or text cells from the port), by LOB. */
+export function gatewayEstimatesFromRows(
+  rows: readonly (SqlRow | Record<string, unknown>)[],
+): GatewayEstimateInput[] {
+  return rows
+    .map((r) => {
+      const estimate = String(r.estimate);
+      if (!/^\d+(\.\d+)?$/.test(estimate))
+        throw new DataSourceError(`Gateway estimate query: "${estimate}" is not an amount.`);
+      return { lob: String(r.lob), calls: count(r.calls, "calls"), estimate: dec(estimate) };
+    })
+    .sort((a, b) => (a.lob < b.lob ? -1 : a.lob > b.lob ? 1 : 0));
 }
 
 /**
@@ -66,7 +134,9 @@ FROM (
  * columns: `malformed`, `file`, `endpoint`, `lob`, `invocations`, `input_tokens`, `output_tokens`, `duplicates`,
  * `events`; a row with `malformed = true` per `file` carries its number of malformed lines in `events`.
  * `malformedInMonth` is the SQL condition that assigns a malformed line to the month (all of them by default).
- * Runs unchanged on DuckDB and Athena (Trino).
+ * With `hourlyEndpoints` (shared endpoints that may be charged hour by hour), the usage of those endpoints is also
+ * grouped by the UTC hour of the counted copy's `ts` (column `hour`, `YYYY-MM-DD HH`; NULL for the other endpoints);
+ * without, the query is the month's, with no hour column. Runs unchanged on DuckDB and Athena (Trino).
  *
  * @example
  * ```ts
@@ -74,7 +144,13 @@ FROM (
  *   FROM "lake"."usage"`, monthWindow("2026-10"));
  * ```
  */
-export function usageAggregationSql(events: string, window: MonthWindow, malformedInMonth?: string): string {
+export function usageAggregationSql(
+  events: string,
+  window: MonthWindow,
+  malformedInMonth?: string,
+  hourlyEndpoints?: readonly string[],
+): string {
+  const list = hourlyList(hourlyEndpoints);
   return `WITH ${monthEventsCte(events, window, malformedInMonth)},
 dedup AS (
   SELECT malformed, file,
@@ -87,9 +163,9 @@ dedup AS (
 )
 SELECT malformed, file, f.endpoint AS endpoint, f.lob AS lob, count(*) AS invocations,
   sum(f.i) AS input_tokens, sum(f.o) AS output_tokens,
-  sum(copies) - count(*) AS duplicates, sum(copies) AS events
+  sum(copies) - count(*) AS duplicates, sum(copies) AS events${list === undefined ? "" : `,\n  ${hourSql(list, "f.ts", "f.endpoint")} AS hour`}
 FROM dedup
-GROUP BY 1, 2, 3, 4`;
+GROUP BY 1, 2, 3, 4${list === undefined ? "" : ", 10"}`;
 }
 
 /**
@@ -103,7 +179,7 @@ GROUP BY 1, 2, 3, 4`;
  * (endpoint, lob, input, output), both count the same ids and the first one's sums per (endpoint, lob) are exactly
  * those of {@link usageAggregationSql}; copies that differ only in `ts` are still counted once, since the copy that
  * wins never changes the sums. Result columns: `by_id` (true on the per-id count rows), then those of
- * {@link usageAggregationSql}. Runs on DuckDB (Athena keeps {@link usageAggregationSql}).
+ * {@link usageAggregationSql} (and `hour`, with `hourlyEndpoints`). Runs on DuckDB (Athena keeps {@link usageAggregationSql}).
  *
  * @example
  * ```ts
@@ -115,21 +191,26 @@ export function usageFastAggregationSql(
   events: string,
   window: MonthWindow,
   malformedInMonth?: string,
+  hourlyEndpoints?: readonly string[],
 ): string {
+  const list = hourlyList(hourlyEndpoints);
   const keep = (col: string) => `CASE WHEN malformed THEN NULL ELSE ${col} END AS ${col}`;
-  return `WITH ${monthEventsCte(events, window, malformedInMonth)},
+  // with hours, the hour is part of the event's key: copies of an id in two hours make the exact form run
+  const key = ["endpoint", "lob", "input_tokens", "output_tokens", ...(list === undefined ? [] : ["hour"])];
+  const hour = list === undefined ? "" : ", hour";
+  return `WITH ${monthEventsCte(events, window, malformedInMonth, list)},
 copies AS (
-  SELECT grouping(endpoint, lob, input_tokens, output_tokens) <> 0 AS by_id, malformed,
-    CASE WHEN malformed THEN id END AS file, endpoint, lob, input_tokens, output_tokens, sum(copies) AS copies
+  SELECT grouping(${key.join(", ")}) <> 0 AS by_id, malformed,
+    CASE WHEN malformed THEN id END AS file, endpoint, lob, input_tokens, output_tokens${hour}, sum(copies) AS copies
   FROM (SELECT malformed, CASE WHEN malformed THEN file ELSE id END AS id, copies,
-          ${["endpoint", "lob", "input_tokens", "output_tokens"].map(keep).join(", ")}
+          ${key.map(keep).join(", ")}
         FROM ev) x
-  GROUP BY GROUPING SETS ((malformed, id, endpoint, lob, input_tokens, output_tokens), (malformed, id))
+  GROUP BY GROUPING SETS ((malformed, id, ${key.join(", ")}), (malformed, id))
 )
 SELECT by_id, malformed, file, endpoint, lob, count(*) AS invocations, sum(input_tokens) AS input_tokens,
-  sum(output_tokens) AS output_tokens, sum(copies) - count(*) AS duplicates, sum(copies) AS events
+  sum(output_tokens) AS output_tokens, sum(copies) - count(*) AS duplicates, sum(copies) AS events${hour}
 FROM copies
-GROUP BY 1, 2, 3, 4, 5`;
+GROUP BY 1, 2, 3, 4, 5${list === undefined ? "" : ", 11"}`;
 }
 
 /**
@@ -159,9 +240,17 @@ function count(v: unknown, column: string): number {
   return n;
 }
 
+/** `YYYY-MM-DD HH` (an hour as {@link hourSql} gives it) → `YYYY-MM-DDTHH:00:00Z`, checked. */
+function hourOfText(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}$/.test(text))
+    throw new DataSourceError(`Usage query: hour "${text}" is not an hour.`);
+  return `${text.replace(" ", "T")}:00:00Z`;
+}
+
 /**
  * The one row mapper for usage rows (both engines): the result rows of {@link usageAggregationSql} (JSON values
- * from DuckDB, or text cells from the port) as a usage source result, with the malformed and duplicate counts.
+ * from DuckDB, or text cells from the port) as a usage source result, with the malformed and duplicate counts; a
+ * row with an `hour` is that hour's usage (`EndpointUsage.hour`).
  */
 export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[]): UsageSourceResult {
   const usage: EndpointUsage[] = [];
@@ -173,16 +262,20 @@ export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[
       continue;
     }
     duplicates += count(r.duplicates, "duplicates");
+    const hour = r.hour === null || r.hour === undefined ? undefined : hourOfText(String(r.hour));
     usage.push({
       endpoint: String(r.endpoint),
       lob: String(r.lob),
       invocations: count(r.invocations, "invocations"),
       inputTokens: count(r.input_tokens, "input_tokens"),
       outputTokens: count(r.output_tokens, "output_tokens"),
+      ...(hour === undefined ? {} : { hour }),
     });
   }
-  usage.sort((a, b) => (a.endpoint + a.lob < b.endpoint + b.lob ? -1 : 1));
-  return { usage, malformed, duplicates };
+  // sorted by (endpoint, lob, hour), each key made once (hourly results have a row per hour)
+  const keyed = usage.map((u) => [`${u.endpoint}\u0000${u.lob}\u0000${u.hour ?? ""}`, u] as const);
+  keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { usage: keyed.map(([, u]) => u), malformed, duplicates };
 }
 
 /**
@@ -203,8 +296,11 @@ export function usageHashedAggregationSql(
   events: string,
   window: MonthWindow,
   malformedInMonth?: string,
+  hourlyEndpoints?: readonly string[],
 ): string {
-  return `WITH ${monthEventsCte(events, window, malformedInMonth)},
+  const list = hourlyList(hourlyEndpoints);
+  const hour = list === undefined ? "" : ", hour";
+  return `WITH ${monthEventsCte(events, window, malformedInMonth, list)},
 keyed AS (SELECT hash(id) AS h, * FROM ev WHERE NOT malformed),
 repeated AS (SELECT h FROM keyed GROUP BY h HAVING sum(copies) > 1),
 candidates AS (
@@ -218,16 +314,18 @@ dedup AS (
 )
 SELECT false AS malformed, CAST(NULL AS VARCHAR) AS file, endpoint, lob, sum(invocations) AS invocations,
   sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(duplicates) AS duplicates,
-  sum(events) AS events
+  sum(events) AS events${hour}
 FROM (
   SELECT endpoint, lob, count(*) AS invocations, sum(input_tokens) AS input_tokens,
-    sum(output_tokens) AS output_tokens, 0 AS duplicates, count(*) AS events
-  FROM keyed WHERE h NOT IN (SELECT h FROM repeated) GROUP BY endpoint, lob
+    sum(output_tokens) AS output_tokens, 0 AS duplicates, count(*) AS events${hour}
+  FROM keyed WHERE h NOT IN (SELECT h FROM repeated) GROUP BY endpoint, lob${hour}
   UNION ALL
-  SELECT f.endpoint, f.lob, count(*), sum(f.i), sum(f.o), sum(copies) - count(*), sum(copies)
-  FROM dedup GROUP BY 1, 2
+  SELECT f.endpoint, f.lob, count(*), sum(f.i), sum(f.o), sum(copies) - count(*), sum(copies)${
+    list === undefined ? "" : `, ${hourSql(list, "f.ts", "f.endpoint")}`
+  }
+  FROM dedup GROUP BY 1, 2${list === undefined ? "" : ", 8"}
 ) u
-GROUP BY endpoint, lob
+GROUP BY endpoint, lob${hour}
 UNION ALL
-SELECT true, file, NULL, NULL, count(*), NULL, NULL, 0, sum(copies) FROM ev WHERE malformed GROUP BY file`;
+SELECT true, file, NULL, NULL, count(*), NULL, NULL, 0, sum(copies)${list === undefined ? "" : ", NULL"} FROM ev WHERE malformed GROUP BY file`;
 }

@@ -89,6 +89,8 @@ export function cloudWatchAnswering(values: readonly number[]): {
     MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({
       Id: q.Id,
       StatusCode: "Complete",
+      // one point a day from StartTime, as CloudWatch answers a period of one day (Timestamps parallel to Values)
+      Timestamps: values.map((_, k) => new Date((input.StartTime as Date).getTime() + k * 86_400_000)),
       Values: [...values],
     })),
   }));

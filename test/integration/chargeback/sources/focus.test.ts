@@ -75,6 +75,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allocate } from "../../../../chargeback/engine/index.js";
 import { monthWindow } from "../../../../chargeback/engine/month.js";
 import type { CostLine, CostSourceResult } from "../../../../chargeback/model.js";
 import { withDuckDb } from "../../../../chargeback/sources/duckdb.js";
@@ -87,6 +88,7 @@ import {
 import type { SqlEngine, SqlRow } from "../../../../chargeback/sources/sql-engine.js";
 import { ConfigError, DataSourceError, exitCodeOf } from "../../../../core/errors.js";
 import { sum } from "../../../../core/money.js";
+import { endpoint, POLICY } from "../../../unit/chargeback/helpers.js";
 
 const OCT = monthWindow("2026-10");
 const ACCT = "111122223333";
@@ -565,6 +567,67 @@ describe("readFocusFiles, net-amortized (EffectiveCost)", () => {
     expect(r.excluded.map((e) => ({ ...e, cost: money(e.cost) }))).toEqual([
       { service: "Amazon Elastic Compute Cloud", lines: 2, cost: "80.00" },
     ]);
+  });
+});
+
+describe("readFocusFiles, an hourly export (TIME_GRANULARITY HOURLY)", () => {
+  // AWS, "FOCUS 1.2 with AWS columns" (https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-focus-1-2-aws.html):
+  // table configuration TIME_GRANULARITY HOURLY | DAILY | MONTHLY, "selecting HOURLY will make all line items
+  // represent a single hour of usage". FOCUS spec `specification/columns/chargeperiodstart.md`: ChargePeriodStart is
+  // the inclusive start of the charge period (here the hour), ChargePeriodEnd its exclusive end.
+  const hour = (h: number, resource: string, cost: string): Row =>
+    row({
+      ...sagemaker,
+      ...costs(cost, cost, cost, cost),
+      ChargeCategory: "Usage",
+      ChargePeriodStart: `2026-10-05T${String(h).padStart(2, "0")}:00:00.000Z`,
+      ChargePeriodEnd: `2026-10-05T${String(h + 1).padStart(2, "0")}:00:00.000Z`,
+      ConsumedQuantity: "1",
+      ConsumedUnit: "Hrs",
+      ResourceId: EP(resource),
+      SkuMeter: "USE1-Host:ml.g5.12xlarge",
+    });
+  const rows = [
+    hour(8, "shared-llm", "7.09"),
+    hour(9, "shared-llm", "7.09"),
+    hour(2, "shared-llm", "7.09"),
+  ].concat([hour(8, "retail-bot", "1.21"), hour(9, "retail-bot", "1.21")]);
+
+  it("keeps the hour of each line of an hourly endpoint (as the CUR reader does); the others are summed for the month", async () => {
+    writeCsv("hourly.csv", rows);
+    const o = {
+      files: [file("hourly.csv")],
+      format: "csv" as const,
+      window: OCT,
+      basis: "net-amortized" as const,
+    };
+    const hourly = await readFocusFiles({ ...o, hourlyEndpoints: ["shared-llm"] });
+    const at = (r: CostSourceResult, name: string) =>
+      r.lines
+        .filter((l) => l.resourceId === EP(name))
+        .map((l) => [l.usageStart.toISOString(), l.usageAmount.toString(), money(l.cost)])
+        .sort();
+    expect(at(hourly, "shared-llm")).toEqual([
+      ["2026-10-05T02:00:00.000Z", "1", "7.09"],
+      ["2026-10-05T08:00:00.000Z", "1", "7.09"],
+      ["2026-10-05T09:00:00.000Z", "1", "7.09"],
+    ]);
+    // not hourly: one line, at the earliest start
+    expect(at(hourly, "retail-bot")).toEqual([["2026-10-05T08:00:00.000Z", "2", "2.42"]]);
+    // without hourly endpoints the month's query is unchanged: one line per endpoint
+    const monthly = await readFocusFiles(o);
+    expect(at(monthly, "shared-llm")).toEqual([["2026-10-05T02:00:00.000Z", "3", "21.27"]]);
+    expect(total(hourly)).toBe(total(monthly));
+    // so the engine sees hourly lines and runs hour by hour on FOCUS too
+    const mode = (r: CostSourceResult) =>
+      allocate({
+        month: "2026-10",
+        policy: POLICY,
+        sharedEndpoints: [endpoint({ mode: "hourly-spread" })],
+        costs: r.lines,
+        usage: [],
+      }).sharedEndpoints[0]?.mode;
+    expect(mode(hourly)).toBe("hourly");
   });
 });
 

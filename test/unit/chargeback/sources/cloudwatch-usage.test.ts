@@ -45,8 +45,33 @@ describe("readCloudWatchUsage", () => {
       month: "2026-10",
       onProgress: (m) => progress.push(m),
     });
-    expect(progress).toEqual(["CloudWatch: read 500 of 1000 series", "CloudWatch: read 1000 of 1000 series"]);
+    expect(progress).toEqual([
+      "CloudWatch: read 500 of 1000 SMChargeback usage series",
+      "CloudWatch: read 1000 of 1000 SMChargeback usage series",
+    ]);
     expect(fake.dataCalls).toHaveLength(2 * 3); // 2 batches of 500, 3 pages each (200, 200, 100)
+    const total = out.usage.reduce((s, u) => s + u.invocations + u.inputTokens + u.outputTokens, 0);
+    expect(total).toBe(3000);
+  });
+
+  it("reads hourly endpoints with Period 3600, still ⌈N/500⌉ queries a call and every page, each hour kept", async () => {
+    const fake = fakeCloudWatch(1000, 200);
+    restore = fake.restore;
+    const out = await readCloudWatchUsage(fake.client, { month: "2026-10", hourlyEndpoints: ["shared-0"] });
+    expect(fake.dataCalls).toHaveLength(2 * 3); // 2 batches of 500, 3 pages each
+    for (const call of fake.dataCalls) expect(call.MetricDataQueries?.length).toBe(500);
+    const periods = fake.dataCalls[0]?.MetricDataQueries?.map((q) => [
+      q.MetricStat?.Metric?.Dimensions?.[0]?.Value,
+      q.MetricStat?.Period,
+    ]);
+    expect(periods?.[0]).toEqual(["shared-0", 3600]);
+    expect(periods?.[3]).toEqual(["shared-1", 86_400]);
+    // the fake answers 1 at 2026-10-01T00:00Z and 2 at 2026-10-02T00:00Z: two hours for shared-0, a month for the rest
+    const hourly = out.usage.filter((u) => u.endpoint === "shared-0");
+    expect(new Set(hourly.map((u) => u.hour))).toEqual(
+      new Set(["2026-10-01T00:00:00Z", "2026-10-02T00:00:00Z"]),
+    );
+    expect(out.usage.filter((u) => u.endpoint !== "shared-0").every((u) => u.hour === undefined)).toBe(true);
     const total = out.usage.reduce((s, u) => s + u.invocations + u.inputTokens + u.outputTokens, 0);
     expect(total).toBe(3000);
   });
@@ -59,6 +84,7 @@ describe("readCloudWatchUsage", () => {
       MetricDataResults: (input.MetricDataQueries ?? []).map((q: { Id: string }) => ({
         Id: q.Id,
         StatusCode: "Complete",
+        Timestamps: [new Date("2026-02-01T00:00:00Z")],
         Values: [5],
       })),
     }));

@@ -292,6 +292,119 @@ describe("readAthenaUsage", () => {
     expect(sql).toContain("output_tokens >= 0 AND output_tokens = floor(output_tokens)");
   });
 
+  it("with hourly endpoints: the hour of the counted copy in the SQL, and each row's hour in the result", async () => {
+    // Trino: CAST(timestamp AS varchar) prints `2026-10-05 08:15:00.000`; its first 13 characters are the UTC hour
+    // (ts is a UTC TIMESTAMP here, lakeEventsSql)
+    mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "usage" });
+    mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    const cols = [
+      "malformed",
+      "endpoint",
+      "lob",
+      "invocations",
+      "input_tokens",
+      "output_tokens",
+      "duplicates",
+    ];
+    const usageRow = (lob: string, hour: string | null, n: string) => ({
+      malformed: "false",
+      endpoint: hour === null ? "other" : "shared-llm",
+      lob,
+      invocations: n,
+      input_tokens: "10",
+      output_tokens: "1",
+      duplicates: "0",
+      events: n,
+      hour,
+    });
+    mock
+      .on(GetQueryResultsCommand)
+      .resolves(
+        answer(
+          [...cols, "events", "hour"],
+          [
+            usageRow("wealth", "2026-10-05 02", "1"),
+            usageRow("retail", "2026-10-05 08", "2"),
+            usageRow("retail", null, "3"),
+          ],
+        ),
+      );
+    const out = await readAthenaUsage(client, {
+      database: "smcb",
+      table: "usage_events",
+      window: OCT,
+      hourlyEndpoints: ["shared-llm"],
+      pollMs: 1,
+    });
+    expect(out.usage.map((u) => [u.endpoint, u.lob, u.hour])).toEqual([
+      ["other", "retail", undefined],
+      ["shared-llm", "retail", "2026-10-05T08:00:00Z"],
+      ["shared-llm", "wealth", "2026-10-05T02:00:00Z"],
+    ]);
+    const sql = mock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? "";
+    expect(sql).toBe(athenaUsageSql("smcb", "usage_events", OCT, ["shared-llm"]));
+    expect(sql).toContain(
+      "CASE WHEN lower(f.endpoint) IN ('shared-llm') THEN substr(f.ts, 1, 13) END AS hour",
+    );
+    expect(sql).toContain("GROUP BY 1, 2, 3, 4, 10");
+    // without hourly endpoints, the month's query has no hour at all
+    expect(athenaUsageSql("smcb", "usage_events", OCT)).not.toMatch(/hour/i);
+  });
+
+  it("with gatewayEstimates: a second query over the lake's price_estimate, its sums per LOB in the result", async () => {
+    mock.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) => ({
+      QueryExecutionId: input.QueryString?.includes("price_estimate") ? "estimate" : "usage",
+    }));
+    mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
+    mock
+      .on(GetQueryResultsCommand, { QueryExecutionId: "usage" })
+      .resolves(
+        answer(
+          [
+            "malformed",
+            "endpoint",
+            "lob",
+            "invocations",
+            "input_tokens",
+            "output_tokens",
+            "duplicates",
+            "events",
+          ],
+          [],
+        ),
+      );
+    mock
+      .on(GetQueryResultsCommand, { QueryExecutionId: "estimate" })
+      .resolves(
+        answer(
+          ["lob", "calls", "estimate"],
+          [{ lob: "retail", calls: "2", estimate: "0.550012000000000000" }],
+        ),
+      );
+    const out = await readAthenaUsage(client, {
+      database: "smcb",
+      table: "usage_events",
+      window: OCT,
+      gatewayEstimates: true,
+      pollMs: 1,
+    });
+    expect(out.gatewayEstimates?.map((e) => [e.lob, e.calls, e.estimate.toString()])).toEqual([
+      ["retail", 2, "0.550012"],
+    ]);
+    const sqls = mock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? "");
+    expect(sqls).toHaveLength(2);
+    const estimate = sqls.find((q) => q.includes("price_estimate")) ?? "";
+    // every kind of event (no kind filter), valid ones of the month, duplicates by id once
+    expect(estimate).toContain(
+      "WHERE NOT malformed AND TRY_CAST(price_estimate AS DECIMAL(38, 18)) IS NOT NULL",
+    );
+    expect(estimate).toContain(
+      "ts >= TIMESTAMP '2026-10-01 00:00:00' AND ts < TIMESTAMP '2026-11-01 00:00:00'",
+    );
+    expect(estimate).toContain("GROUP BY id");
+    expect(estimate).not.toContain("kind = 'sagemaker'");
+  });
+
   it("refuses a row whose count is not a count", async () => {
     mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "usage" });
     mock.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: "SUCCEEDED" } } });
