@@ -6,6 +6,7 @@
  */
 import { Token, UnscopedValidationError, ValidationError } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
+import { SmcbError } from "../core/index.js";
 
 /**
  * The error name CDK records with each error (`«SmcbInvalidProps» message`). aws-cdk-lib types it as a literal
@@ -32,4 +33,17 @@ export function invalidProps(scope: IConstruct | undefined, message: string, hin
 /** Whether any of `values` is a deploy-time token, so that checks of resolved values must skip it. */
 export function unresolved(...values: readonly unknown[]): boolean {
   return values.some((v) => Token.isUnresolved(v));
+}
+
+/**
+ * Runs one of the library's own checks (a tag policy's, for instance) for a construct: what it refuses is refused
+ * with aws-cdk-lib's validation error too, with the check's message and hint.
+ */
+export function checkedBy<T>(scope: IConstruct, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof SmcbError) invalidProps(scope, e.message, e.hint);
+    throw e;
+  }
 }
