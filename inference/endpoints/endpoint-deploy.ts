@@ -273,129 +273,20 @@ export async function deployEndpoint(
   deps: EndpointDeps,
   options: DeployOptions = {},
 ): Promise<DeployResult> {
-  const sm = deps.sagemaker;
-  const name = plan.endpointName;
-  const configName = plan.endpointConfig.EndpointConfigName as string;
-  let step = "DescribeEndpoint";
+  const at: Step = { step: "DescribeEndpoint" };
   try {
-    const existing: DescribeEndpointCommandOutput | undefined = await orUndefined(
-      sm.send(new DescribeEndpointCommand({ EndpointName: name })),
-    );
-    let action: DeployResult["action"] = "unchanged";
     const createdModels: string[] = [];
-    if (existing?.EndpointConfigName !== configName) {
-      for (const m of plan.models) {
-        step = `CreateModel ${m.ModelName}`;
-        if (await orUndefined(sm.send(new DescribeModelCommand({ ModelName: m.ModelName })))) continue;
-        await sm.send(new CreateModelCommand(m));
-        createdModels.push(m.ModelName as string);
-      }
-      step = `CreateEndpointConfig ${configName}`;
-      if (
-        !(await orUndefined(sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName }))))
-      )
-        await sm.send(new CreateEndpointConfigCommand(plan.endpointConfig));
-      if (existing) {
-        step = `UpdateEndpoint ${name}`;
-        await sm.send(new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: configName }));
-        await sm.send(new AddTagsCommand({ ResourceArn: existing.EndpointArn, Tags: plan.endpoint.Tags }));
-        action = "updated";
-      } else {
-        step = `CreateEndpoint ${name}`;
-        await sm.send(new CreateEndpointCommand(plan.endpoint));
-        action = "created";
-      }
-    }
-    step = `waiting for ${name}`;
-    if (action !== "unchanged" || existing?.EndpointStatus !== "InService") await waitInService(deps, name);
-
-    const components: DeployResult["components"][number][] = [];
-    for (const c of plan.components) {
-      const icName = c.InferenceComponentName as string;
-      step = `DescribeInferenceComponent ${icName}`;
-      for (const m of plan.models.filter((m) => m.ModelName === c.Specification?.ModelName)) {
-        if (await orUndefined(sm.send(new DescribeModelCommand({ ModelName: m.ModelName })))) continue;
-        step = `CreateModel ${m.ModelName}`;
-        await sm.send(new CreateModelCommand(m));
-        createdModels.push(m.ModelName as string);
-      }
-      const have = await orUndefined(
-        sm.send(new DescribeInferenceComponentCommand({ InferenceComponentName: icName })),
-      );
-      if (!have) {
-        step = `CreateInferenceComponent ${icName}`;
-        await sm.send(new CreateInferenceComponentCommand(c));
-        components.push({ name: icName, action: "created" });
-      } else if (!sameComponent(c, have)) {
-        step = `UpdateInferenceComponent ${icName}`;
-        await sm.send(
-          new UpdateInferenceComponentCommand({
-            InferenceComponentName: icName,
-            Specification: c.Specification,
-            RuntimeConfig: c.RuntimeConfig,
-          }),
-        );
-        await sm.send(new AddTagsCommand({ ResourceArn: have.InferenceComponentArn, Tags: c.Tags }));
-        components.push({ name: icName, action: "updated" });
-      } else {
-        components.push({ name: icName, action: "unchanged" });
-        continue;
-      }
-      step = `waiting for ${icName}`;
-      await waitComponent(deps, icName);
-    }
-
-    step = `ListInferenceComponents ${name}`;
-    const strays = plan.mode === "shared" ? straysOf(plan, await componentsOf(sm, name)) : [];
-    const pruned: string[] = [];
-    if (options.prune) {
-      for (const s of strays.filter((s) => s.status !== "Deleting")) {
-        step = `DeleteInferenceComponent ${s.name}`;
-        await orUndefined(sm.send(new DeleteInferenceComponentCommand({ InferenceComponentName: s.name })));
-      }
-      for (const s of strays) {
-        step = `waiting for ${s.name} to be deleted`;
-        await waitComponentDeleted(deps, s.name);
-        pruned.push(s.name);
-      }
-    }
-
-    if (plan.scaling) {
-      if (!deps.autoscaling)
-        throw new AwsError("This endpoint has autoscaling: pass an Application Auto Scaling client.");
-      const s = plan.scaling;
-      step = `RegisterScalableTarget ${s.resourceId}`;
-      await deps.autoscaling.send(
-        new RegisterScalableTargetCommand({
-          ServiceNamespace: "sagemaker",
-          ResourceId: s.resourceId,
-          ScalableDimension: s.scalableDimension,
-          MinCapacity: s.minCapacity,
-          MaxCapacity: s.maxCapacity,
-        }),
-      );
-      step = `PutScalingPolicy ${s.policyName}`;
-      await deps.autoscaling.send(
-        new PutScalingPolicyCommand({
-          PolicyName: s.policyName,
-          ServiceNamespace: "sagemaker",
-          ResourceId: s.resourceId,
-          ScalableDimension: s.scalableDimension,
-          PolicyType: "TargetTrackingScaling",
-          TargetTrackingScalingPolicyConfiguration: {
-            TargetValue: s.targetInvocationsPerInstance,
-            PredefinedMetricSpecification: { PredefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
-          },
-        }),
-      );
-    }
+    const action = await ensureEndpoint(plan, deps, at, createdModels);
+    const components = await ensureComponents(plan, deps, at, createdModels);
+    const { strays, pruned } = await pruneStrays(plan, deps, at, options.prune === true);
+    await registerScaling(plan, deps, at);
     return {
-      endpointName: name,
+      endpointName: plan.endpointName,
       action:
         action === "unchanged" && (components.some((c) => c.action !== "unchanged") || pruned.length > 0)
           ? "updated"
           : action,
-      endpointConfigName: configName,
+      endpointConfigName: plan.endpointConfig.EndpointConfigName as string,
       createdModels,
       components,
       strays,
@@ -403,8 +294,172 @@ export async function deployEndpoint(
       autoscaling: plan.scaling !== undefined,
     };
   } catch (error) {
-    throw toAwsError(step, error);
+    throw toAwsError(at.step, error);
   }
+}
+
+/** The deploy step under way, named in the error when a call fails. */
+interface Step {
+  step: string;
+}
+
+/** Creates the plan's models that do not exist yet, adding their names to `created`. */
+async function ensureModels(
+  sm: EndpointDeps["sagemaker"],
+  models: EndpointPlan["models"],
+  at: Step,
+  created: string[],
+): Promise<void> {
+  for (const m of models) {
+    at.step = `CreateModel ${m.ModelName}`;
+    if (await orUndefined(sm.send(new DescribeModelCommand({ ModelName: m.ModelName })))) continue;
+    await sm.send(new CreateModelCommand(m));
+    created.push(m.ModelName as string);
+  }
+}
+
+/**
+ * The endpoint: when it does not run the plan's endpoint config, its models and config are created and the endpoint
+ * created or updated (its tags with it); then it is waited for until in service.
+ */
+async function ensureEndpoint(
+  plan: EndpointPlan,
+  deps: EndpointDeps,
+  at: Step,
+  createdModels: string[],
+): Promise<DeployResult["action"]> {
+  const sm = deps.sagemaker;
+  const name = plan.endpointName;
+  const configName = plan.endpointConfig.EndpointConfigName as string;
+  const existing: DescribeEndpointCommandOutput | undefined = await orUndefined(
+    sm.send(new DescribeEndpointCommand({ EndpointName: name })),
+  );
+  let action: DeployResult["action"] = "unchanged";
+  if (existing?.EndpointConfigName !== configName) {
+    await ensureModels(sm, plan.models, at, createdModels);
+    at.step = `CreateEndpointConfig ${configName}`;
+    if (!(await orUndefined(sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName })))))
+      await sm.send(new CreateEndpointConfigCommand(plan.endpointConfig));
+    if (existing) {
+      at.step = `UpdateEndpoint ${name}`;
+      await sm.send(new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: configName }));
+      await sm.send(new AddTagsCommand({ ResourceArn: existing.EndpointArn, Tags: plan.endpoint.Tags }));
+      action = "updated";
+    } else {
+      at.step = `CreateEndpoint ${name}`;
+      await sm.send(new CreateEndpointCommand(plan.endpoint));
+      action = "created";
+    }
+  }
+  at.step = `waiting for ${name}`;
+  if (action !== "unchanged" || existing?.EndpointStatus !== "InService") await waitInService(deps, name);
+  return action;
+}
+
+/** Each inference component of the plan: created, or updated (tags too) when it differs, then waited for. */
+async function ensureComponents(
+  plan: EndpointPlan,
+  deps: EndpointDeps,
+  at: Step,
+  createdModels: string[],
+): Promise<DeployResult["components"][number][]> {
+  const sm = deps.sagemaker;
+  const components: DeployResult["components"][number][] = [];
+  for (const c of plan.components) {
+    const icName = c.InferenceComponentName as string;
+    at.step = `DescribeInferenceComponent ${icName}`;
+    await ensureModels(
+      sm,
+      plan.models.filter((m) => m.ModelName === c.Specification?.ModelName),
+      at,
+      createdModels,
+    );
+    at.step = `DescribeInferenceComponent ${icName}`;
+    const have = await orUndefined(
+      sm.send(new DescribeInferenceComponentCommand({ InferenceComponentName: icName })),
+    );
+    if (!have) {
+      at.step = `CreateInferenceComponent ${icName}`;
+      await sm.send(new CreateInferenceComponentCommand(c));
+      components.push({ name: icName, action: "created" });
+    } else if (!sameComponent(c, have)) {
+      at.step = `UpdateInferenceComponent ${icName}`;
+      await sm.send(
+        new UpdateInferenceComponentCommand({
+          InferenceComponentName: icName,
+          Specification: c.Specification,
+          RuntimeConfig: c.RuntimeConfig,
+        }),
+      );
+      await sm.send(new AddTagsCommand({ ResourceArn: have.InferenceComponentArn, Tags: c.Tags }));
+      components.push({ name: icName, action: "updated" });
+    } else {
+      components.push({ name: icName, action: "unchanged" });
+      continue;
+    }
+    at.step = `waiting for ${icName}`;
+    await waitComponent(deps, icName);
+  }
+  return components;
+}
+
+/**
+ * A shared endpoint's components that the plan does not name (`strays`); with `prune`, deleted (after the plan's
+ * components are in service) and waited for until gone.
+ */
+async function pruneStrays(
+  plan: EndpointPlan,
+  deps: EndpointDeps,
+  at: Step,
+  prune: boolean,
+): Promise<Pick<DeployResult, "strays" | "pruned">> {
+  const sm = deps.sagemaker;
+  at.step = `ListInferenceComponents ${plan.endpointName}`;
+  const strays = plan.mode === "shared" ? straysOf(plan, await componentsOf(sm, plan.endpointName)) : [];
+  const pruned: string[] = [];
+  if (!prune) return { strays, pruned };
+  for (const s of strays.filter((s) => s.status !== "Deleting")) {
+    at.step = `DeleteInferenceComponent ${s.name}`;
+    await orUndefined(sm.send(new DeleteInferenceComponentCommand({ InferenceComponentName: s.name })));
+  }
+  for (const s of strays) {
+    at.step = `waiting for ${s.name} to be deleted`;
+    await waitComponentDeleted(deps, s.name);
+    pruned.push(s.name);
+  }
+  return { strays, pruned };
+}
+
+/** The plan's autoscaling: its scalable target and target-tracking policy on invocations per instance. */
+async function registerScaling(plan: EndpointPlan, deps: EndpointDeps, at: Step): Promise<void> {
+  const s = plan.scaling;
+  if (!s) return;
+  if (!deps.autoscaling)
+    throw new AwsError("This endpoint has autoscaling: pass an Application Auto Scaling client.");
+  at.step = `RegisterScalableTarget ${s.resourceId}`;
+  await deps.autoscaling.send(
+    new RegisterScalableTargetCommand({
+      ServiceNamespace: "sagemaker",
+      ResourceId: s.resourceId,
+      ScalableDimension: s.scalableDimension,
+      MinCapacity: s.minCapacity,
+      MaxCapacity: s.maxCapacity,
+    }),
+  );
+  at.step = `PutScalingPolicy ${s.policyName}`;
+  await deps.autoscaling.send(
+    new PutScalingPolicyCommand({
+      PolicyName: s.policyName,
+      ServiceNamespace: "sagemaker",
+      ResourceId: s.resourceId,
+      ScalableDimension: s.scalableDimension,
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: s.targetInvocationsPerInstance,
+        PredefinedMetricSpecification: { PredefinedMetricType: "SageMakerVariantInvocationsPerInstance" },
+      },
+    }),
+  );
 }
 
 /** What a delete removed. */

@@ -556,7 +556,7 @@ describe("TenantGateway props", () => {
     expect(make({ foundationModelIds: [] })).toThrow(/foundationModelIds/);
   });
 
-  it("takes deploy-time throttling and timeout (CfnParameters): only resolved values are checked", () => {
+  it("takes deploy-time throttling (CfnParameters): only resolved values are checked", () => {
     const stack = new Stack();
     const n = (id: string) => new CfnParameter(stack, id, { type: "Number" }).valueAsNumber;
     new TenantGateway(stack, "Gateway", {
@@ -565,7 +565,6 @@ describe("TenantGateway props", () => {
       entry: ENTRY,
       throttlingRateLimit: n("Rate"),
       throttlingBurstLimit: n("Burst"),
-      timeout: Duration.seconds(n("Timeout")),
     });
     Template.fromStack(stack).hasResourceProperties("AWS::ApiGateway::Stage", {
       MethodSettings: Match.arrayWith([
