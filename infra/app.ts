@@ -3,8 +3,8 @@
  * file is `--context config=<path>` (`npx aws-cdk@2 synth -c config=smcb.config.json`), else `SMCB_CONFIG`, else
  * `./smcb.config.json`.
  */
-import { App } from "aws-cdk-lib";
-import { DEFAULT_CONFIG_FILE, loadConfig, SmcbError } from "../core/index.js";
+import { App, Errors } from "aws-cdk-lib";
+import { DEFAULT_CONFIG_FILE, ExitCode, loadConfig, SmcbError } from "../core/index.js";
 import { buildGovernanceApp } from "./governance-stack.js";
 
 // The app carries the CLI's context (`-c`, cdk.json, cdk.context.json): it names the configuration file.
@@ -25,8 +25,13 @@ try {
   });
   app.synth();
 } catch (e) {
-  // A configuration or synth-time problem: its message (every `path: message`) and hint, and its exit code (2).
-  if (!(e instanceof SmcbError)) throw e;
-  process.stderr.write(`${e.message}${e.hint ? `\n${e.hint}` : ""}\n`);
-  process.exitCode = e.exitCode;
+  // A configuration or synth-time problem: its message (every `path: message`) and hint, and its exit code (2);
+  // a construct's props refused with aws-cdk-lib's validation error: its message and the construct's path, exit 2.
+  if (Errors.isValidationError(e)) {
+    process.stderr.write(`${e.message}${e.constructPath ? ` (at ${e.constructPath})` : ""}\n`);
+    process.exitCode = ExitCode.Usage;
+  } else if (e instanceof SmcbError) {
+    process.stderr.write(`${e.message}${e.hint ? `\n${e.hint}` : ""}\n`);
+    process.exitCode = e.exitCode;
+  } else throw e;
 }

@@ -5,12 +5,11 @@ import { Construct } from "constructs";
 import {
   DEFAULT_METRIC_NAMESPACE,
   profileDimensionValue,
-  TagPolicyError,
   tagValueProblem,
   USAGE_DIMENSIONS,
   USAGE_METRICS,
-  UsageError,
 } from "../core/index.js";
+import { invalidProps, unresolved } from "./construct-errors.js";
 
 /** Props of {@link ChargebackDashboard}. */
 export interface ChargebackDashboardProps {
@@ -47,9 +46,11 @@ const ENDPOINT_INSTANCE_NAMESPACE = "/aws/sagemaker/Endpoints";
 const UTILIZATION_METRICS = ["CPUUtilization", "GPUUtilization", "GPUMemoryUtilization"] as const;
 
 /** A value safe to put between double quotes inside a single-quoted SEARCH term. */
-function searchable(what: string, value: string): string {
+function searchable(scope: Construct, what: string, value: string): string {
+  if (unresolved(value)) return value;
   if (value.length === 0 || /["'\\]/.test(value))
-    throw new UsageError(
+    invalidProps(
+      scope,
       `ChargebackDashboard: ${what} ${JSON.stringify(value)} is empty or has quotes or backslashes.`,
     );
   return value;
@@ -77,36 +78,33 @@ export class ChargebackDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: ChargebackDashboardProps) {
     super(scope, id);
-    const namespace = searchable("namespace", props.namespace ?? DEFAULT_METRIC_NAMESPACE);
-    if (namespace.startsWith(":") || namespace.length > 255)
-      throw new UsageError(
-        `ChargebackDashboard: ${JSON.stringify(namespace)} is not a CloudWatch namespace.`,
-      );
-    const endpoints = [...new Set(props.endpoints.map((e) => searchable("endpoint name", e)))];
+    const namespace = searchable(this, "namespace", props.namespace ?? DEFAULT_METRIC_NAMESPACE);
+    if (!unresolved(namespace) && (namespace.startsWith(":") || namespace.length > 255))
+      invalidProps(this, `ChargebackDashboard: ${JSON.stringify(namespace)} is not a CloudWatch namespace.`);
+    const endpoints = [...new Set(props.endpoints.map((e) => searchable(this, "endpoint name", e)))];
     const profiles = Object.entries(props.bedrockProfiles ?? {}).map(
-      ([lob, arn]) => [lob, searchable("inference profile", profileDimensionValue(arn))] as const,
+      ([lob, arn]) => [lob, searchable(this, "inference profile", profileDimensionValue(arn))] as const,
     );
     if (endpoints.length === 0 && profiles.length === 0)
-      throw new UsageError("ChargebackDashboard: give at least one endpoint or Bedrock profile.");
+      invalidProps(this, "ChargebackDashboard: give at least one endpoint or Bedrock profile.");
     const lobs = [...new Set(props.lobs)];
     for (const lob of lobs) {
-      const problem = lob.length === 0 ? "LOB is empty" : tagValueProblem(lob);
-      if (problem)
-        throw new TagPolicyError(`ChargebackDashboard: invalid LOB ${JSON.stringify(lob)}: ${problem}.`);
-      searchable("LOB", lob);
+      const problem = unresolved(lob) ? undefined : lob.length === 0 ? "LOB is empty" : tagValueProblem(lob);
+      if (problem) invalidProps(this, `ChargebackDashboard: invalid LOB ${JSON.stringify(lob)}: ${problem}.`);
+      searchable(this, "LOB", lob);
     }
-    if (lobs.length === 0) throw new UsageError("ChargebackDashboard: give at least one LOB.");
+    if (lobs.length === 0) invalidProps(this, "ChargebackDashboard: give at least one LOB.");
     const period = props.period ?? Duration.hours(1);
     const seconds = period.toSeconds();
+    // aws-cdk-lib's cloudwatch.Metric itself needs a resolved period: no token here.
     if (seconds <= 0 || seconds % 60 !== 0)
-      throw new UsageError(
-        `ChargebackDashboard: period must be a whole number of minutes, got ${seconds} s.`,
-      );
+      invalidProps(this, `ChargebackDashboard: period must be a whole number of minutes, got ${seconds} s.`);
     const variant = props.utilizationVariant ?? "AllTraffic";
 
     for (const [lob] of profiles)
       if (!lobs.includes(lob))
-        throw new TagPolicyError(
+        invalidProps(
+          this,
           `ChargebackDashboard: the Bedrock profile's LOB ${JSON.stringify(lob)} is not in lobs.`,
         );
     /** One line: the sum of a LOB's series of `metricTerm` on one endpoint or profile. */

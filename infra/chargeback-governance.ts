@@ -3,8 +3,9 @@ import { Duration, RemovalPolicy, Size } from "aws-cdk-lib";
 import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import { Construct } from "constructs";
 import type { Config } from "../core/index.js";
-import { DEFAULT_METRIC_NAMESPACE, UsageError } from "../core/index.js";
+import { DEFAULT_METRIC_NAMESPACE } from "../core/index.js";
 import { ChargebackDashboard } from "./chargeback-dashboard.js";
+import { invalidProps } from "./construct-errors.js";
 import { LobBudgets } from "./lob-budgets.js";
 import { LobCostAnomalyDetection } from "./lob-cost-anomaly-detection.js";
 import { TenantGateway } from "./tenant-gateway.js";
@@ -33,7 +34,7 @@ export interface ChargebackGovernanceProps {
  * const governance = new ChargebackGovernance(stack, "Governance", { config });
  * governance.budgets?.topic?.addSubscription(new SqsSubscription(queue));
  * ```
- * @throws {@link UsageError} when the configuration asks for nothing to deploy
+ * @throws aws-cdk-lib's validation error (`Errors.isValidationError`) when the configuration asks for nothing to deploy
  */
 export class ChargebackGovernance extends Construct {
   /** The usage dashboard, when made. */
@@ -119,9 +120,11 @@ export class ChargebackGovernance extends Construct {
         ? firehose.DeliveryStream.fromDeliveryStreamName(this, "UsageStream", config.usage.deliveryStream)
         : undefined);
     if (gateway && !usageStream)
-      throw new UsageError("ChargebackGovernance: infra.gateway needs a usage stream.", {
-        hint: "Add infra.usageLake, or use a firehose usage block.",
-      });
+      invalidProps(
+        this,
+        "ChargebackGovernance: infra.gateway needs a usage stream.",
+        "Add infra.usageLake, or use a firehose usage block.",
+      );
     this.gateway =
       gateway && usageStream
         ? new TenantGateway(this, "Gateway", {
@@ -145,8 +148,10 @@ export class ChargebackGovernance extends Construct {
         : undefined;
 
     if (!this.dashboard && !this.budgets && !this.anomalies && !this.usageLake && !this.gateway)
-      throw new UsageError("ChargebackGovernance: the configuration asks for nothing to deploy.", {
-        hint: "List sharedEndpoints or bedrock.profiles (for the dashboard), or add infra.budgets, infra.anomaly, infra.usageLake or infra.gateway.",
-      });
+      invalidProps(
+        this,
+        "ChargebackGovernance: the configuration asks for nothing to deploy.",
+        "List sharedEndpoints or bedrock.profiles (for the dashboard), or add infra.budgets, infra.anomaly, infra.usageLake or infra.gateway.",
+      );
   }
 }

@@ -9,6 +9,7 @@ import {
   parseEndpointSpec,
   planEndpoint,
 } from "../inference/index.js";
+import { checkedBy } from "./construct-errors.js";
 import { type EndpointResources, renderEndpointPlan } from "./endpoint-resources.js";
 
 /** Props of a {@link DedicatedEndpoint}. */
@@ -44,7 +45,7 @@ export class DedicatedEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: DedicatedEndpointProps) {
     super(scope, id);
     this.spec = parseEndpointSpec(props.spec, `DedicatedEndpoint ${id} spec`) as DedicatedEndpointSpec;
-    this.plan = planEndpoint(this.spec, props.policy);
+    this.plan = checkedBy(this, () => planEndpoint(this.spec, props.policy));
     this.resources = renderEndpointPlan(this, this.plan);
     this.endpoint = this.resources.endpoint;
   }

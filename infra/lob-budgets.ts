@@ -4,8 +4,9 @@ import { CfnBudget } from "aws-cdk-lib/aws-budgets";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import { assertLob, assertTagKey, type TagPolicy, UsageError } from "../core/index.js";
+import { assertLob, assertTagKey, type TagPolicy } from "../core/index.js";
 import { createAlertTopic } from "./alert-topic.js";
+import { checkedBy, invalidProps, unresolved } from "./construct-errors.js";
 
 /** One graduated alert of a budget: notify when actual or forecasted spend exceeds a percentage of the limit. */
 export interface BudgetAlert {
@@ -55,50 +56,55 @@ const BUDGET_NAME_MAX = 100;
 const MIN_THRESHOLD_PERCENT = 0.1;
 const MAX_THRESHOLD_PERCENT = 1000;
 
-function checkedLimit(lob: string, limit: number): number {
-  if (!Number.isFinite(limit) || limit <= 0)
-    throw new UsageError(
+function checkedLimit(scope: Construct, lob: string, limit: number): number {
+  if (!unresolved(limit) && (!Number.isFinite(limit) || limit <= 0))
+    invalidProps(
+      scope,
       `LobBudgets: the monthly limit of ${lob} must be a positive number of USD, got ${limit}.`,
     );
   return limit;
 }
 
-function checkedAlerts(alerts: readonly BudgetAlert[]): readonly BudgetAlert[] {
+function checkedAlerts(scope: Construct, alerts: readonly BudgetAlert[]): readonly BudgetAlert[] {
   if (alerts.length === 0 || alerts.length > MAX_BUDGET_ALERTS)
-    throw new UsageError(`LobBudgets: give 1 to ${MAX_BUDGET_ALERTS} alerts, got ${alerts.length}.`);
+    invalidProps(scope, `LobBudgets: give 1 to ${MAX_BUDGET_ALERTS} alerts, got ${alerts.length}.`);
   const seen = new Set<string>();
   for (const a of alerts) {
     if (a.type !== "ACTUAL" && a.type !== "FORECASTED")
-      throw new UsageError(`LobBudgets: alert type must be ACTUAL or FORECASTED, got ${String(a.type)}.`);
+      invalidProps(scope, `LobBudgets: alert type must be ACTUAL or FORECASTED, got ${String(a.type)}.`);
+    if (unresolved(a.thresholdPercent)) continue;
     if (
       !Number.isFinite(a.thresholdPercent) ||
       a.thresholdPercent < MIN_THRESHOLD_PERCENT ||
       a.thresholdPercent > MAX_THRESHOLD_PERCENT
     )
-      throw new UsageError(
+      invalidProps(
+        scope,
         `LobBudgets: alert threshold must be a percentage in [${MIN_THRESHOLD_PERCENT}, ${MAX_THRESHOLD_PERCENT}], got ${a.thresholdPercent}.`,
       );
     const k = `${a.type} ${a.thresholdPercent}`;
-    if (seen.has(k)) throw new UsageError(`LobBudgets: the alert ${k} % is given twice.`);
+    if (seen.has(k)) invalidProps(scope, `LobBudgets: the alert ${k} % is given twice.`);
     seen.add(k);
   }
   return alerts;
 }
 
-function checkedEmails(emails: readonly string[]): readonly string[] {
+function checkedEmails(scope: Construct, emails: readonly string[]): readonly string[] {
   if (emails.length > MAX_BUDGET_EMAILS)
-    throw new UsageError(`LobBudgets: at most ${MAX_BUDGET_EMAILS} email subscribers, got ${emails.length}.`);
+    invalidProps(scope, `LobBudgets: at most ${MAX_BUDGET_EMAILS} email subscribers, got ${emails.length}.`);
   for (const e of emails)
-    if (!/^[^\s@]+@[^\s@]+$/.test(e))
-      throw new UsageError(`LobBudgets: ${JSON.stringify(e)} is not an email address.`);
+    if (!unresolved(e) && !/^[^\s@]+@[^\s@]+$/.test(e))
+      invalidProps(scope, `LobBudgets: ${JSON.stringify(e)} is not an email address.`);
   return emails;
 }
 
-function checkedBudgetName(name: string): string {
+function checkedBudgetName(scope: Construct, name: string): string {
+  if (unresolved(name)) return name;
   if (name.length > BUDGET_NAME_MAX || /[:\\]/.test(name) || name.includes("/action/"))
-    throw new UsageError(
+    invalidProps(
+      scope,
       `LobBudgets: ${JSON.stringify(name)} is not a valid budget name (at most ${BUDGET_NAME_MAX} characters, no ":" or "\\", no "/action/").`,
-      { hint: "Change budgetNamePrefix, or use LOB values without those characters." },
+      "Change budgetNamePrefix, or use LOB values without those characters.",
     );
   return name;
 }
@@ -131,25 +137,32 @@ export class LobBudgets extends Construct {
   constructor(scope: Construct, id: string, props: LobBudgetsProps) {
     super(scope, id);
     const { policy } = props;
-    assertTagKey(policy.tagKey);
+    checkedBy(this, () => assertTagKey(policy.tagKey));
     const limits = new Map<string, number>();
     for (const [lob, limit] of Object.entries(props.monthlyLimits ?? {}))
-      limits.set(assertLob(policy, lob), checkedLimit(lob, limit));
+      limits.set(
+        checkedBy(this, () => assertLob(policy, lob)),
+        checkedLimit(this, lob, limit),
+      );
     if (props.defaultMonthlyLimit !== undefined) {
-      const limit = checkedLimit("the default", props.defaultMonthlyLimit);
+      const limit = checkedLimit(this, "the default", props.defaultMonthlyLimit);
       for (const lob of policy.lobs) if (!limits.has(lob)) limits.set(lob, limit);
     }
     if (limits.size === 0)
-      throw new UsageError("LobBudgets: no budget to create.", {
-        hint: "Give monthlyLimits per LOB and/or defaultMonthlyLimit.",
-      });
-    const alerts = checkedAlerts(props.alerts ?? DEFAULT_BUDGET_ALERTS);
-    const emails = checkedEmails(props.emails ?? []);
+      invalidProps(
+        this,
+        "LobBudgets: no budget to create.",
+        "Give monthlyLimits per LOB and/or defaultMonthlyLimit.",
+      );
+    const alerts = checkedAlerts(this, props.alerts ?? DEFAULT_BUDGET_ALERTS);
+    const emails = checkedEmails(this, props.emails ?? []);
     const withTopic = props.snsTopic ?? true;
     if (!withTopic && emails.length === 0)
-      throw new UsageError("LobBudgets: the alerts would reach nobody.", {
-        hint: "Keep snsTopic (the default) or give emails.",
-      });
+      invalidProps(
+        this,
+        "LobBudgets: the alerts would reach nobody.",
+        "Keep snsTopic (the default) or give emails.",
+      );
 
     const alert = withTopic
       ? createAlertTopic(this, "Alerts", {
@@ -169,7 +182,7 @@ export class LobBudgets extends Construct {
     for (const [lob, limit] of [...limits].sort(([a], [b]) => a.localeCompare(b))) {
       const budget = new CfnBudget(this, `Budget-${lob}`, {
         budget: {
-          budgetName: checkedBudgetName(`${prefix}${lob}`),
+          budgetName: checkedBudgetName(this, `${prefix}${lob}`),
           budgetType: "COST",
           timeUnit: "MONTHLY",
           budgetLimit: { amount: limit, unit: "USD" },

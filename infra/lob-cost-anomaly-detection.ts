@@ -3,8 +3,9 @@ import { CfnAnomalyMonitor, CfnAnomalySubscription } from "aws-cdk-lib/aws-ce";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import { assertLob, assertTagKey, type TagPolicy, UsageError } from "../core/index.js";
+import { assertLob, assertTagKey, type TagPolicy } from "../core/index.js";
 import { createAlertTopic } from "./alert-topic.js";
+import { checkedBy, invalidProps, unresolved } from "./construct-errors.js";
 
 /**
  * How the LOB tag is monitored.
@@ -52,9 +53,10 @@ export interface LobCostAnomalyDetectionProps {
 // The address pattern of the Cost Explorer API's SubscriberAddress (email form).
 const EMAIL = /^[a-zA-Z0-9.!#$%&'*+=?^_‘{|}~-]+@[a-zA-Z0-9_-]+(\.[a-zA-Z0-9_-]+)+$/;
 
-function threshold(key: string, value: number, name: string): Record<string, unknown> {
-  if (!Number.isFinite(value) || value < 0 || value > MAX_ANOMALY_THRESHOLD)
-    throw new UsageError(
+function threshold(scope: Construct, key: string, value: number, name: string): Record<string, unknown> {
+  if (!unresolved(value) && (!Number.isFinite(value) || value < 0 || value > MAX_ANOMALY_THRESHOLD))
+    invalidProps(
+      scope,
       `LobCostAnomalyDetection: ${name} must be a number in [0, ${MAX_ANOMALY_THRESHOLD}], got ${value}.`,
     );
   return { Dimensions: { Key: key, MatchOptions: ["GREATER_THAN_OR_EQUAL"], Values: [String(value)] } };
@@ -87,48 +89,56 @@ export class LobCostAnomalyDetection extends Construct {
   constructor(scope: Construct, id: string, props: LobCostAnomalyDetectionProps) {
     super(scope, id);
     const { policy } = props;
-    assertTagKey(policy.tagKey);
+    checkedBy(this, () => assertTagKey(policy.tagKey));
     const type = props.monitorType ?? "CUSTOM";
     if (type !== "CUSTOM" && type !== "DIMENSIONAL")
-      throw new UsageError(
+      invalidProps(
+        this,
         `LobCostAnomalyDetection: monitorType must be CUSTOM or DIMENSIONAL, got ${String(type)}.`,
       );
     if (type === "DIMENSIONAL" && props.lobs !== undefined)
-      throw new UsageError("LobCostAnomalyDetection: lobs applies to CUSTOM monitors only.", {
-        hint: "A DIMENSIONAL monitor covers every value of the tag.",
-      });
-    const lobs = [...new Set((props.lobs ?? policy.lobs).map((l) => assertLob(policy, l)))].sort();
+      invalidProps(
+        this,
+        "LobCostAnomalyDetection: lobs applies to CUSTOM monitors only.",
+        "A DIMENSIONAL monitor covers every value of the tag.",
+      );
+    const lobs = [
+      ...new Set((props.lobs ?? policy.lobs).map((l) => checkedBy(this, () => assertLob(policy, l)))),
+    ].sort();
     if (type === "CUSTOM" && lobs.length === 0)
-      throw new UsageError("LobCostAnomalyDetection: no LOB to monitor.");
+      invalidProps(this, "LobCostAnomalyDetection: no LOB to monitor.");
 
     const conditions = [
       ...(props.thresholdUsd !== undefined
-        ? [threshold("ANOMALY_TOTAL_IMPACT_ABSOLUTE", props.thresholdUsd, "thresholdUsd")]
+        ? [threshold(this, "ANOMALY_TOTAL_IMPACT_ABSOLUTE", props.thresholdUsd, "thresholdUsd")]
         : []),
       ...(props.thresholdPercent !== undefined
-        ? [threshold("ANOMALY_TOTAL_IMPACT_PERCENTAGE", props.thresholdPercent, "thresholdPercent")]
+        ? [threshold(this, "ANOMALY_TOTAL_IMPACT_PERCENTAGE", props.thresholdPercent, "thresholdPercent")]
         : []),
     ];
     const expression =
       conditions.length > 1
         ? { [(props.thresholdMatch ?? "ALL") === "ALL" ? "And" : "Or"]: conditions }
-        : (conditions[0] ?? threshold("ANOMALY_TOTAL_IMPACT_ABSOLUTE", 100, "thresholdUsd"));
+        : (conditions[0] ?? threshold(this, "ANOMALY_TOTAL_IMPACT_ABSOLUTE", 100, "thresholdUsd"));
 
     const frequency = props.frequency ?? "IMMEDIATE";
     if (frequency !== "IMMEDIATE" && frequency !== "DAILY" && frequency !== "WEEKLY")
-      throw new UsageError(
+      invalidProps(
+        this,
         `LobCostAnomalyDetection: frequency must be IMMEDIATE, DAILY or WEEKLY, got ${String(frequency)}.`,
       );
     const emails = props.emails ?? [];
     for (const e of emails)
-      if (!EMAIL.test(e))
-        throw new UsageError(`LobCostAnomalyDetection: ${JSON.stringify(e)} is not an email address.`);
+      if (!unresolved(e) && !EMAIL.test(e))
+        invalidProps(this, `LobCostAnomalyDetection: ${JSON.stringify(e)} is not an email address.`);
     if (frequency === "IMMEDIATE" && emails.length > 0)
-      throw new UsageError("LobCostAnomalyDetection: IMMEDIATE alerts go to SNS only, not to email.", {
-        hint: "Subscribe the addresses to the construct's topic, or use frequency DAILY or WEEKLY.",
-      });
+      invalidProps(
+        this,
+        "LobCostAnomalyDetection: IMMEDIATE alerts go to SNS only, not to email.",
+        "Subscribe the addresses to the construct's topic, or use frequency DAILY or WEEKLY.",
+      );
     if (frequency !== "IMMEDIATE" && emails.length === 0)
-      throw new UsageError(`LobCostAnomalyDetection: ${frequency} alerts go to email only; give emails.`);
+      invalidProps(this, `LobCostAnomalyDetection: ${frequency} alerts go to email only; give emails.`);
 
     const prefix = props.namePrefix ?? "smcb-";
     const monitors: Record<string, CfnAnomalyMonitor> = {};

@@ -7,7 +7,7 @@ import { Aws, Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as sagemaker from "aws-cdk-lib/aws-sagemaker";
 import { Construct } from "constructs";
-import { assertLob, assertTagSet, mergeTags, type Tag, type TagPolicy, UsageError } from "../core/index.js";
+import { assertLob, assertTagSet, mergeTags, type Tag, type TagPolicy } from "../core/index.js";
 import type { PipelineLike } from "../pipelines/index.js";
 import {
   isJsonObject,
@@ -16,6 +16,7 @@ import {
   type PipelineDefinition,
   walkSteps,
 } from "../pipelines/index.js";
+import { checkedBy, invalidProps } from "./construct-errors.js";
 
 /** The longest definition this construct puts inline in the template (CloudFormation's template body limit is 1 MB). */
 export const MAX_TEMPLATE_DEFINITION_BYTES = 900_000;
@@ -110,7 +111,7 @@ const NON_SAGEMAKER_STEPS: Readonly<
 /** `https://sqs.<region>.amazonaws.com/<account>/<name>` → `arn:aws:sqs:<region>:<account>:<name>`. */
 function queueArnOfUrl(url: string): string {
   const m = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([\w-]+(?:\.fifo)?)$/.exec(url);
-  if (!m) throw new UsageError(`TaggedPipeline: ${url} is not an SQS queue URL.`);
+  if (!m) invalidProps(undefined, `TaggedPipeline: ${url} is not an SQS queue URL.`);
   const partition = url.includes(".amazonaws.com.cn/") ? "aws-cn" : "aws";
   return `arn:${partition}:sqs:${m[1]}:${m[2]}:${m[3]}`;
 }
@@ -169,33 +170,38 @@ export class TaggedPipeline extends Construct {
       ? (props.pipeline as PipelineLike).definition()
       : (props.pipeline as PipelineDefinition);
     const name = props.pipelineName ?? (built ? (props.pipeline as PipelineLike).name : undefined);
-    if (!name) throw new UsageError("TaggedPipeline: give pipelineName for a bare definition.");
+    if (!name) invalidProps(this, "TaggedPipeline: give pipelineName for a bare definition.");
     this.pipelineName = name;
     this.definition = definition;
     const policy = props.tagPolicy;
     if (policy) {
       const lint = lintDefinition(definition, policy);
       if (!lint.ok)
-        throw new UsageError(
+        invalidProps(
+          this,
           `TaggedPipeline ${name}: cost-bearing steps lack the ${policy.tagKey} tag: ${lint.findings.map((f) => `${f.step} (${f.message})`).join("; ")}`,
-          { hint: "Build the pipeline with tagPolicy, or tag its definition (smcb pipeline tag)." },
+          "Build the pipeline with tagPolicy, or tag its definition (smcb pipeline tag).",
         );
     }
     const owner: Tag[] = [];
     if (props.ownerLob !== undefined) {
-      if (!policy) throw new UsageError("TaggedPipeline: ownerLob needs tagPolicy.");
-      owner.push({ Key: policy.tagKey, Value: assertLob(policy, props.ownerLob) });
+      if (!policy) invalidProps(this, "TaggedPipeline: ownerLob needs tagPolicy.");
+      owner.push({
+        Key: policy.tagKey,
+        Value: checkedBy(this, () => assertLob(policy, props.ownerLob as string)),
+      });
     }
     const extra = Object.entries(props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
     const tags = mergeTags(extra, owner);
-    assertTagSet(tags);
+    checkedBy(this, () => assertTagSet(tags));
 
     this.role = props.role ?? this.makeRole(definition, props);
     const body = Stack.of(this).toJsonString(definition);
     if (Buffer.byteLength(JSON.stringify(definition)) > MAX_TEMPLATE_DEFINITION_BYTES)
-      throw new UsageError(
+      invalidProps(
+        this,
         `TaggedPipeline ${name}: the definition is too large to inline in a CloudFormation template.`,
-        { hint: "Deploy it with `smcb pipeline upsert --s3-uri …` instead." },
+        "Deploy it with `smcb pipeline upsert --s3-uri …` instead.",
       );
     this.resource = new sagemaker.CfnPipeline(this, "Resource", {
       pipelineName: name,
@@ -223,17 +229,19 @@ export class TaggedPipeline extends Construct {
       if (NO_PERMISSIONS.has(type)) continue;
       const o = NON_SAGEMAKER_STEPS[type];
       const p = STEP_PERMISSIONS[type];
-      const unsupported = (why: string) =>
-        new UsageError(`TaggedPipeline ${this.pipelineName}: ${why}.`, {
-          hint: "Pass the execution role yourself (role).",
-        });
+      const unsupported: (why: string) => never = (why) =>
+        invalidProps(
+          this,
+          `TaggedPipeline ${this.pipelineName}: ${why}.`,
+          "Pass the execution role yourself (role).",
+        );
       if (o) {
         const v = step[o.member];
-        if (typeof v !== "string") throw unsupported(`${path}.${o.member} is an expression`);
+        if (typeof v !== "string") unsupported(`${path}.${o.member} is an expression`);
         other.set(o.action, (other.get(o.action) ?? new Set()).add(o.arn(v)));
-      } else if (!p) throw unsupported(`no generated permissions for ${type} steps`);
+      } else if (!p) unsupported(`no generated permissions for ${type} steps`);
       else if (step.ModelPackageGroupName !== undefined)
-        throw unsupported(
+        unsupported(
           `${path} reads its baselines from a model package group, whose permissions are not generated`,
         );
       else granted.add(p);
@@ -271,9 +279,10 @@ export class TaggedPipeline extends Construct {
     for (const s of walkSteps(definition.Steps as unknown as JsonValue[]))
       roleArnsIn(s.step, passRoles, expressions, s.path);
     if (expressions.length > 0 && !props.passRoleArns)
-      throw new UsageError(
+      invalidProps(
+        this,
         `TaggedPipeline ${this.pipelineName}: job roles come from expressions (${expressions.join(", ")}).`,
-        { hint: "List the roles the jobs may run as in passRoleArns." },
+        "List the roles the jobs may run as in passRoleArns.",
       );
     if (passRoles.size > 0)
       role.addToPrincipalPolicy(
@@ -288,9 +297,11 @@ export class TaggedPipeline extends Construct {
       Array.isArray(s.step.PropertyFiles),
     );
     if (hasPropertyFiles && buckets.length === 0)
-      throw new UsageError(`TaggedPipeline ${this.pipelineName}: the definition reads property files.`, {
-        hint: "Name the buckets they are written to in propertyFileBuckets.",
-      });
+      invalidProps(
+        this,
+        `TaggedPipeline ${this.pipelineName}: the definition reads property files.`,
+        "Name the buckets they are written to in propertyFileBuckets.",
+      );
     if (buckets.length > 0)
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({

@@ -9,6 +9,7 @@ import {
   planEndpoint,
   type SharedEndpointSpec,
 } from "../inference/index.js";
+import { checkedBy } from "./construct-errors.js";
 import { type EndpointResources, renderEndpointPlan } from "./endpoint-resources.js";
 
 /** Props of a {@link SharedEndpoint}. */
@@ -45,7 +46,7 @@ export class SharedEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: SharedEndpointProps) {
     super(scope, id);
     this.spec = parseEndpointSpec(props.spec, `SharedEndpoint ${id} spec`) as SharedEndpointSpec;
-    this.plan = planEndpoint(this.spec, props.policy);
+    this.plan = checkedBy(this, () => planEndpoint(this.spec, props.policy));
     this.resources = renderEndpointPlan(this, this.plan);
     this.endpoint = this.resources.endpoint;
   }

@@ -29,8 +29,8 @@ import type * as sns from "aws-cdk-lib/aws-sns";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import { Construct } from "constructs";
 import type { Config } from "../core/index.js";
-import { UsageError } from "../core/index.js";
 import { createAlertTopic } from "./alert-topic.js";
+import { invalidProps, unresolved } from "./construct-errors.js";
 
 /** Partition key of the gateway table (a fixed contract with the handler's DynamoDB store). */
 export const GATEWAY_TABLE_PARTITION_KEY = "pk";
@@ -133,7 +133,7 @@ export interface TenantGatewayProps {
  * const gateway = new TenantGateway(stack, "Gateway", { config, usageStream: lake });
  * // gateway.url: the OpenAI base URL is `${gateway.url}v1`
  * ```
- * @throws {@link UsageError} when a prop is out of range or the handler's source file does not exist
+ * @throws aws-cdk-lib's validation error (`Errors.isValidationError`) when a prop is out of range or the handler's source file does not exist
  */
 export class TenantGateway extends Construct {
   /** The REST API. */
@@ -162,18 +162,18 @@ export class TenantGateway extends Construct {
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const timeout = props.timeout ?? MAX_TIMEOUT;
     if (!timeout.isUnresolved() && (timeout.toSeconds() < 1 || timeout.toSeconds() > MAX_TIMEOUT.toSeconds()))
-      throw new UsageError("TenantGateway: timeout must be 1 s to 15 minutes.");
+      invalidProps(this, "TenantGateway: timeout must be 1 s to 15 minutes.");
     const rate = props.throttlingRateLimit ?? 50;
     const burst = props.throttlingBurstLimit ?? 100;
-    if (!(rate > 0) || !Number.isInteger(burst) || burst < 1)
-      throw new UsageError(
-        "TenantGateway: throttling needs a positive rate and a whole burst of at least 1.",
-      );
+    if (!unresolved(rate, burst) && (!(rate > 0) || !Number.isInteger(burst) || burst < 1))
+      invalidProps(this, "TenantGateway: throttling needs a positive rate and a whole burst of at least 1.");
     const entry = props.entry ?? defaultEntry();
     if (!existsSync(entry))
-      throw new UsageError(`TenantGateway: the handler's source file ${entry} does not exist.`, {
-        hint: "Pass `entry` (the construct) or build from a checkout that has gateway/lambda.ts.",
-      });
+      invalidProps(
+        this,
+        `TenantGateway: the handler's source file ${entry} does not exist.`,
+        "Pass `entry` (the construct) or build from a checkout that has gateway/lambda.ts.",
+      );
     const bundled = bundledConfig(props.config);
 
     this.key =
@@ -375,7 +375,7 @@ export class TenantGateway extends Construct {
         new iam.PolicyStatement({ sid: "InvokeLobProfiles", actions: bedrockActions, resources: profiles }),
       );
       const models = foundationModels(props);
-      if (models.length === 0) throw new UsageError("TenantGateway: foundationModelIds must not be empty.");
+      if (models.length === 0) invalidProps(this, "TenantGateway: foundationModelIds must not be empty.");
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: "InvokeModelsOnlyThroughLobProfiles",
@@ -556,7 +556,8 @@ function bundledConfig(config: Config): BundledConfig {
     const file =
       existsSync(given) && statSync(given).isDirectory() ? path.join(given, "tokenizer.json") : given;
     if (!existsSync(file))
-      throw new UsageError(
+      invalidProps(
+        undefined,
         `TenantGateway: the tokenizer ${file} of shared endpoint "${e.name}" does not exist.`,
       );
     const to = `tokenizers/${e.name}/tokenizer.json`;

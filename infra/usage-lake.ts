@@ -31,9 +31,9 @@ import {
   type NameRule,
   USAGE_EVENT_COLUMNS,
   type UsageConfig,
-  UsageError,
   WORKGROUP_NAME,
 } from "../core/index.js";
+import { invalidProps, unresolved } from "./construct-errors.js";
 
 /** The `usage` block of `smcb.config.json` for a Firehose lake read through Athena. */
 export type FirehoseUsageConfig = Extract<UsageConfig, { type: "firehose" }>;
@@ -100,10 +100,24 @@ export interface UsageLakeProps {
  * Checks a name against its rule; returns it. A late-bound value (a `CfnParameter`, an import, any token) is known
  * only at deploy time: it is passed through unchecked, as aws-cdk-lib's own constructs do.
  */
-function named(what: string, value: string, r: NameRule): string {
+function named(scope: Construct, what: string, value: string, r: NameRule): string {
   if (Token.isUnresolved(value)) return value;
-  if (!r.pattern.test(value)) throw new UsageError(`UsageLake: ${what} "${value}" must be ${r.rule}.`);
+  if (!r.pattern.test(value)) invalidProps(scope, `UsageLake: ${what} "${value}" must be ${r.rule}.`);
   return value;
+}
+
+/** The props of a {@link UsageLake} after {@link UsageLake.checkProps}: defaults applied, resolved values checked. */
+interface CheckedLakeProps {
+  readonly prefix: string;
+  readonly errorPrefix: string;
+  readonly resultsPrefix: string;
+  readonly interval: number;
+  readonly sizeMiB: number;
+  readonly years: { readonly first: number; readonly last: number };
+  readonly cutoff: number;
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly workgroupName: string;
 }
 
 /**
@@ -157,27 +171,12 @@ export class UsageLake extends Construct {
   constructor(scope: Construct, id: string, props: UsageLakeProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.prefix = named("prefix", props.prefix ?? D.prefix, KEY_PREFIX);
-    const errorPrefix = named(
-      "errorOutputPrefix",
-      props.errorOutputPrefix ?? D.errorOutputPrefix,
-      KEY_PREFIX,
-    );
-    const resolved = !Token.isUnresolved(errorPrefix) && !Token.isUnresolved(this.prefix);
-    if (resolved && (errorPrefix.startsWith(this.prefix) || this.prefix.startsWith(errorPrefix)))
-      throw new UsageError("UsageLake: errorOutputPrefix must lie outside prefix (the table's location).");
-    this.resultsPrefix = named("resultsPrefix", props.resultsPrefix ?? D.resultsPrefix, KEY_PREFIX);
-    const interval = props.bufferingInterval?.toSeconds() ?? D.bufferingIntervalSeconds;
-    if (interval < 0 || interval > 900) throw new UsageError("UsageLake: bufferingInterval must be 0–900 s.");
-    const sizeMiB = props.bufferingSize?.toMebibytes() ?? D.bufferingSizeMiB;
-    if (sizeMiB < 1 || sizeMiB > 128) throw new UsageError("UsageLake: bufferingSize must be 1–128 MiB.");
-    const years = props.projectionYears ?? { first: 2025, last: 2035 };
-    if (!Number.isInteger(years.first) || !Number.isInteger(years.last) || years.first > years.last)
-      throw new UsageError("UsageLake: projectionYears must be whole years, first ≤ last.");
-    const cutoff =
-      props.bytesScannedCutoffPerQuery?.toBytes() ?? Size.gibibytes(D.bytesScannedCutoffGiB).toBytes();
-    if (cutoff < 10_000_000)
-      throw new UsageError("UsageLake: bytesScannedCutoffPerQuery must be at least 10 MB.");
+    const checked = this.checkProps(props);
+    this.prefix = checked.prefix;
+    this.resultsPrefix = checked.resultsPrefix;
+    this.databaseName = checked.databaseName;
+    this.tableName = checked.tableName;
+    this.workgroupName = checked.workgroupName;
 
     this.key =
       props.encryptionKey ??
@@ -186,9 +185,7 @@ export class UsageLake extends Construct {
         description: "Usage lake: events bucket, Firehose stream, Athena results",
         removalPolicy,
       });
-
     this.accessLogsBucket = props.accessLogsBucket ?? makeAccessLogsBucket(this, removalPolicy);
-
     this.bucket = lakeBucket(
       this,
       "Events",
@@ -201,7 +198,6 @@ export class UsageLake extends Construct {
         },
       ],
     );
-
     this.resultsBucket =
       props.resultsBucket ??
       lakeBucket(this, "Results", this.accessLogsBucket, removalPolicy, [
@@ -213,13 +209,81 @@ export class UsageLake extends Construct {
       ]);
     this.outputLocation = this.resultsBucket.s3UrlForObject(this.resultsPrefix);
 
-    // Firehose delivery: its role writes the two prefixes only, and uses the key only through S3 for this bucket.
+    const delivery = this.createDeliveryStream(props, checked, removalPolicy);
+    this.deliveryRole = delivery.role;
+    this.deliveryStream = delivery.stream;
+    this.deliveryStreamName = this.deliveryStream.ref;
+    this.deliveryStreamArn = this.deliveryStream.attrArn;
+    this.database = new glue.CfnDatabase(this, "Database", {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseInput: { name: this.databaseName, description: "sagemaker-chargeback usage lake" },
+    });
+    this.table = this.createTable(props, checked.years);
+    this.workgroup = this.createWorkgroup(checked.cutoff);
+    this.addOutputs();
+  }
+
+  /** Checks the props whose values are resolved (tokens pass through unchecked) and applies the defaults. */
+  private checkProps(props: UsageLakeProps): CheckedLakeProps {
+    const prefix = named(this, "prefix", props.prefix ?? D.prefix, KEY_PREFIX);
+    const errorPrefix = named(
+      this,
+      "errorOutputPrefix",
+      props.errorOutputPrefix ?? D.errorOutputPrefix,
+      KEY_PREFIX,
+    );
+    if (
+      !unresolved(errorPrefix, prefix) &&
+      (errorPrefix.startsWith(prefix) || prefix.startsWith(errorPrefix))
+    )
+      invalidProps(this, "UsageLake: errorOutputPrefix must lie outside prefix (the table's location).");
+    const interval = props.bufferingInterval?.toSeconds() ?? D.bufferingIntervalSeconds;
+    if (!unresolved(interval) && (interval < 0 || interval > 900))
+      invalidProps(this, "UsageLake: bufferingInterval must be 0–900 s.");
+    const sizeMiB = props.bufferingSize?.toMebibytes() ?? D.bufferingSizeMiB;
+    if (!unresolved(sizeMiB) && (sizeMiB < 1 || sizeMiB > 128))
+      invalidProps(this, "UsageLake: bufferingSize must be 1–128 MiB.");
+    const years = props.projectionYears ?? { first: 2025, last: 2035 };
+    if (
+      !unresolved(years.first, years.last) &&
+      (!Number.isInteger(years.first) || !Number.isInteger(years.last) || years.first > years.last)
+    )
+      invalidProps(this, "UsageLake: projectionYears must be whole years, first ≤ last.");
+    const cutoff =
+      props.bytesScannedCutoffPerQuery?.toBytes() ?? Size.gibibytes(D.bytesScannedCutoffGiB).toBytes();
+    if (!unresolved(cutoff) && cutoff < 10_000_000)
+      invalidProps(this, "UsageLake: bytesScannedCutoffPerQuery must be at least 10 MB.");
+    return {
+      prefix,
+      errorPrefix,
+      resultsPrefix: named(this, "resultsPrefix", props.resultsPrefix ?? D.resultsPrefix, KEY_PREFIX),
+      interval,
+      sizeMiB,
+      years,
+      cutoff,
+      // Athena reads Glue names in lower case: letters, digits and underscores only.
+      databaseName: named(this, "databaseName", props.databaseName ?? D.databaseName, ATHENA_NAME),
+      tableName: named(this, "tableName", props.tableName ?? D.tableName, ATHENA_NAME),
+      workgroupName: named(this, "workgroupName", props.workgroupName ?? D.workgroupName, WORKGROUP_NAME),
+    };
+  }
+
+  /**
+   * The Firehose stream and its role: the role writes the two prefixes only, and uses the key only through S3 for
+   * this bucket.
+   */
+  private createDeliveryStream(
+    props: UsageLakeProps,
+    checked: CheckedLakeProps,
+    removalPolicy: RemovalPolicy,
+  ): { role: iam.Role; stream: firehose.CfnDeliveryStream } {
+    const { errorPrefix } = checked;
     const logGroup = new logs.LogGroup(this, "DeliveryLogs", {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy,
     });
     const logStream = new logs.LogStream(this, "DeliveryLogStream", { logGroup, removalPolicy });
-    this.deliveryRole = new iam.Role(this, "DeliveryRole", {
+    const role = new iam.Role(this, "DeliveryRole", {
       assumedBy: new iam.ServicePrincipal("firehose.amazonaws.com", {
         conditions: { StringEquals: { "sts:ExternalId": Aws.ACCOUNT_ID } },
       }),
@@ -229,7 +293,53 @@ export class UsageLake extends Construct {
       this.bucket.arnForObjects(`${this.prefix}*`),
       this.bucket.arnForObjects(`${errorPrefix}*`),
     ];
-    const policy = new iam.Policy(this, "DeliveryPolicy", {
+    const policy = this.deliveryPolicy(objectArns, logGroup, logStream);
+    policy.attachToRole(role);
+    acknowledgeObjectWildcards(
+      policy,
+      [
+        [this.bucket, this.prefix],
+        [this.bucket, errorPrefix],
+      ],
+      "Firehose names each object it writes (arrival time and a random suffix); writes are limited to the events prefix and the error prefix of this bucket.",
+    );
+
+    const stream = new firehose.CfnDeliveryStream(this, "DeliveryStream", {
+      deliveryStreamName:
+        props.deliveryStreamName === undefined
+          ? undefined
+          : named(this, "deliveryStreamName", props.deliveryStreamName, DELIVERY_STREAM_NAME),
+      deliveryStreamType: "DirectPut",
+      deliveryStreamEncryptionConfigurationInput: {
+        keyType: "CUSTOMER_MANAGED_CMK",
+        keyArn: this.key.keyArn,
+      },
+      extendedS3DestinationConfiguration: {
+        bucketArn: this.bucket.bucketArn,
+        roleArn: role.roleArn,
+        prefix: `${this.prefix}${DATE_PARTITIONS}`,
+        errorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/${DATE_PARTITIONS}`,
+        bufferingHints: { intervalInSeconds: checked.interval, sizeInMBs: checked.sizeMiB },
+        compressionFormat: "GZIP",
+        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.key.keyArn } },
+        cloudWatchLoggingOptions: {
+          enabled: true,
+          logGroupName: logGroup.logGroupName,
+          logStreamName: logStream.logStreamName,
+        },
+      },
+    });
+    stream.node.addDependency(policy);
+    return { role, stream };
+  }
+
+  /** What the delivery role may do: list the bucket, write the two prefixes, the key through S3, its log stream. */
+  private deliveryPolicy(
+    objectArns: string[],
+    logGroup: logs.LogGroup,
+    logStream: logs.LogStream,
+  ): iam.Policy {
+    return new iam.Policy(this, "DeliveryPolicy", {
       statements: [
         new iam.PolicyStatement({
           actions: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"],
@@ -261,55 +371,12 @@ export class UsageLake extends Construct {
         }),
       ],
     });
-    policy.attachToRole(this.deliveryRole);
-    acknowledgeObjectWildcards(
-      policy,
-      [
-        [this.bucket, this.prefix],
-        [this.bucket, errorPrefix],
-      ],
-      "Firehose names each object it writes (arrival time and a random suffix); writes are limited to the events prefix and the error prefix of this bucket.",
-    );
+  }
 
-    this.deliveryStream = new firehose.CfnDeliveryStream(this, "DeliveryStream", {
-      deliveryStreamName:
-        props.deliveryStreamName === undefined
-          ? undefined
-          : named("deliveryStreamName", props.deliveryStreamName, DELIVERY_STREAM_NAME),
-      deliveryStreamType: "DirectPut",
-      deliveryStreamEncryptionConfigurationInput: {
-        keyType: "CUSTOMER_MANAGED_CMK",
-        keyArn: this.key.keyArn,
-      },
-      extendedS3DestinationConfiguration: {
-        bucketArn: this.bucket.bucketArn,
-        roleArn: this.deliveryRole.roleArn,
-        prefix: `${this.prefix}${DATE_PARTITIONS}`,
-        errorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/${DATE_PARTITIONS}`,
-        bufferingHints: { intervalInSeconds: interval, sizeInMBs: sizeMiB },
-        compressionFormat: "GZIP",
-        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.key.keyArn } },
-        cloudWatchLoggingOptions: {
-          enabled: true,
-          logGroupName: logGroup.logGroupName,
-          logStreamName: logStream.logStreamName,
-        },
-      },
-    });
-    this.deliveryStream.node.addDependency(policy);
-    this.deliveryStreamName = this.deliveryStream.ref;
-    this.deliveryStreamArn = this.deliveryStream.attrArn;
-
-    // The Glue table over the events prefix.
-    // Athena reads Glue names in lower case: letters, digits and underscores only.
-    this.databaseName = named("databaseName", props.databaseName ?? D.databaseName, ATHENA_NAME);
-    this.tableName = named("tableName", props.tableName ?? D.tableName, ATHENA_NAME);
-    this.database = new glue.CfnDatabase(this, "Database", {
-      catalogId: Aws.ACCOUNT_ID,
-      databaseInput: { name: this.databaseName, description: "sagemaker-chargeback usage lake" },
-    });
+  /** The Glue table over the events prefix: OpenX JSON SerDe, gzip, partition projection by UTC date. */
+  private createTable(props: UsageLakeProps, years: CheckedLakeProps["years"]): glue.CfnTable {
     const location = this.bucket.s3UrlForObject(this.prefix);
-    this.table = new glue.CfnTable(this, "Table", {
+    const table = new glue.CfnTable(this, "Table", {
       catalogId: Aws.ACCOUNT_ID,
       databaseName: this.databaseName,
       tableInput: {
@@ -348,11 +415,13 @@ export class UsageLake extends Construct {
         },
       },
     });
-    this.table.addResourceDependency(this.database);
+    table.addResourceDependency(this.database);
+    return table;
+  }
 
-    // The Athena workgroup: its settings override the client's (output location, encryption, cutoff).
-    this.workgroupName = named("workgroupName", props.workgroupName ?? D.workgroupName, WORKGROUP_NAME);
-    this.workgroup = new athena.CfnWorkGroup(this, "WorkGroup", {
+  /** The Athena workgroup: its settings override the client's (output location, encryption, cutoff). */
+  private createWorkgroup(cutoff: number): athena.CfnWorkGroup {
+    return new athena.CfnWorkGroup(this, "WorkGroup", {
       name: this.workgroupName,
       description: "sagemaker-chargeback usage lake queries",
       state: "ENABLED",
@@ -366,7 +435,10 @@ export class UsageLake extends Construct {
         },
       },
     });
+  }
 
+  /** The stack outputs: each name of the config's `usage` block, and the whole block. */
+  private addOutputs(): void {
     const out = (name: string, value: string, description: string) =>
       new CfnOutput(this, name, { value, description });
     out("DeliveryStreamName", this.deliveryStreamName, "usage.deliveryStream");

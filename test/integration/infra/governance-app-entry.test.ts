@@ -64,6 +64,19 @@ describe("infra/app.ts through cdk.json's app command", () => {
     expect(r.stderr).toContain('infra.budgets.monthlyLimits.cards: "cards" is not in lobs');
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
+  it("exits 2 on a construct's validation error (aws-cdk-lib's, issue 14), naming the construct, no stack trace", () => {
+    const file = path.join(dir, "nothing.config.json");
+    const { bedrock: _bedrock, ...example } = JSON.parse(readFileSync(EXAMPLE, "utf8")) as Record<
+      string,
+      unknown
+    >;
+    writeFileSync(file, JSON.stringify({ ...example, sharedEndpoints: [] }));
+    const r = runApp({ CDK_OUTDIR: path.join(dir, "nothing"), SMCB_CONFIG: file });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("ChargebackGovernance: the configuration asks for nothing to deploy.");
+    expect(r.stderr).toMatch(/\(at smcb-governance\/[^)]+\)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
 });
 
 describe("npm run synth", () => {

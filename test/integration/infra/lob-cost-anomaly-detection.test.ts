@@ -1,9 +1,9 @@
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TagPolicyError, UsageError } from "../../../core/errors.js";
 import { LobCostAnomalyDetection, type LobCostAnomalyDetectionProps } from "../../../infra/index.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { type NaggedStack, problemsOf, stackWith } from "../../support/cdk-nag.js";
+import { cdkValidationMessage } from "../../support/cdk-validation.js";
 
 const policy = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth", "platform"] };
 const ce = loadApiModel("ce");
@@ -200,19 +200,19 @@ describe("LobCostAnomalyDetection options", () => {
 
 describe("LobCostAnomalyDetection refuses bad props", () => {
   it.each([
-    ["IMMEDIATE alerts to email", { emails: ["a@example.com"] }, UsageError],
-    ["DAILY alerts without email", { frequency: "DAILY" }, UsageError],
-    ["an unknown frequency", { frequency: "HOURLY" }, UsageError],
-    ["a malformed email", { frequency: "WEEKLY", emails: ["finops"] }, UsageError],
-    ["a negative threshold", { thresholdUsd: -1 }, UsageError],
-    ["a threshold above 10,000,000,000", { thresholdPercent: 1e10 + 1 }, UsageError],
-    ["an infinite threshold", { thresholdUsd: Number.POSITIVE_INFINITY }, UsageError],
-    ["an unknown LOB", { lobs: ["cards"] }, TagPolicyError],
-    ["no LOB", { lobs: [] }, UsageError],
-    ["lobs with a DIMENSIONAL monitor", { monitorType: "DIMENSIONAL", lobs: ["retail"] }, UsageError],
-    ["an unknown monitor type", { monitorType: "TAG" }, UsageError],
-  ] as const)("%s", (_, props, error) => {
-    expect(() =>
+    ["IMMEDIATE alerts to email", { emails: ["a@example.com"] }],
+    ["DAILY alerts without email", { frequency: "DAILY" }],
+    ["an unknown frequency", { frequency: "HOURLY" }],
+    ["a malformed email", { frequency: "WEEKLY", emails: ["finops"] }],
+    ["a negative threshold", { thresholdUsd: -1 }],
+    ["a threshold above 10,000,000,000", { thresholdPercent: 1e10 + 1 }],
+    ["an infinite threshold", { thresholdUsd: Number.POSITIVE_INFINITY }],
+    ["an unknown LOB", { lobs: ["cards"] }],
+    ["no LOB", { lobs: [] }],
+    ["lobs with a DIMENSIONAL monitor", { monitorType: "DIMENSIONAL", lobs: ["retail"] }],
+    ["an unknown monitor type", { monitorType: "TAG" }],
+  ] as const)("%s", (_, props) => {
+    cdkValidationMessage(() =>
       stackWith(
         (s) =>
           new LobCostAnomalyDetection(s, "A", {
@@ -220,12 +220,12 @@ describe("LobCostAnomalyDetection refuses bad props", () => {
             ...(props as Partial<LobCostAnomalyDetectionProps>),
           }),
       ),
-    ).toThrow(error);
+    );
   });
 
   it("a tag key AWS reserves", () => {
-    expect(() =>
+    cdkValidationMessage(() =>
       stackWith((s) => new LobCostAnomalyDetection(s, "A", { policy: { ...policy, tagKey: "aws:lob" } })),
-    ).toThrow(TagPolicyError);
+    );
   });
 });

@@ -1,17 +1,17 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Duration, Stack } from "aws-cdk-lib";
-import { Match, type Template } from "aws-cdk-lib/assertions";
+import { CfnParameter, Duration, Stack } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
 import * as firehose from "aws-cdk-lib/aws-kinesisfirehose";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ConfigInput, parseConfig } from "../../../core/config.js";
-import { UsageError } from "../../../core/errors.js";
 import { GATEWAY_ROUTES, TenantGateway, UsageLake } from "../../../infra/index.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { problemsOf, stackWith } from "../../support/cdk-nag.js";
+import { cdkValidationMessage } from "../../support/cdk-validation.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const EXAMPLE = path.join(ROOT, "examples/smcb.config.json");
@@ -549,10 +549,28 @@ describe("TenantGateway props", () => {
         ...extra,
       });
     };
-    expect(make({ entry: path.join(ROOT, "no/such/lambda.ts") })).toThrow(UsageError);
+    cdkValidationMessage(make({ entry: path.join(ROOT, "no/such/lambda.ts") }));
     expect(make({ entry: path.join(ROOT, "no/such/lambda.ts") })).toThrow(/does not exist/);
     expect(make({ timeout: Duration.minutes(16) })).toThrow(/timeout must be 1 s to 15 minutes/);
     expect(make({ throttlingBurstLimit: 0 })).toThrow(/throttling/);
     expect(make({ foundationModelIds: [] })).toThrow(/foundationModelIds/);
   });
+
+  it("takes deploy-time throttling and timeout (CfnParameters): only resolved values are checked", () => {
+    const stack = new Stack();
+    const n = (id: string) => new CfnParameter(stack, id, { type: "Number" }).valueAsNumber;
+    new TenantGateway(stack, "Gateway", {
+      config,
+      usageStream: new UsageLake(stack, "UsageLake"),
+      entry: ENTRY,
+      throttlingRateLimit: n("Rate"),
+      throttlingBurstLimit: n("Burst"),
+      timeout: Duration.seconds(n("Timeout")),
+    });
+    Template.fromStack(stack).hasResourceProperties("AWS::ApiGateway::Stage", {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: { Ref: "Rate" }, ThrottlingBurstLimit: { Ref: "Burst" } }),
+      ]),
+    });
+  }, 120_000);
 });

@@ -3,11 +3,11 @@ import path from "node:path";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { describe, expect, it } from "vitest";
-import { TagPolicyError } from "../../../core/errors.js";
 import { planEndpoint } from "../../../inference/endpoints/endpoint-plan.js";
 import { parseEndpointSpec } from "../../../inference/endpoints/endpoint-spec.js";
 import { DedicatedEndpoint, SharedEndpoint } from "../../../infra/index.js";
 import { stackWith } from "../../support/cdk-nag.js";
+import { cdkValidationMessage } from "../../support/cdk-validation.js";
 import { ROOT } from "../../support/cli.js";
 
 const policy = { tagKey: "LineOfBusiness", lobs: ["retail", "wealth", "platform"] };
@@ -77,9 +77,9 @@ describe("DedicatedEndpoint", () => {
   });
 
   it("refuses a LOB outside the policy at synth time", () => {
-    expect(() =>
+    cdkValidationMessage(() =>
       stackWith((s) => new DedicatedEndpoint(s, "X", { spec: { ...dedicatedSpec, lob: "cards" }, policy })),
-    ).toThrow(TagPolicyError);
+    );
   });
 });
 
