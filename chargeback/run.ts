@@ -163,7 +163,7 @@ function configuredCostSource(
     const region = clients.region ?? "";
     return async (window) => {
       onProgress?.(`Cost Explorer: reading ${window.month}`);
-      const { readCostExplorerCosts } = await import("./sources/index.js");
+      const { readCostExplorerCosts } = await import("./sources/cost-explorer.js");
       return readCostExplorerCosts(await clients.costExplorer(), {
         month: window.month,
         tagKey: config.tagKey,
@@ -178,7 +178,7 @@ function configuredCostSource(
     const cacheDir = costs.cacheDir ?? path.join(config.configDir, ".smcb/cache");
     const hourlyEndpoints = config.sharedEndpoints.filter(isMeasured).map((e) => e.name);
     return async (window, estimated) => {
-      const { resolveDelivery } = await import("./sources/index.js");
+      const { resolveDelivery } = await import("./sources/deliveries.js");
       const delivery = await resolveDelivery({
         path: where,
         month: window.month,
@@ -196,8 +196,8 @@ function configuredCostSource(
       };
       const result =
         costs.type === "focus"
-          ? await (await import("./sources/index.js")).readFocusFiles({ ...o, hourlyEndpoints })
-          : await (await import("./sources/index.js")).readCurFiles({ ...o, hourlyEndpoints });
+          ? await (await import("./sources/focus-files.js")).readFocusFiles({ ...o, hourlyEndpoints })
+          : await (await import("./sources/cur-files.js")).readCurFiles({ ...o, hourlyEndpoints });
       const warnings = [...delivery.warnings, ...(result.warnings ?? [])];
       return { ...result, provenance: delivery.provenance, ...(warnings.length > 0 ? { warnings } : {}) };
     };
@@ -211,7 +211,7 @@ function configuredCostSource(
     );
   return async (window, estimated) => {
     onProgress?.(`Athena: reading CUR lines of ${window.month} from ${athenaTableRef(table)}`);
-    const { readAthenaCurCosts } = await import("./sources/index.js");
+    const { readAthenaCurCosts } = await import("./sources/athena-cur.js");
     return readAthenaCurCosts(await clients.athena(), {
       ...athenaQueryOptions(table, onProgress),
       table: table.table,
@@ -236,7 +236,7 @@ function configuredUsageSource(
   switch (usage.type) {
     case "file":
       return async (window) =>
-        (await import("./sources/index.js")).readFileLedger({
+        (await import("./sources/file-ledger.js")).readFileLedger({
           path: usage.path,
           window,
           hourlyEndpoints,
@@ -246,7 +246,7 @@ function configuredUsageSource(
         });
     case "cloudwatch":
       return async (window) =>
-        (await import("./sources/index.js")).readCloudWatchUsage(await clients.cloudWatch(), {
+        (await import("./sources/cloudwatch-usage.js")).readCloudWatchUsage(await clients.cloudWatch(), {
           month: window.month,
           namespace: usage.namespace,
           candidates: { endpoints: config.sharedEndpoints.map((e) => e.name), lobs: config.lobs },
@@ -265,7 +265,7 @@ function configuredUsageSource(
         );
       return async (window) => {
         onProgress?.(`Athena: reading usage of ${window.month} from ${athenaTableRef(table)}`);
-        const { readAthenaUsage } = await import("./sources/index.js");
+        const { readAthenaUsage } = await import("./sources/athena-usage.js");
         return readAthenaUsage(await clients.athena(), {
           ...athenaQueryOptions(table, onProgress),
           table: table.table,
@@ -298,7 +298,7 @@ function configuredUtilizationSource(
       const source = e.utilization ?? "tokens";
       if (source === "tokens") continue;
       if (e.utilizationFile !== undefined) {
-        const { readUtilizationFile } = await import("./sources/index.js");
+        const { readUtilizationFile } = await import("./sources/utilization-file.js");
         records.push(...(await readUtilizationFile(e.utilizationFile, e.name, window)));
         continue;
       }
@@ -307,7 +307,7 @@ function configuredUtilizationSource(
         continue;
       }
       onProgress?.(`SageMaker: describing the inference components of ${e.name}`);
-      const { describeComponents } = await import("./sources/index.js");
+      const { describeComponents } = await import("./sources/inference-components.js");
       const comps = await describeComponents(await clients.sageMaker(), e.name, config);
       for (const c of comps) {
         records.push(c.record);
@@ -316,7 +316,7 @@ function configuredUtilizationSource(
       requests.push({ endpoint: e.name, variants: [], components: comps.map((c) => c.record.component) });
     }
     if (requests.length > 0) {
-      const { readCloudWatchUtilization } = await import("./sources/index.js");
+      const { readCloudWatchUtilization } = await import("./sources/cloudwatch-utilization.js");
       records.push(
         ...(await readCloudWatchUtilization(await clients.cloudWatch(), window, requests, onProgress)),
       );

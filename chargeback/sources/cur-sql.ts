@@ -509,9 +509,11 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
       l.resourceId ?? "",
       JSON.stringify(l.tags),
     ].join("\u0000");
-  lines.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // each key made once (a stable sort: lines of the same key keep the query's order)
+  const keyed = lines.map((l) => [key(l), l] as const);
+  keyed.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
-    lines,
+    lines: keyed.map(([, l]) => l),
     excluded: [...excluded.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([service, e]) => ({ service, lines: e.lines, cost: e.cost })),

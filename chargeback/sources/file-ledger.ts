@@ -16,6 +16,7 @@ import {
   gatewayEstimateSql,
   gatewayEstimatesFromRows,
   usageAggregationSql,
+  usageCountedAggregationSql,
   usageFastAggregationSql,
   usageFromFastRows,
   usageFromRows,
@@ -144,6 +145,16 @@ FROM (SELECT *, NOT coalesce(${VALID}, false) AS malformed
  */
 export function compactedEventsSql(files: readonly string[]): string {
   return `SELECT id, ts, lob, kind, endpoint, input_tokens, output_tokens, copies, false AS malformed,
+  CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS file_month
+FROM read_parquet(${sqlList(files)}, hive_partitioning = false)`;
+}
+
+/**
+ * The DuckDB relation of compacted ledger events that carry the month-wide guarantee ({@link MONTH_UNIQUE_KEY}):
+ * those of {@link compactedEventsSql} and `counted`.
+ */
+export function countedEventsSql(files: readonly string[]): string {
+  return `SELECT id, ts, lob, kind, endpoint, input_tokens, output_tokens, copies, counted, false AS malformed,
   CAST(NULL AS VARCHAR) AS file, CAST(NULL AS VARCHAR) AS file_month
 FROM read_parquet(${sqlList(files)}, hive_partitioning = false)`;
 }
@@ -303,7 +314,14 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
       // all compacted: the hashed form (cheap re-reads of Parquet); else one scan of the JSON (the fast form)
       let rows: Record<string, unknown>[] = [];
       let result: UsageSourceResult | undefined;
-      if (raw.length === 0) {
+      if (raw.length === 0 && compacted.monthUnique) {
+        // every compacted file carries the month-wide guarantee: a pure aggregation of the counted rows
+        rows = await queryRows(
+          c,
+          usageCountedAggregationSql(countedEventsSql(files.compacted), o.window, o.hourlyEndpoints),
+        );
+        result = { ...usageFromRows(rows), duplicates: Number(rows[0]?.all_duplicates ?? 0) };
+      } else if (raw.length === 0) {
         rows = await queryRows(
           c,
           usageHashedAggregationSql(events, o.window, malformedInMonthSql(o.window), o.hourlyEndpoints),
@@ -365,6 +383,8 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
 interface CompactedIndex {
   /** The raw files a compacted file replaces: path → `size:mtimeMs` as they were compacted. */
   readonly sources: ReadonlyMap<string, string>;
+  /** Whether there are compacted files and every one carries the month-wide guarantee ({@link MONTH_UNIQUE_KEY}). */
+  readonly monthUnique: boolean;
   malformedOf(window: MonthWindow): Promise<{ count: number; samples: MalformedLine[] }>;
 }
 
@@ -373,6 +393,15 @@ interface CompactedIndex {
  * `file` relative to the compacted file's folder.
  */
 export const SOURCES_KEY = "smcb_sources";
+
+/**
+ * The key of a compacted file's Parquet metadata that carries the month-wide guarantee (`true` or `false`): with
+ * `true`, its rows' column `counted` marks the one copy of each SageMaker event that counts in the month of its `ts`,
+ * and no other compacted file with this guarantee counts the same id in the same month; so a month read only from
+ * such files needs no de-duplication by id. Written by `compactLedger`; a file without it (an older compaction) or
+ * with `false` (an earlier file counts a copy that is not the least) makes the reader de-duplicate as before.
+ */
+export const MONTH_UNIQUE_KEY = "smcb_month_unique";
 
 /** One source file of a compacted file, as {@link SOURCES_KEY} lists it. */
 export interface CompactedSource {
@@ -407,12 +436,17 @@ async function readCompactedIndex(
   quarantine: readonly string[],
 ): Promise<CompactedIndex> {
   const sources = new Map<string, string>();
+  const unique = new Set<string>();
   if (compacted.length > 0)
     for (const r of await queryRows(
       c,
-      `SELECT file_name, decode(value) AS value FROM parquet_kv_metadata(${sqlList(compacted)})
-       WHERE decode(key) = ${sqlString(SOURCES_KEY)}`,
+      `SELECT file_name, decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata(${sqlList(compacted)})
+       WHERE decode(key) IN (${sqlString(SOURCES_KEY)}, ${sqlString(MONTH_UNIQUE_KEY)})`,
     )) {
+      if (r.key === MONTH_UNIQUE_KEY) {
+        if (r.value === "true") unique.add(String(r.file_name));
+        continue;
+      }
       const dir = path.dirname(String(r.file_name));
       for (const s of JSON.parse(String(r.value)) as CompactedSource[])
         sources.set(path.resolve(dir, s.file), fileIdentity(s.size, s.mtimeMs));
@@ -422,6 +456,7 @@ async function readCompactedIndex(
   const files = quarantine.filter((q) => live.has(q));
   return {
     sources,
+    monthUnique: compacted.length > 0 && compacted.every((f) => unique.has(f)),
     async malformedOf(window) {
       if (files.length === 0) return { count: 0, samples: [] };
       const rows = await queryRows(

@@ -13,6 +13,7 @@ import {
   fileMonthsOf,
   ledgerEventsSql,
   locateMalformed,
+  MONTH_UNIQUE_KEY,
   OTHER_EVENT_FIELDS,
   quarantineFileOf,
   READ_FIELDS,
@@ -155,7 +156,8 @@ export async function compactLedger(o: CompactLedgerOptions): Promise<Compaction
         let summary = { lines: 0, rows: 0, malformed: 0 };
         if (existing === undefined) {
           await mkdir(folder, { recursive: true });
-          summary = await compactDay(c, o.path, sources, target, listed);
+          const earlier = (await listLedgerFiles(o.path)).compacted;
+          summary = await compactDay(c, o.path, sources, target, listed, earlier);
           await o.onStep?.("written", target);
           await rename(path.join(folder, `.${path.basename(target)}.tmp`), target);
           await fsync(folder);
@@ -188,6 +190,58 @@ export async function compactLedger(o: CompactLedgerOptions): Promise<Compaction
 }
 
 /**
+ * The order of an event's copies, least first (the copy that counts, as the usage query picks it), as SQL over the
+ * columns of the row named `alias` (none by default).
+ */
+function copyOrder(alias?: string): string {
+  const a = alias === undefined ? "" : `${alias}.`;
+  return `CAST(${a}ts AS VARCHAR), ${a}endpoint, ${a}lob, ${a}input_tokens, ${a}output_tokens`;
+}
+
+/**
+ * The month-wide guarantee of a new compacted file, over the temp table `grouped` (a day's rows, with `counted`
+ * true on the least copy of each SageMaker event per id and month of `ts` among the day's rows): makes the temp
+ * table `clash`, the day's counted ids (and months) that an earlier compacted file with {@link MONTH_UNIQUE_KEY}
+ * already counts, with `kept` true when that earlier copy is not greater than this day's (the event stays counted
+ * once, there, and this day's copy is not counted). Returns whether the guarantee holds: false when an earlier
+ * counted copy is greater than this day's (that file would have to be rewritten), so readers then de-duplicate the
+ * whole month as before.
+ */
+async function clashes(
+  c: Parameters<typeof locateMalformed>[0],
+  earlier: readonly string[],
+): Promise<boolean> {
+  const guaranteed =
+    earlier.length === 0
+      ? []
+      : (
+          await queryRows(
+            c,
+            `SELECT file_name FROM parquet_kv_metadata(${sqlList(earlier)})
+             WHERE decode(key) = '${MONTH_UNIQUE_KEY}' AND decode(value) = 'true'`,
+          )
+        ).map((r) => String(r.file_name));
+  const from =
+    guaranteed.length === 0
+      ? "(SELECT NULL::VARCHAR AS id, NULL::TIMESTAMPTZ AS ts, NULL::VARCHAR AS endpoint, NULL::VARCHAR AS lob, NULL::BIGINT AS input_tokens, NULL::BIGINT AS output_tokens, false AS counted WHERE false)"
+      : `read_parquet(${sqlList(guaranteed)}, hive_partitioning = false)`;
+  // the earlier counted copies of the day's counted ids (the months of the day's events prune other row groups)
+  await c.run(
+    `CREATE OR REPLACE TEMP TABLE clash AS
+     SELECT g.id, strftime(g.ts, '%Y-%m') AS month, bool_and(ROW(${copyOrder("e")}) <= ROW(${copyOrder("g")})) AS kept
+     FROM grouped g JOIN (
+       SELECT id, ts, endpoint, lob, input_tokens, output_tokens FROM ${from}
+       WHERE counted AND ts >= (SELECT date_trunc('month', min(ts)) FROM grouped)
+         AND ts < (SELECT date_trunc('month', max(ts)) + INTERVAL 1 MONTH FROM grouped)
+     ) e ON e.id = g.id AND strftime(e.ts, '%Y-%m') = strftime(g.ts, '%Y-%m')
+     WHERE g.counted
+     GROUP BY ALL`,
+  );
+  const [r] = await queryRows(c, "SELECT count(*) FILTER (WHERE NOT kept) AS lost FROM clash");
+  return Number(r?.lost ?? 0) === 0;
+}
+
+/**
  * Writes one day: the quarantine file (durably, final name) and the Parquet file (synced, under its temporary
  * name; the caller renames it). Returns the day's counts.
  */
@@ -197,6 +251,7 @@ async function compactDay(
   sources: readonly string[],
   target: string,
   listed: readonly CompactedSource[],
+  earlier: readonly string[],
 ): Promise<{ lines: number; rows: number; malformed: number }> {
   await c.run(
     `CREATE OR REPLACE TEMP TABLE day AS ${ledgerEventsSql(sources, { fileMonths: fileMonthsOf(sources), allFields: true })}`,
@@ -223,12 +278,23 @@ async function compactDay(
   // Every field but `v` (a compacted file is version 1 by construction), the chargeback's first.
   const fields = [...READ_FIELDS.filter((f) => f !== "v"), ...Object.keys(OTHER_EVENT_FIELDS)];
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.tmp`);
+  const eligible = "kind = 'sagemaker' AND endpoint IS NOT NULL";
   await c.run(
-    `COPY (SELECT CAST(1 AS INTEGER) AS v, ${fields.join(", ")}, sum(copies) AS copies
-           FROM day WHERE NOT malformed GROUP BY ALL)
-     TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd,
-       KV_METADATA {${SOURCES_KEY}: ${sqlString(JSON.stringify(listed))}})`,
+    `CREATE OR REPLACE TEMP TABLE grouped AS
+     SELECT *, coalesce(${eligible} AND row_number() OVER (
+         PARTITION BY id, strftime(ts, '%Y-%m'), ${eligible} ORDER BY ${copyOrder()}) = 1, false) AS counted
+     FROM (SELECT CAST(1 AS INTEGER) AS v, ${fields.join(", ")}, sum(copies) AS copies
+           FROM day WHERE NOT malformed GROUP BY ALL) g`,
   );
+  const unique = await clashes(c, earlier);
+  await c.run(
+    `COPY (SELECT g.* EXCLUDE (counted), g.counted AND NOT coalesce(k.kept, false) AS counted
+           FROM grouped g LEFT JOIN clash k ON g.counted AND k.id = g.id AND k.month = strftime(g.ts, '%Y-%m'))
+     TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd,
+       KV_METADATA {${SOURCES_KEY}: ${sqlString(JSON.stringify(listed))}, ${MONTH_UNIQUE_KEY}: '${unique}'})`,
+  );
+  await c.run("DROP TABLE clash");
+  await c.run("DROP TABLE grouped");
   await fsync(tmp);
   const [written] = await queryRows(c, `SELECT count(*) AS rows FROM read_parquet(${sqlList([tmp])})`);
   await c.run("DROP TABLE day");

@@ -279,6 +279,35 @@ export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[
 }
 
 /**
+ * The result of {@link usageAggregationSql} over compacted events that carry the month-wide guarantee (the
+ * `MONTH_UNIQUE_KEY` of `file-ledger.ts`): `events` also has the column `counted`, true on exactly the one copy of
+ * each event that counts in its month, so a pure aggregation of the counted rows gives the usage, with no
+ * de-duplication by id; every row's `copies` count toward `events`, so `duplicates` (in the column
+ * `all_duplicates` of every row, the month's total) stays what the exact form gives. No malformed rows (they are
+ * quarantined). Result columns: those of {@link usageAggregationSql} and `all_duplicates`. DuckDB.
+ *
+ * @example
+ * ```ts
+ * const rows = await queryRows(c, usageCountedAggregationSql(countedEventsSql(files), monthWindow("2026-10")));
+ * ```
+ */
+export function usageCountedAggregationSql(
+  events: string,
+  window: MonthWindow,
+  hourlyEndpoints?: readonly string[],
+): string {
+  const list = hourlyList(hourlyEndpoints);
+  const hour = list === undefined ? "" : ", hour";
+  return `WITH ${monthEventsCte(events, window, "false", list)},
+dup AS (SELECT coalesce(sum(copies), 0) - count(*) FILTER (WHERE counted) AS d FROM ev)
+SELECT false AS malformed, CAST(NULL AS VARCHAR) AS file, endpoint, lob, count(*) AS invocations,
+  sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, 0 AS duplicates, count(*) AS events,
+  (SELECT d FROM dup) AS all_duplicates${hour}
+FROM ev WHERE counted
+GROUP BY endpoint, lob${hour}`;
+}
+
+/**
  * The exact result of {@link usageAggregationSql} in a form that suits a columnar input (compacted Parquet) on
  * DuckDB: the month's events are keyed by `hash(id)` (8 bytes, not the id text) and counted per key; events whose key
  * occurs once are distinct ids and are summed directly, and only the events whose key occurs more than once (the

@@ -2,7 +2,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runCli } from "../support/cli.js";
+import { ROOT, runCli, spawnCli } from "../support/cli.js";
 
 const SMALL = path.join(ROOT, "test/fixtures/chargeback/small");
 const CONFIG = path.join(SMALL, "smcb.config.json");
@@ -202,5 +202,21 @@ describe("smcb chargeback", () => {
     ]);
     expect(many.code).toBe(2);
     expect(many.stderr).toContain("Several --format values need --out <dir>.");
+  });
+
+  it("loads only the modules of the sources it reads: no AWS SDK client, nothing of inference/ (issue 15)", async () => {
+    // a module hook (node:module register) that lists every module the process resolves, in a file
+    const log = path.join(dir, "resolved.txt");
+    const hook = `import { appendFileSync } from "node:fs";
+      export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + "\\n"); return r; }`;
+    const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const r = await spawnCli(["chargeback", "--month", "2026-10", "--config", CONFIG, "--json"], {
+      env: { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}` },
+    });
+    expect(r.code).toBe(0);
+    const resolved = (await readFile(log, "utf8")).split("\n");
+    expect(resolved.some((u) => u.endsWith("/dist/chargeback/sources/file-ledger.js"))).toBe(true);
+    expect(resolved.filter((u) => u.includes("/@aws-sdk/client-"))).toEqual([]);
+    expect(resolved.filter((u) => u.includes("/dist/inference/"))).toEqual([]);
   });
 });

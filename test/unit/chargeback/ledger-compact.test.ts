@@ -104,6 +104,85 @@ describe("compactLedger", () => {
     expect(await read(root, monthWindow("2026-09"))).toEqual(before.sep);
   }, 60_000);
 
+  it("writes the month-wide guarantee, so a compacted month is an aggregation of the counted rows with the same figures", async () => {
+    const root = path.join(dir, "unique");
+    const files: Record<string, string[]> = {
+      "2026/09/30/w1.jsonl": [
+        ledgerLine("s", { ts: "2026-09-30T23:00:00Z" }),
+        ledgerLine("late", { ts: "2026-10-01T00:10:00Z" }),
+      ],
+      "2026/10/01/w1.jsonl": [
+        ledgerLine("a"),
+        ledgerLine("a"), // identical: one row, two copies
+        ledgerLine("c", { ts: "2026-10-01T05:00:00Z", input_tokens: 3 }),
+        ledgerLine("c", { ts: "2026-10-01T04:00:00Z", input_tokens: 4, lob: "wealth" }), // differs: this one counts
+        ledgerLine("b", { kind: "bedrock", endpoint: null }),
+        "{cut",
+      ],
+      "2026/10/02/w1.jsonl": [
+        ledgerLine("a"), // the same event on a later day: counted once, on day 1
+        ledgerLine("b"), // a SageMaker event whose id a Bedrock event has too: counted
+        ledgerLine("late", { ts: "2026-10-01T00:10:00Z" }), // the same event in two months' folders
+        ledgerLine("s", { ts: "2026-09-30T23:00:00Z" }),
+        ledgerLine("h", { ts: "2026-10-02T07:30:00Z", endpoint: "hourly" }),
+        ledgerLine("h", { ts: "2026-10-02T07:30:00Z", endpoint: "hourly", latency_ms: 5 }), // differs elsewhere only
+      ],
+    };
+    for (const [rel, lines] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+      await writeFile(path.join(root, rel), `${lines.join("\n")}\n`);
+    }
+    const months = [OCT, monthWindow("2026-09")];
+    const readAll = () =>
+      Promise.all(months.map((w) => readFileLedger({ path: root, window: w, hourlyEndpoints: ["hourly"] })));
+    const before = await readAll();
+    expect(before[0]?.duplicates).toBe(5); // a ×2, c, late, h
+    await compactLedger({ path: root, now: NOW });
+    const parquet = (await tree(root)).filter((f) => f.endsWith(".parquet")).map((f) => path.join(root, f));
+    expect(parquet.length).toBe(3);
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    const meta = await c.runAndReadAll(
+      `SELECT decode(value) AS v FROM parquet_kv_metadata([${parquet.map((f) => `'${f}'`).join(", ")}])
+       WHERE decode(key) = 'smcb_month_unique'`,
+    );
+    expect(meta.getRowObjectsJson().map((r) => r.v)).toEqual(["true", "true", "true"]);
+    const counted = await c.runAndReadAll(
+      `SELECT id, count(*) FILTER (WHERE counted) AS n FROM read_parquet([${parquet.map((f) => `'${f}'`).join(", ")}])
+       WHERE kind = 'sagemaker' GROUP BY id ORDER BY id`,
+    );
+    // every SageMaker event counted once in its month (late: in October, from either folder; once)
+    expect(counted.getRowObjectsJson()).toEqual(
+      ["a", "b", "c", "h", "late", "s"].map((id) => ({ id, n: "1" })),
+    );
+    c.closeSync();
+    db.closeSync();
+    expect(await readAll()).toEqual(before);
+    // a late writer of day 1 with a copy less than the counted one: that file has no guarantee, figures unchanged
+    await mkdir(path.join(root, "2026/10/01"), { recursive: true });
+    await writeFile(
+      path.join(root, "2026/10/01/w9.jsonl"),
+      `${ledgerLine("h", { ts: "2026-10-02T06:00:00Z", endpoint: "hourly", input_tokens: 7 })}\n${ledgerLine("a")}\n`,
+    );
+    const withLate = await readAll();
+    expect(withLate[0]?.duplicates).toBe(7);
+    await compactLedger({ path: root, now: NOW });
+    const late = (await tree(root)).filter(
+      (f) => f.startsWith("compacted/") && !parquet.includes(path.join(root, f)),
+    );
+    expect(late.length).toBe(1);
+    const db2 = await DuckDBInstance.create(":memory:");
+    const c2 = await db2.connect();
+    const lateMeta = await c2.runAndReadAll(
+      `SELECT decode(value) AS v FROM parquet_kv_metadata('${path.join(root, late[0] as string)}') WHERE decode(key) = 'smcb_month_unique'`,
+    );
+    expect(lateMeta.getRowObjectsJson()).toEqual([{ v: "false" }]);
+    c2.closeSync();
+    db2.closeSync();
+    expect(await readAll()).toEqual(withLate);
+  }, 60_000);
+
   it.each<CompactionStep>(["written", "renamed"])(
     "survives a stop after the step %s: the same figures, and a second run finishes",
     async (step) => {
