@@ -24,7 +24,7 @@ export interface AthenaUsageOptions extends AthenaQueryOptions {
   /** Shared endpoints whose usage is returned hour by hour ({@link usageAggregationSql}). @default [] */
   readonly hourlyEndpoints?: readonly string[];
   /**
-   * Also read the tenant gateway's price estimates per LOB ({@link gatewayEstimateSql}; the table needs the
+   * Also read the tenant gateway's price estimates per LOB (`gatewayEstimateSql`; the table needs the
    * `price_estimate` column of §3.3): a second query, so asked for only where a gateway runs. @default false
    */
   readonly gatewayEstimates?: boolean;
@@ -54,7 +54,7 @@ export function athenaUsageSql(
  * const { usage, malformed } = await readAthenaUsage(athena, { database: "smcb", table: "usage_events",
  *   workgroup: "finops", window: monthWindow("2026-10") });
  * ```
- * @throws {@link DataSourceError} when the query fails or returns unreadable counts; {@link AwsError} when a call fails
+ * @throws {@link core!DataSourceError | DataSourceError} when the query fails or returns unreadable counts; {@link core!AwsError | AwsError} when a call fails
  */
 export async function readAthenaUsage(
   client: AthenaClient,

@@ -52,7 +52,7 @@ function monthEventsCte(
  * and `lob`, `kind` sagemaker|bedrock, a SageMaker event with an endpoint, token counts non-negative integers. A
  * record the JSON SerDe could not read
  * (`ignore.malformed.json`) is a row of NULLs, so malformed too. With `priceEstimate`, the relation also has the
- * gateway's `price_estimate` column (for {@link gatewayEstimateSql}; the table must have it). Athena (Trino) SQL.
+ * gateway's `price_estimate` column (for `gatewayEstimateSql`; the table must have it). Athena (Trino) SQL.
  *
  * @example
  * ```ts
@@ -105,7 +105,7 @@ FROM dedup
 GROUP BY 1`;
 }
 
-/** The rows of {@link gatewayEstimateSql} (JSON values from DuckDB or text cells from the port), by LOB. */
+/** The rows of `gatewayEstimateSql` (JSON values from DuckDB or text cells from the port), by LOB. */
 export function gatewayEstimatesFromRows(
   rows: readonly (SqlRow | Record<string, unknown>)[],
 ): GatewayEstimateInput[] {
@@ -214,7 +214,7 @@ GROUP BY 1, 2, 3, 4, 5${list === undefined ? "" : ", 11"}`;
 }
 
 /**
- * The result rows of {@link usageFastAggregationSql} as a usage source result, or `undefined` when some `id` has
+ * The result rows of `usageFastAggregationSql` as a usage source result, or `undefined` when some `id` has
  * copies that differ in endpoint, lob or token counts (then the per-event rows count more events than there are
  * ids, and only {@link usageAggregationSql} picks the copy that counts).
  */
