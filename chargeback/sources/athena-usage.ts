@@ -1,6 +1,6 @@
 /**
  * Usage source: the usage lake (the Firehose-delivered usage events as an Athena/Glue table). The aggregation and
- * the row mapper are the file ledger's ({@link usageAggregationSql}, {@link usageFromRows}: one reader, two
+ * the row mapper are the file ledger's (`usageAggregationSql`, {@link usageFromRows}: one reader, two
  * engines); the events relation ({@link lakeEventsSql}) applies the file ledger's checks, so malformed events and
  * duplicates are really counted.
  */
@@ -21,7 +21,7 @@ export interface AthenaUsageOptions extends AthenaQueryOptions {
   /** The Glue table of the usage events (in {@link AthenaQueryOptions.database}). */
   readonly table: string;
   readonly window: MonthWindow;
-  /** Shared endpoints whose usage is returned hour by hour ({@link usageAggregationSql}). @default [] */
+  /** Shared endpoints whose usage is returned hour by hour (`usageAggregationSql`). @default [] */
   readonly hourlyEndpoints?: readonly string[];
   /**
    * Also read the tenant gateway's price estimates per LOB (`gatewayEstimateSql`; the table needs the

@@ -261,11 +261,11 @@ export async function locateMalformed(
 
 /**
  * Reads a month of shared-endpoint usage from the file ledger: the raw files and the compacted days in one query
- * (`usageFastAggregationSql`, and again with the exact {@link usageAggregationSql} only when some id has
+ * (`usageFastAggregationSql`, and again with the exact `usageAggregationSql` only when some id has
  * copies that differ; same result either way). A raw file that a compacted file names as its source (a compaction
  * stopped before it could delete it) is left out. Duplicates by `id` are counted once across raw and compacted
  * files. Malformed lines count in the month of their `ts` when it parses, else in the month of their file's
- * `YYYY/MM/DD/` folder (in every month when the path names no day); the first {@link MALFORMED_SAMPLES} are
+ * `YYYY/MM/DD/` folder (in every month when the path names no day); the first `MALFORMED_SAMPLES` are
  * returned in full with file and line number. The usage of `hourlyEndpoints` is returned per UTC hour; with
  * `gatewayEstimates`, the gateway's price estimates per LOB too (a second pass over the files).
  *

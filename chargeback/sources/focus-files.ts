@@ -29,7 +29,7 @@ export interface FocusFilesOptions {
   readonly onProgress?: (message: string) => void;
   /** Where the files came from (an export folder, an S3 export); @default `{ kind: "files", location: <the files> }` */
   readonly provenance?: CostProvenance;
-  /** Endpoints whose lines are kept hour by hour ({@link FocusSqlOptions.hourlyEndpoints}). @default [] */
+  /** Endpoints whose lines are kept hour by hour (`FocusSqlOptions.hourlyEndpoints`). @default [] */
   readonly hourlyEndpoints?: readonly string[];
 }
 
