@@ -101,7 +101,7 @@ function coverageOf(resources: readonly AuditedResource[]): Coverage {
  * (the parameter named `tagKey`), or why there is none. With `fix`, that LOB is added (`AddTags`) — never over an
  * existing tag — and the change reported, so running it twice changes nothing the second time.
  *
- * Throws an {@link AwsError} (exit 3) when a type cannot be listed or a call fails.
+ * Throws an {@link core!AwsError | AwsError} (exit 3) when a type cannot be listed or a call fails.
  *
  * @example
  * ```ts

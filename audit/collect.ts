@@ -170,7 +170,7 @@ export const LISTERS: Readonly<Record<AuditResourceType, Lister>> = {
 
 /**
  * Reads every tag of a resource: SageMaker `ListTags` (paginated), or Bedrock `ListTagsForResource`.
- * Throws an {@link AwsError} naming the action and the resource (`ListTags <arn> failed: …`).
+ * Throws an {@link core!AwsError | AwsError} naming the action and the resource (`ListTags <arn> failed: …`).
  */
 export async function readTags(clients: AuditClients, resource: ListedResource): Promise<Tag[]> {
   if (resource.type === "bedrock-profile") return readProfileTags(clients.bedrock, resource.arn);

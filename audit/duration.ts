@@ -5,7 +5,7 @@ const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
 /**
  * Parses a duration of whole hours, days or weeks (`12h`, `30d`, `2w`) into milliseconds.
- * Throws a {@link UsageError} (exit 2) for anything else, zero included.
+ * Throws a {@link core!UsageError | UsageError} (exit 2) for anything else, zero included.
  *
  * @example
  * ```ts

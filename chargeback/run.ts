@@ -354,9 +354,9 @@ function configuredUtilizationSource(
  * // the config's AWS sources (Cost Explorer, CloudWatch, Athena) through a chosen region and profile:
  * await runChargeback({ config, month: "2026-10", awsOptions: { region: "us-east-1", profile: "finops" } });
  * ```
- * @throws {@link UsageError} for a malformed or future month; {@link ConfigError} when the configuration names no
- * readable source (no `costs`, or `firehose` usage without `usage.athena`); {@link DataSourceError} when a source
- * fails; {@link AwsError} when an AWS call fails
+ * @throws {@link core!UsageError | UsageError} for a malformed or future month; {@link core!ConfigError | ConfigError} when the configuration names no
+ * readable source (no `costs`, or `firehose` usage without `usage.athena`); {@link core!DataSourceError | DataSourceError} when a source
+ * fails; {@link core!AwsError | AwsError} when an AWS call fails
  */
 export async function runChargeback(o: RunChargebackOptions): Promise<ChargebackReport> {
   const window = monthWindow(o.month);

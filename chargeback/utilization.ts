@@ -38,7 +38,7 @@ export interface UtilizationReport {
  * const u = await measureUtilization({ config, month: "2026-10" }, "shared-llm");
  * console.log(u.measuredUtilization, u.impliedCapacityTokensPerInstanceHour);
  * ```
- * @throws {@link UsageError} when the endpoint is not a configured shared endpoint; else as {@link runChargeback}
+ * @throws {@link core!UsageError | UsageError} when the endpoint is not a configured shared endpoint; else as {@link runChargeback}
  */
 export async function measureUtilization(
   options: RunChargebackOptions,

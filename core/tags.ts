@@ -32,7 +32,7 @@ export const MAX_TAG_VALUE_LENGTH = 256;
 
 /**
  * The labels the reports give lines that are not a LOB. A LOB may not take one of them (see
- * {@link reservedLobProblem}): its line would read as, or merge with, the report's own.
+ * `reservedLobProblem`): its line would read as, or merge with, the report's own.
  */
 export const REPORT_LINE_LABELS = {
   /** A shared endpoint's idle capacity kept on its own line (idle policy `separate`). */

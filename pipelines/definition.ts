@@ -100,7 +100,7 @@ function jsonDepth(value: unknown, limit: number): number {
 
 /**
  * Checks that a parsed value looks like a pipeline definition (an object with a `Steps` array of objects, nested
- * at most {@link MAX_DEFINITION_DEPTH} levels); throws a {@link DataSourceError} saying what is wrong otherwise.
+ * at most {@link MAX_DEFINITION_DEPTH} levels); throws a {@link core!DataSourceError | DataSourceError} saying what is wrong otherwise.
  */
 export function asDefinition(value: unknown, source = "definition"): JsonObject & { Steps: JsonValue[] } {
   if (!isJsonObject(value)) throw new DataSourceError(`${source} is not a JSON object.`);
@@ -117,7 +117,7 @@ export function asDefinition(value: unknown, source = "definition"): JsonObject 
   return value as JsonObject & { Steps: JsonValue[] };
 }
 
-/** Parses definition JSON text; a syntax error becomes a {@link DataSourceError} naming the source. */
+/** Parses definition JSON text; a syntax error becomes a {@link core!DataSourceError | DataSourceError} naming the source. */
 export function parseDefinition(text: string, source = "definition"): JsonObject & { Steps: JsonValue[] } {
   let parsed: unknown;
   try {

@@ -49,7 +49,7 @@ const HOST_TYPE = /(?:^|-)Host:(ml\.[a-z0-9-]+\.[a-z0-9-]+)/i;
  * `instanceType` or the one type its hosting lines (`<REGION>-Host:ml.<type>`) name, looked up in
  * {@link INSTANCE_SPECS}.
  *
- * @throws {@link DataSourceError} when the lines name no type or several; {@link ConfigError} for a type not in the table
+ * @throws {@link core!DataSourceError | DataSourceError} when the lines name no type or several; {@link core!ConfigError | ConfigError} for a type not in the table
  */
 export function instanceOf(
   endpoint: {

@@ -282,8 +282,8 @@ interface TokenAcc {
  * Splits one shared endpoint's cost by measured utilization and the allocation method, hour by hour where the data
  * allows (see the module comment). Exact: `Σ used + Σ idle + idleLine = cost`.
  *
- * @throws {@link DataSourceError} when utilization is measured but no hour with cost has a measurement, or records
- * contradict the instance (see {@link instanceOf})
+ * @throws {@link core!DataSourceError | DataSourceError} when utilization is measured but no hour with cost has a measurement, or records
+ * contradict the instance (see `instanceOf`)
  */
 export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput): MeasuredAllocation {
   const source: UtilizationSourceName = e.utilization ?? "tokens";

@@ -28,7 +28,7 @@ export const EARLIEST_MONTH = "2017-11";
  * ```ts
  * monthWindow("2026-10").end.toISOString(); // "2026-11-01T00:00:00.000Z"
  * ```
- * @throws {@link UsageError} when the value is not a valid `YYYY-MM`, or is before {@link EARLIEST_MONTH}
+ * @throws {@link core!UsageError | UsageError} when the value is not a valid `YYYY-MM`, or is before `EARLIEST_MONTH`
  */
 export function monthWindow(month: string): MonthWindow {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);

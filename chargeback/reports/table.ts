@@ -46,7 +46,7 @@ function section(t: Table): string[] {
  * Renders the report for a terminal: the status line, warnings, then the same tables as the Markdown and HTML
  * reports (reconciliation, total per category, LOB totals with `__idle__`, unallocated and the reconciled total,
  * adjustments, shared endpoints with a sentence each, allocations, unallocated items, excluded services) and the
- * reconciliation line. Control characters in report values are escaped ({@link escapeTerminal}); money has
+ * reconciliation line. Control characters in report values are escaped (`escapeTerminal`); money has
  * thousands separators.
  */
 export function renderTable(report: ChargebackReport): string {

@@ -39,8 +39,8 @@ export function parseResourceTags(text: string | null): Record<string, string> {
  * const costs = await readAthenaCurCosts(athena, { database: "cur", table: "data", workgroup: "finops",
  *   window: monthWindow("2026-10"), basis: "net-amortized" });
  * ```
- * @throws {@link DataSourceError} when the table is missing, lacks a column the basis needs (all named), mixes
- * currencies, or the query fails; {@link AwsError} when a call fails
+ * @throws {@link core!DataSourceError | DataSourceError} when the table is missing, lacks a column the basis needs (all named), mixes
+ * currencies, or the query fails; {@link core!AwsError | AwsError} when a call fails
  */
 export async function readAthenaCurCosts(
   client: AthenaClient,

@@ -1,6 +1,6 @@
 /**
  * Usage source: the usage lake (the Firehose-delivered usage events as an Athena/Glue table). The aggregation and
- * the row mapper are the file ledger's ({@link usageAggregationSql}, {@link usageFromRows}: one reader, two
+ * the row mapper are the file ledger's (`usageAggregationSql`, {@link usageFromRows}: one reader, two
  * engines); the events relation ({@link lakeEventsSql}) applies the file ledger's checks, so malformed events and
  * duplicates are really counted.
  */
@@ -21,10 +21,10 @@ export interface AthenaUsageOptions extends AthenaQueryOptions {
   /** The Glue table of the usage events (in {@link AthenaQueryOptions.database}). */
   readonly table: string;
   readonly window: MonthWindow;
-  /** Shared endpoints whose usage is returned hour by hour ({@link usageAggregationSql}). @default [] */
+  /** Shared endpoints whose usage is returned hour by hour (`usageAggregationSql`). @default [] */
   readonly hourlyEndpoints?: readonly string[];
   /**
-   * Also read the tenant gateway's price estimates per LOB ({@link gatewayEstimateSql}; the table needs the
+   * Also read the tenant gateway's price estimates per LOB (`gatewayEstimateSql`; the table needs the
    * `price_estimate` column of §3.3): a second query, so asked for only where a gateway runs. @default false
    */
   readonly gatewayEstimates?: boolean;
@@ -54,7 +54,7 @@ export function athenaUsageSql(
  * const { usage, malformed } = await readAthenaUsage(athena, { database: "smcb", table: "usage_events",
  *   workgroup: "finops", window: monthWindow("2026-10") });
  * ```
- * @throws {@link DataSourceError} when the query fails or returns unreadable counts; {@link AwsError} when a call fails
+ * @throws {@link core!DataSourceError | DataSourceError} when the query fails or returns unreadable counts; {@link core!AwsError | AwsError} when a call fails
  */
 export async function readAthenaUsage(
   client: AthenaClient,

@@ -77,7 +77,7 @@ async function waitUntilQueryDone(client: AthenaClient, id: string, opts: Athena
  * ```ts
  * const { columns, rows } = await runAthenaQuery(athena, "SELECT 1 AS one", { database: "cur" });
  * ```
- * @throws {@link AwsError} when a call fails; {@link DataSourceError} when the query fails or times out
+ * @throws {@link core!AwsError | AwsError} when a call fails; {@link core!DataSourceError | DataSourceError} when the query fails or times out
  */
 export async function runAthenaQuery(
   client: AthenaClient,
@@ -126,7 +126,7 @@ export async function runAthenaQuery(
 /**
  * Column accessors for a result, checking that the `required` columns are present.
  *
- * @throws {@link DataSourceError} naming every missing column
+ * @throws {@link core!DataSourceError | DataSourceError} naming every missing column
  */
 export function columnsOf(
   result: AthenaRows,
@@ -192,7 +192,7 @@ export function athenaColumnsSql(database: string, table: string): string {
 /**
  * A table's columns (lower-case name → type), read through the engine from `information_schema.columns`.
  *
- * @throws {@link DataSourceError} when the table has no columns (it does not exist, or the role cannot see it)
+ * @throws {@link core!DataSourceError | DataSourceError} when the table has no columns (it does not exist, or the role cannot see it)
  */
 export async function athenaTableColumns(
   engine: SqlEngine,

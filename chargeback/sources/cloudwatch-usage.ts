@@ -75,7 +75,7 @@ function seriesKey(metric: string, dimensions: readonly Dimension[]): string {
  * const cw = makeClient(CloudWatchClient, { region: "us-east-1" });
  * const { usage } = await readCloudWatchUsage(cw, { month: "2026-10" });
  * ```
- * @throws {@link AwsError} when a call fails; {@link DataSourceError} when CloudWatch reports a query failed
+ * @throws {@link core!AwsError | AwsError} when a call fails; {@link core!DataSourceError | DataSourceError} when CloudWatch reports a query failed
  */
 export async function readCloudWatchUsage(
   client: CloudWatchClient,

@@ -56,7 +56,7 @@ interface Series {
  *   { endpoint: "shared-llm", variants: ["AllTraffic"], components: [] },
  * ]);
  * ```
- * @throws {@link AwsError} when a call fails; {@link DataSourceError} when CloudWatch reports a query failed
+ * @throws {@link core!AwsError | AwsError} when a call fails; {@link core!DataSourceError | DataSourceError} when CloudWatch reports a query failed
  */
 export async function readCloudWatchUtilization(
   client: CloudWatchClient,

@@ -274,7 +274,7 @@ const dimension = (key: Dimension, values: readonly string[]): Expression => ({
  * const ce = makeClient(CostExplorerClient, { region: "us-east-1" });
  * const costs = await readCostExplorerCosts(ce, { month: "2026-10", region: "us-east-1", basis: "net-amortized" });
  * ```
- * @throws {@link AwsError} when a call fails; {@link DataSourceError} when amounts come in several currencies or a
+ * @throws {@link core!AwsError | AwsError} when a call fails; {@link core!DataSourceError | DataSourceError} when amounts come in several currencies or a
  *   group lacks the metric asked for
  */
 export async function readCostExplorerCosts(

@@ -51,7 +51,7 @@ function fileFrom(file: string, format: "csv" | "parquet"): string {
  * const costs = await readCurFiles({ files: ["/data/cur/*.csv.gz"], format: "csv", window: monthWindow("2026-10"),
  *   basis: "net-amortized" });
  * ```
- * @throws {@link DataSourceError} when no file matches, a file lacks a column the basis needs (each file and
+ * @throws {@link core!DataSourceError | DataSourceError} when no file matches, a file lacks a column the basis needs (each file and
  * column named), the currencies are mixed or not ISO 4217, or a value cannot be read
  */
 export async function readCurFiles(o: CurFilesOptions): Promise<CostSourceResult> {

@@ -398,7 +398,7 @@ export function parseUtcTimestamp(text: string): Date {
  * Parses a tag map as the engines return it: JSON text (`{"user_line_of_business":"retail"}`) or Athena's map
  * text (`{user_line_of_business=retail, user_team=ml}`); empty for null. Keys are kept exactly as written.
  *
- * @throws {@link DataSourceError} when the text is neither
+ * @throws {@link core!DataSourceError | DataSourceError} when the text is neither
  */
 export function parseTagMap(
   text: string | null | undefined,
@@ -456,7 +456,7 @@ const CATEGORIES: ReadonlySet<string> = new Set<CostCategory>([
  * The one row mapper for CUR lines (both engines): the rows of {@link curSql} (text cells) as cost lines and
  * excluded sums. `resource_tags` and the `tags` column are merged into one tag map, keys unchanged.
  *
- * @throws {@link DataSourceError} for a value that cannot be read
+ * @throws {@link core!DataSourceError | DataSourceError} for a value that cannot be read
  */
 export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
   const lines: CostLine[] = [];
@@ -544,7 +544,7 @@ export interface ReadCurLinesOptions {
  * ```ts
  * await readCurLines(duckDbEngine(c), { relations, window: monthWindow("2026-10"), basis: "net-amortized", what: "CUR files" });
  * ```
- * @throws {@link DataSourceError} naming every file and every missing column; for mixed or non-ISO-4217 currencies
+ * @throws {@link core!DataSourceError | DataSourceError} naming every file and every missing column; for mixed or non-ISO-4217 currencies
  */
 export async function readCurLines(engine: SqlEngine, o: ReadCurLinesOptions): Promise<CostSourceResult> {
   const problems: string[] = [];

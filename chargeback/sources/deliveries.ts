@@ -59,9 +59,9 @@ export interface ResolveDeliveryOptions {
  * const d = await resolveDelivery({ path: "/data/cur2", month: "2026-10", cacheDir: "/tmp/smcb" });
  * // d.files: the chunks the newest manifest names; d.provenance.kind: "export"
  * ```
- * @throws {@link DataSourceError} (exit 3) when no file is found, formats are mixed, a glob spans several deliveries,
+ * @throws {@link core!DataSourceError | DataSourceError} (exit 3) when no file is found, formats are mixed, a glob spans several deliveries,
  * the month has no manifest, or a file the manifest names is missing
- * @throws {@link UsageError} (exit 2) for a malformed month, or an `s3://` path without an S3 client
+ * @throws {@link core!UsageError | UsageError} (exit 2) for a malformed month, or an `s3://` path without an S3 client
  */
 export async function resolveDelivery(o: ResolveDeliveryOptions): Promise<Delivery> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(o.month))
@@ -101,7 +101,7 @@ export function dataFileFormat(name: string): "csv" | "parquet" | undefined {
   return undefined;
 }
 
-/** The one format of `files`, or a {@link DataSourceError} naming an example of each when they mix. */
+/** The one format of `files`, or a {@link core!DataSourceError | DataSourceError} naming an example of each when they mix. */
 function singleFormat(files: readonly string[], where: string): "csv" | "parquet" {
   const byFormat = new Map<string, string>();
   const unsupported: string[] = [];
@@ -198,7 +198,7 @@ export type ExportManifest = z.infer<typeof exportManifestSchema>;
  *
  * @param text - the manifest file's text
  * @param where - the file, for the error message
- * @throws {@link DataSourceError} when it is not JSON or has no `dataFiles` list of strings
+ * @throws {@link core!DataSourceError | DataSourceError} when it is not JSON or has no `dataFiles` list of strings
  */
 export function parseExportManifest(text: string, where: string): ExportManifest {
   let json: unknown;
@@ -288,7 +288,7 @@ interface Candidate {
  *
  * @param where - the export, for messages
  * @param read - reads a manifest by its path below the export folder
- * @throws {@link DataSourceError} when the month has no manifest, a manifest is unreadable or names nothing, or two
+ * @throws {@link core!DataSourceError | DataSourceError} when the month has no manifest, a manifest is unreadable or names nothing, or two
  * deliveries cannot be told apart
  */
 export async function chooseDelivery(

@@ -41,7 +41,7 @@ export function duckDbProblem(error: unknown): string {
 
 /**
  * Runs `fn` with a fresh in-memory DuckDB connection (time zone UTC; memory limit and spill folder from
- * `settings`) and closes it afterwards. DuckDB errors become a {@link DataSourceError} (exit 3) prefixed with `what`.
+ * `settings`) and closes it afterwards. DuckDB errors become a {@link core!DataSourceError | DataSourceError} (exit 3) prefixed with `what`.
  */
 export async function withDuckDb<T>(
   what: string,

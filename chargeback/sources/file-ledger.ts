@@ -98,7 +98,7 @@ export interface LedgerEventsOptions {
   readonly fileMonths?: ReadonlyMap<string, string>;
   /** Add a column `reason`: why a line is malformed. */
   readonly reason?: boolean;
-  /** Add the other fields of §3.3 ({@link OTHER_EVENT_FIELDS}), as a compacted file keeps them. */
+  /** Add the other fields of §3.3 (`OTHER_EVENT_FIELDS`), as a compacted file keeps them. */
   readonly allFields?: boolean;
   /** Add these of the other fields only (ignored with {@link allFields}). */
   readonly fields?: readonly string[];
@@ -160,7 +160,7 @@ FROM read_parquet(${sqlList(files)}, hive_partitioning = false)`;
 }
 
 /**
- * The gateway's price estimates per LOB of the month ({@link gatewayEstimateSql}) over the raw and compacted files.
+ * The gateway's price estimates per LOB of the month (`gatewayEstimateSql`) over the raw and compacted files.
  * A compacted file written before events had `price_estimate` has no such column: its rows count as unpriced.
  */
 async function readGatewayEstimates(
@@ -261,11 +261,11 @@ export async function locateMalformed(
 
 /**
  * Reads a month of shared-endpoint usage from the file ledger: the raw files and the compacted days in one query
- * ({@link usageFastAggregationSql}, and again with the exact {@link usageAggregationSql} only when some id has
+ * (`usageFastAggregationSql`, and again with the exact `usageAggregationSql` only when some id has
  * copies that differ; same result either way). A raw file that a compacted file names as its source (a compaction
  * stopped before it could delete it) is left out. Duplicates by `id` are counted once across raw and compacted
  * files. Malformed lines count in the month of their `ts` when it parses, else in the month of their file's
- * `YYYY/MM/DD/` folder (in every month when the path names no day); the first {@link MALFORMED_SAMPLES} are
+ * `YYYY/MM/DD/` folder (in every month when the path names no day); the first `MALFORMED_SAMPLES` are
  * returned in full with file and line number. The usage of `hourlyEndpoints` is returned per UTC hour; with
  * `gatewayEstimates`, the gateway's price estimates per LOB too (a second pass over the files).
  *
@@ -273,7 +273,7 @@ export async function locateMalformed(
  * ```ts
  * const { usage, malformed, duplicates } = await readFileLedger({ path: "/data/usage", window: monthWindow("2026-10") });
  * ```
- * @throws {@link DataSourceError} when the folder is missing or holds no ledger file, or a file cannot be read
+ * @throws {@link core!DataSourceError | DataSourceError} when the folder is missing or holds no ledger file, or a file cannot be read
  */
 export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceResult> {
   if (!existsSync(o.path) || !statSync(o.path).isDirectory())

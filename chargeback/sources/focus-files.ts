@@ -29,7 +29,7 @@ export interface FocusFilesOptions {
   readonly onProgress?: (message: string) => void;
   /** Where the files came from (an export folder, an S3 export); @default `{ kind: "files", location: <the files> }` */
   readonly provenance?: CostProvenance;
-  /** Endpoints whose lines are kept hour by hour ({@link FocusSqlOptions.hourlyEndpoints}). @default [] */
+  /** Endpoints whose lines are kept hour by hour (`FocusSqlOptions.hourlyEndpoints`). @default [] */
   readonly hourlyEndpoints?: readonly string[];
 }
 
@@ -72,8 +72,8 @@ async function expandFiles(
  *   basis: "net-amortized",
  * });
  * ```
- * @throws {@link ConfigError} (exit 2) for `amortized` and `unblended` (FOCUS has only net figures)
- * @throws {@link DataSourceError} (exit 3) when no file is given, a pattern matches no file, a file lacks a needed column (each file
+ * @throws {@link core!ConfigError | ConfigError} (exit 2) for `amortized` and `unblended` (FOCUS has only net figures)
+ * @throws {@link core!DataSourceError | DataSourceError} (exit 3) when no file is given, a pattern matches no file, a file lacks a needed column (each file
  * and its columns named), currencies are mixed or not ISO 4217, or a value cannot be read
  */
 export async function readFocusFiles(o: FocusFilesOptions): Promise<CostSourceResult> {

@@ -36,7 +36,7 @@ export type FocusBasis = keyof typeof FOCUS_BASIS_COLUMN;
  * `net-unblended` (`BilledCost`). FOCUS 1.2 with AWS columns has no non-net figures, so `amortized` and
  * `unblended` are refused.
  *
- * @throws {@link ConfigError} (exit 2) naming what is missing, for `amortized` and `unblended`
+ * @throws {@link core!ConfigError | ConfigError} (exit 2) naming what is missing, for `amortized` and `unblended`
  */
 export function assertFocusBasis(basis: CostBasis): FocusBasis {
   if (basis === "net-amortized" || basis === "net-unblended") return basis;
@@ -256,7 +256,7 @@ const text = (v: string | null | undefined) => (v === null || v === undefined ||
  * Maps the result rows of {@link focusLinesSql} (values as text, as the `SqlEngine` port returns them).
  *
  * @param what - names the data in error messages, e.g. the files read
- * @throws {@link DataSourceError} when rows mix currencies, a currency is not an ISO 4217 code or is empty, or a
+ * @throws {@link core!DataSourceError | DataSourceError} when rows mix currencies, a currency is not an ISO 4217 code or is empty, or a
  * value cannot be read
  */
 export function focusResultFromRows(
@@ -349,7 +349,7 @@ export interface ReadFocusLinesOptions extends Omit<FocusSqlOptions, "dialect"> 
  * ```ts
  * await readFocusLines(athenaEngine, { from: '"billing"."focus"', window: monthWindow("2026-10"), basis: "net-amortized" });
  * ```
- * @throws {@link DataSourceError} as {@link focusResultFromRows} does
+ * @throws {@link core!DataSourceError | DataSourceError} as {@link focusResultFromRows} does
  */
 export async function readFocusLines(engine: SqlEngine, o: ReadFocusLinesOptions): Promise<CostSourceResult> {
   const rows = await engine.query(focusLinesSql({ ...o, dialect: engine.dialect }));

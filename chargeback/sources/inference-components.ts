@@ -27,7 +27,7 @@ export interface DescribedComponent {
  * ```ts
  * const comps = await describeComponents(sm, "shared-llm", { tagKey: "LineOfBusiness" });
  * ```
- * @throws {@link AwsError} when a call fails
+ * @throws {@link core!AwsError | AwsError} when a call fails
  */
 export async function describeComponents(
   sm: SageMakerClient,

@@ -113,7 +113,7 @@ function dayFolder(root: string, day: string): string {
  * ```ts
  * const r = await compactLedger({ path: "/data/usage", before: "2026-11-01" });
  * ```
- * @throws {@link UsageError} for a `before` that is not a date; {@link DataSourceError} when a file cannot be read
+ * @throws {@link core!UsageError | UsageError} for a `before` that is not a date; {@link core!DataSourceError | DataSourceError} when a file cannot be read
  */
 export async function compactLedger(o: CompactLedgerOptions): Promise<CompactionResult> {
   const today = (o.now ?? new Date()).toISOString().slice(0, 10);

@@ -36,7 +36,7 @@ export interface MetricPoint {
  * the window left out).
  *
  * @param what - names the metrics in error and progress messages, e.g. `SMChargeback usage`
- * @throws {@link AwsError} when a call fails; {@link DataSourceError} when CloudWatch reports a query failed
+ * @throws {@link core!AwsError | AwsError} when a call fails; {@link core!DataSourceError | DataSourceError} when CloudWatch reports a query failed
  */
 export async function readMetricSeries(
   client: CloudWatchClient,

@@ -77,8 +77,8 @@ async function writeAtomically(file: string, data: string): Promise<void> {
 /**
  * Resolves an S3 export to local copies of the month's newest delivery.
  *
- * @throws {@link DataSourceError} (exit 3) when the month has no manifest, a named object is missing, or a key
- * cannot be mirrored safely; {@link AwsError} (exit 3) when an S3 call fails
+ * @throws {@link core!DataSourceError | DataSourceError} (exit 3) when the month has no manifest, a named object is missing, or a key
+ * cannot be mirrored safely; {@link core!AwsError | AwsError} (exit 3) when an S3 call fails
  */
 export async function resolveS3Export(o: S3ExportOptions): Promise<Delivery> {
   const { bucket, prefix } = parseS3Uri(o.uri);

@@ -46,13 +46,13 @@ function monthEventsCte(
 
 /**
  * The usage events of the lake's Glue table (docs/contracts.md#usage-ledger-event; `infra/usage-lake.ts`: `ts` is the ISO-8601 text the
- * recorder wrote, counts `bigint`) in the shape {@link usageAggregationSql} reads, with the checks of the file
+ * recorder wrote, counts `bigint`) in the shape `usageAggregationSql` reads, with the checks of the file
  * ledger ({@link ledgerEventsSql} in `file-ledger.ts`): `ts` parsed as an instant (`from_iso8601_timestamp`, any UTC
  * offset converted to UTC, a time that does not parse such as `2026-10-zz` is malformed), `v` = 1, non-empty `id`
  * and `lob`, `kind` sagemaker|bedrock, a SageMaker event with an endpoint, token counts non-negative integers. A
  * record the JSON SerDe could not read
  * (`ignore.malformed.json`) is a row of NULLs, so malformed too. With `priceEstimate`, the relation also has the
- * gateway's `price_estimate` column (for {@link gatewayEstimateSql}; the table must have it). Athena (Trino) SQL.
+ * gateway's `price_estimate` column (for `gatewayEstimateSql`; the table must have it). Athena (Trino) SQL.
  *
  * @example
  * ```ts
@@ -79,7 +79,7 @@ FROM (
 
 /**
  * The tenant gateway's price estimates of a month per LOB (docs/gateway.md): over a relation of usage events with
- * the columns of {@link usageAggregationSql} plus `price_estimate` (decimal text, §3.3), the valid events of the
+ * the columns of `usageAggregationSql` plus `price_estimate` (decimal text, §3.3), the valid events of the
  * window — Bedrock and SageMaker alike — whose `price_estimate` reads as a decimal, duplicates by `id` counted
  * once (the least copy by (ts, lob, price), as the usage query picks its copy). Result columns: `lob`, `calls`,
  * `estimate` (exact decimal text). Runs unchanged on DuckDB and Athena (Trino).
@@ -105,7 +105,7 @@ FROM dedup
 GROUP BY 1`;
 }
 
-/** The rows of {@link gatewayEstimateSql} (JSON values from DuckDB or text cells from the port), by LOB. */
+/** The rows of `gatewayEstimateSql` (JSON values from DuckDB or text cells from the port), by LOB. */
 export function gatewayEstimatesFromRows(
   rows: readonly (SqlRow | Record<string, unknown>)[],
 ): GatewayEstimateInput[] {
@@ -169,7 +169,7 @@ GROUP BY 1, 2, 3, 4${list === undefined ? "" : ", 10"}`;
 }
 
 /**
- * A faster form of {@link usageAggregationSql} for DuckDB, exact whenever no `id` has copies that differ in
+ * A faster form of `usageAggregationSql` for DuckDB, exact whenever no `id` has copies that differ in
  * (endpoint, lob, input_tokens, output_tokens) — the usual case, as a duplicate is the same event delivered
  * twice — and telling when that does not hold (see {@link usageFromFastRows}).
  *
@@ -177,9 +177,9 @@ GROUP BY 1, 2, 3, 4${list === undefined ? "" : ", 10"}`;
  * carries the event itself, so no per-id aggregate state (such as the `min(ROW(…))` of the exact form, which
  * costs a sort key per line) is kept; and one per `id` with a count only. When every id has a single
  * (endpoint, lob, input, output), both count the same ids and the first one's sums per (endpoint, lob) are exactly
- * those of {@link usageAggregationSql}; copies that differ only in `ts` are still counted once, since the copy that
+ * those of `usageAggregationSql`; copies that differ only in `ts` are still counted once, since the copy that
  * wins never changes the sums. Result columns: `by_id` (true on the per-id count rows), then those of
- * {@link usageAggregationSql} (and `hour`, with `hourlyEndpoints`). Runs on DuckDB (Athena keeps {@link usageAggregationSql}).
+ * `usageAggregationSql` (and `hour`, with `hourlyEndpoints`). Runs on DuckDB (Athena keeps `usageAggregationSql`).
  *
  * @example
  * ```ts
@@ -214,9 +214,9 @@ GROUP BY 1, 2, 3, 4, 5${list === undefined ? "" : ", 11"}`;
 }
 
 /**
- * The result rows of {@link usageFastAggregationSql} as a usage source result, or `undefined` when some `id` has
+ * The result rows of `usageFastAggregationSql` as a usage source result, or `undefined` when some `id` has
  * copies that differ in endpoint, lob or token counts (then the per-event rows count more events than there are
- * ids, and only {@link usageAggregationSql} picks the copy that counts).
+ * ids, and only `usageAggregationSql` picks the copy that counts).
  */
 export function usageFromFastRows(
   rows: readonly (SqlRow | Record<string, unknown>)[],
@@ -248,7 +248,7 @@ function hourOfText(text: string): string {
 }
 
 /**
- * The one row mapper for usage rows (both engines): the result rows of {@link usageAggregationSql} (JSON values
+ * The one row mapper for usage rows (both engines): the result rows of `usageAggregationSql` (JSON values
  * from DuckDB, or text cells from the port) as a usage source result, with the malformed and duplicate counts; a
  * row with an `hour` is that hour's usage (`EndpointUsage.hour`).
  */
@@ -279,12 +279,12 @@ export function usageFromRows(rows: readonly (SqlRow | Record<string, unknown>)[
 }
 
 /**
- * The result of {@link usageAggregationSql} over compacted events that carry the month-wide guarantee (the
+ * The result of `usageAggregationSql` over compacted events that carry the month-wide guarantee (the
  * `MONTH_UNIQUE_KEY` of `file-ledger.ts`): `events` also has the column `counted`, true on exactly the one copy of
  * each event that counts in its month, so a pure aggregation of the counted rows gives the usage, with no
  * de-duplication by id; every row's `copies` count toward `events`, so `duplicates` (in the column
  * `all_duplicates` of every row, the month's total) stays what the exact form gives. No malformed rows (they are
- * quarantined). Result columns: those of {@link usageAggregationSql} and `all_duplicates`. DuckDB.
+ * quarantined). Result columns: those of `usageAggregationSql` and `all_duplicates`. DuckDB.
  *
  * @example
  * ```ts
@@ -308,13 +308,13 @@ GROUP BY endpoint, lob${hour}`;
 }
 
 /**
- * The exact result of {@link usageAggregationSql} in a form that suits a columnar input (compacted Parquet) on
+ * The exact result of `usageAggregationSql` in a form that suits a columnar input (compacted Parquet) on
  * DuckDB: the month's events are keyed by `hash(id)` (8 bytes, not the id text) and counted per key; events whose key
  * occurs once are distinct ids and are summed directly, and only the events whose key occurs more than once (the
  * duplicates, and ids whose hashes collide) go through the exact de-duplication by id of
- * {@link usageAggregationSql}. Exact whatever the hashes: a collision only sends events to the exact path. The
+ * `usageAggregationSql`. Exact whatever the hashes: a collision only sends events to the exact path. The
  * input is scanned more than once, so this form is for inputs that are cheap to re-read. Result columns: those of
- * {@link usageAggregationSql}.
+ * `usageAggregationSql`.
  *
  * @example
  * ```ts

@@ -49,7 +49,7 @@ const recordSchema = z.discriminatedUnion("kind", [
  * ```ts
  * const records = await readUtilizationFile("utilization/shared-llm.jsonl", "shared-llm", monthWindow("2026-10"));
  * ```
- * @throws {@link DataSourceError} when the file cannot be read or a line is not a record
+ * @throws {@link core!DataSourceError | DataSourceError} when the file cannot be read or a line is not a record
  */
 export async function readUtilizationFile(
   file: string,

@@ -113,8 +113,8 @@ function unknownModel(model: string, region: string): UsageError {
  * a foundation model id or ARN (`GetFoundationModel`), a system-defined inference profile id or ARN
  * (`GetInferenceProfile`). A bare id is tried as a foundation model first, then as a system profile.
  *
- * @throws {@link UsageError} when the model is unknown in the region, is in another region, is an application
- *   profile, or cannot be invoked on demand; {@link AwsError} when AWS fails otherwise
+ * @throws {@link core!UsageError | UsageError} when the model is unknown in the region, is in another region, is an application
+ *   profile, or cannot be invoked on demand; {@link core!AwsError | AwsError} when AWS fails otherwise
  * @example
  * ```ts
  * const src = await resolveModelSource(bedrock, "us.anthropic.claude-3-5-haiku-20241022-v1:0");

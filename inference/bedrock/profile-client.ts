@@ -84,7 +84,7 @@ export class BedrockProfileClient {
   private readonly metadataKey: string;
   private readonly now: () => number;
 
-  /** @throws {@link UsageError} when the ARN is not an application inference profile or the LOB cannot be sent */
+  /** @throws {@link core!UsageError | UsageError} when the ARN is not an application inference profile or the LOB cannot be sent */
   constructor(opts: BedrockProfileClientOptions) {
     const arn = parseBedrockArn(opts.profileArn);
     if (arn?.resourceType !== "application-inference-profile") {
@@ -108,7 +108,7 @@ export class BedrockProfileClient {
   /**
    * One Converse call through the profile.
    *
-   * @throws {@link AwsError} when the call fails (recorded with `status: "error"` first)
+   * @throws {@link core!AwsError | AwsError} when the call fails (recorded with `status: "error"` first)
    */
   async converse(input: ProfileConverseInput): Promise<ProfileConverseOutput> {
     const start = this.now();
@@ -123,7 +123,7 @@ export class BedrockProfileClient {
    * One ConverseStream call through the profile. Usage is recorded when the stream ends: consumed to the end
    * (`ok`, with the `metadata` event's usage), abandoned before its `metadata` event or failed (`error`).
    *
-   * @throws {@link AwsError} when the call or the stream fails (recorded with `status: "error"` first)
+   * @throws {@link core!AwsError | AwsError} when the call or the stream fails (recorded with `status: "error"` first)
    */
   async converseStream(input: ProfileConverseStreamInput): Promise<ProfileConverseStreamOutput> {
     const start = this.now();

@@ -72,8 +72,8 @@ export class ProfileResolver {
   /**
    * The one profile carrying every tag of `query`.
    *
-   * @throws {@link UsageError} for an empty query; {@link FindingsError} when no profile or several match
-   *   (the message names them); {@link AwsError} when listing fails
+   * @throws {@link core!UsageError | UsageError} for an empty query; {@link core!FindingsError | FindingsError} when no profile or several match
+   *   (the message names them); {@link core!AwsError | AwsError} when listing fails
    */
   async resolve(query: readonly Tag[]): Promise<ProfileMatch> {
     if (query.length === 0) throw new UsageError("Give at least one tag to resolve a profile by.");

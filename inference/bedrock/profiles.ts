@@ -81,7 +81,7 @@ export async function listApplicationProfileSummaries(
  * Every tag of a Bedrock resource (an application inference profile): `ListTagsForResource`, as policy tags.
  * Used by {@link listApplicationProfiles} and by the tag audit.
  *
- * @throws {@link AwsError} naming the action and the ARN (`ListTagsForResource <arn> failed: …`)
+ * @throws {@link core!AwsError | AwsError} naming the action and the ARN (`ListTagsForResource <arn> failed: …`)
  * @example
  * ```ts
  * await readProfileTags(bedrock, profile.arn); // [{ Key: "LineOfBusiness", Value: "retail" }]
@@ -208,8 +208,8 @@ async function existingTwin(
  *
  * Inputs are checked before any AWS call.
  *
- * @throws {@link TagPolicyError} for an invalid LOB or tag; {@link UsageError} for an invalid name or description,
- *   an unknown model in the region, or a name taken by a different profile; {@link AwsError} when AWS fails
+ * @throws {@link core!TagPolicyError | TagPolicyError} for an invalid LOB or tag; {@link core!UsageError | UsageError} for an invalid name or description,
+ *   an unknown model in the region, or a name taken by a different profile; {@link core!AwsError | AwsError} when AWS fails
  * @example
  * ```ts
  * const p = await createApplicationProfile(bedrock, {

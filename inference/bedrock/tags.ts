@@ -36,7 +36,7 @@ export function bedrockTagProblems(tags: readonly Tag[]): string[] {
  * The tags of an application inference profile: `<tagKey>=<lob>` plus `extra` (the LOB tag wins on its key),
  * checked against the policy and Bedrock's rules.
  *
- * @throws {@link TagPolicyError} listing every problem
+ * @throws {@link core!TagPolicyError | TagPolicyError} listing every problem
  * @example
  * ```ts
  * profileTags({ tagKey: "LineOfBusiness", lobs: ["retail"] }, "retail", [{ Key: "App", Value: "chat" }]);

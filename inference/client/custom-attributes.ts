@@ -16,7 +16,7 @@ const VISIBLE_ASCII = /^[\x20-\x7e]*$/;
  * ```ts
  * mergeCustomAttributes("retail", "trace=abc,lob=x"); // → "lob=retail,trace=abc"
  * ```
- * @throws {@link UsageError} when the result is longer than 1,024 characters or has characters other than
+ * @throws {@link core!UsageError | UsageError} when the result is longer than 1,024 characters or has characters other than
  * visible US-ASCII
  */
 export function mergeCustomAttributes(lob: string, callers?: string): string {

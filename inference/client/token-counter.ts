@@ -114,7 +114,7 @@ async function loadHf(location: string): Promise<TokenCounter> {
  * const count = await loadHfTokenCounter("models/llama-3.1-8b/tokenizer.json");
  * count("Hello world"); // → 2
  * ```
- * @throws {@link ConfigError} naming the path when the file is missing, not JSON, or not a tokenizer this
+ * @throws {@link core!ConfigError | ConfigError} naming the path when the file is missing, not JSON, or not a tokenizer this
  *   library reads (a failed load is not cached: a later call tries again)
  */
 export function loadHfTokenCounter(location: string): Promise<TokenCounter> {

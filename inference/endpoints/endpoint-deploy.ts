@@ -221,7 +221,7 @@ function straysOf(plan: EndpointPlan, listed: InferenceComponentSummary[]): Stra
  * ```ts
  * const strays = await findStrayComponents(plan, new SageMakerClient({}));
  * ```
- * @throws {@link AwsError} naming ListInferenceComponents when listing fails
+ * @throws {@link core!AwsError | AwsError} naming ListInferenceComponents when listing fails
  */
 export async function findStrayComponents(
   plan: EndpointPlan,
@@ -266,7 +266,7 @@ function sameComponent(
  * const plan = planEndpoint(parseEndpointSpec(raw), { tagKey: cfg.tagKey, lobs: cfg.lobs });
  * const result = await deployEndpoint(plan, { sagemaker: new SageMakerClient({}) }, { prune: true });
  * ```
- * @throws {@link AwsError} naming the action when a call fails or a resource does not come into service or go
+ * @throws {@link core!AwsError | AwsError} naming the action when a call fails or a resource does not come into service or go
  */
 export async function deployEndpoint(
   plan: EndpointPlan,
@@ -475,7 +475,7 @@ export interface DeleteResult {
 /**
  * Deletes an endpoint with its inference components, its endpoint config and the models they use.
  *
- * @throws {@link AwsError} when a call fails
+ * @throws {@link core!AwsError | AwsError} when a call fails
  */
 export async function deleteEndpoint(endpointName: string, deps: EndpointDeps): Promise<DeleteResult> {
   const sm = deps.sagemaker;

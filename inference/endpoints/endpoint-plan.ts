@@ -189,7 +189,7 @@ function planShared(spec: SharedEndpointSpec, policy: TagPolicy): EndpointPlan {
  * Renders a spec into resource definitions, with the tags of docs/contracts.md#tag-policy on the models, the endpoint config,
  * the endpoint and every inference component.
  *
- * @throws {@link TagPolicyError} when a LOB or owner is not allowed, or the tags break AWS rules
+ * @throws {@link core!TagPolicyError | TagPolicyError} when a LOB or owner is not allowed, or the tags break AWS rules
  */
 export function planEndpoint(spec: EndpointSpec, policy: TagPolicy): EndpointPlan {
   return spec.mode === "dedicated" ? planDedicated(spec, policy) : planShared(spec, policy);

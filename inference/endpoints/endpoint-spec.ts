@@ -128,7 +128,7 @@ export type ContainerSpec = z.output<typeof containerSchema>;
  * ```ts
  * const spec = parseEndpointSpec(JSON.parse(await readFile("endpoint.json", "utf8")));
  * ```
- * @throws {@link UsageError} listing every problem as `path: message`
+ * @throws {@link core!UsageError | UsageError} listing every problem as `path: message`
  */
 export function parseEndpointSpec(raw: unknown, source = "endpoint spec"): EndpointSpec {
   const r = endpointSpecSchema.safeParse(raw);

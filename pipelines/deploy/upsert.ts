@@ -89,7 +89,7 @@ function parseS3Uri(uri: string, name: string): { Bucket: string; ObjectKey: str
  * ```ts
  * await upsertPipeline(sagemaker, { name: "churn", definition: pipeline.definition(), roleArn, tags: [{ Key: "LineOfBusiness", Value: "platform" }] });
  * ```
- * @throws {@link FindingsError} (exit 1) when cost-bearing steps lack the LOB tag and `allowUntagged` is not set
+ * @throws {@link core!FindingsError | FindingsError} (exit 1) when cost-bearing steps lack the LOB tag and `allowUntagged` is not set
  */
 export async function upsertPipeline(
   sagemaker: SageMakerClient,

@@ -48,7 +48,7 @@ export interface TagResult {
  *   replaced instead. A `{"Get": "Parameters.<p>"}` value is valid and kept, as lint passes it.
  *
  * A step that lacks the tag and already has 50 tags cannot take it: the whole call fails with a
- * {@link TagPolicyError} naming those steps, and nothing is returned (never a silent drop).
+ * {@link core!TagPolicyError | TagPolicyError} naming those steps, and nothing is returned (never a silent drop).
  *
  * @example
  * ```ts
