@@ -61,6 +61,8 @@ function buildParser(argv: readonly string[], io: Io, state: RunState): Argv<Glo
       global: true,
     })
     .env(false)
+    // English always: the hints and our own messages are English, and the bundled executable carries no yargs locales.
+    .detectLocale(false)
     .strict()
     .demandCommand(1, "Name a command.")
     .version(VERSION)
