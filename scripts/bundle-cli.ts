@@ -23,14 +23,19 @@ import { build } from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The dependencies on the start-up path of every command: bundled. */
-const BUNDLED = new Set(["yargs", "zod"]);
+/**
+ * Bundled dependencies: those on the start-up path of every command (yargs, zod), and DuckDB's JavaScript API, a
+ * CommonJS package of some forty files that Node would otherwise scan one by one for their exports whenever a
+ * command reads local files (its native binding, `@duckdb/node-bindings`, stays external).
+ */
+const BUNDLED = new Set(["yargs", "zod", "@duckdb/node-api"]);
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
   dependencies: Record<string, string>;
 };
 const external = Object.keys(pkg.dependencies)
   .filter((name) => !BUNDLED.has(name))
+  .concat("@duckdb/node-bindings")
   .flatMap((name) => [name, `${name}/*`]);
 
 await rm(path.join(ROOT, "dist/cli-chunks"), { recursive: true, force: true });
@@ -46,6 +51,10 @@ const { metafile } = await build({
   target: "node20",
   external,
   legalComments: "eof",
+  // bundled CommonJS code (DuckDB's API) requires its native binding: give every output file a `require`
+  banner: {
+    js: 'import { createRequire as __smcbRequire } from "node:module"; const require = __smcbRequire(import.meta.url);',
+  },
   logLevel: "warning",
   metafile: true,
 });
