@@ -2,6 +2,7 @@
  * The CUR 2.0 cost source over local export files (CSV, gzip CSV or Parquet), read with DuckDB through the
  * {@link SqlEngine} port: the same reader ({@link readCurLines}) as the Athena CUR source.
  */
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { DataSourceError } from "../../core/index.js";
 import type { MonthWindow } from "../engine/index.js";
 import type { CostBasis, CostSourceResult } from "../model.js";
@@ -34,11 +35,53 @@ export function curFormatOf(file: string): "csv" | "parquet" {
   return /\.parquet$/i.test(file) ? "parquet" : "csv";
 }
 
-/** The DuckDB table expression of one CUR file. */
-function fileFrom(file: string, format: "csv" | "parquet"): string {
-  return format === "parquet"
-    ? `read_parquet(${sqlString(file)})`
-    : `read_csv(${sqlString(file)}, all_varchar = true, header = true)`;
+/** A CUR file's DuckDB table expression and its columns (lower-case name → type, and the name as spelled). */
+type DescribedFile = Omit<CurRelation, "name">;
+
+/** What `sniff_csv` answers about a file (DuckDB writes an absent quote, escape or comment as `(empty)`). */
+interface SniffedCsv {
+  readonly Delimiter: string;
+  readonly Quote: string;
+  readonly Escape: string;
+  readonly NewLineDelimiter: string;
+  readonly Comment: string;
+  readonly SkipRows: number | string;
+  readonly Columns: readonly { readonly name: string; readonly type: string }[];
+}
+
+/**
+ * Describes one CUR file. A CSV file is sniffed once (`sniff_csv`: dialect and header) and then read with that
+ * dialect and its columns given (`auto_detect = false`), every value as text: without them DuckDB would sniff the file
+ * again for the query, which costs as much as reading a month's CUR.
+ */
+async function describeFile(
+  c: DuckDBConnection,
+  file: string,
+  format: "csv" | "parquet",
+): Promise<DescribedFile> {
+  const columns = new Map<string, string>();
+  const spelling = new Map<string, string>();
+  const add = (name: string, type: string) => {
+    columns.set(name.toLowerCase(), type);
+    spelling.set(name.toLowerCase(), name);
+  };
+  if (format === "parquet") {
+    const from = `read_parquet(${sqlString(file)})`;
+    for (const r of await queryRows(c, `DESCRIBE SELECT * FROM ${from}`))
+      add(String(r.column_name), String(r.column_type));
+    return { from, columns, spelling };
+  }
+  const [s] = (await queryRows(
+    c,
+    `SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, Columns
+     FROM sniff_csv(${sqlString(file)}, all_varchar = true, header = true)`,
+  )) as unknown as SniffedCsv[];
+  if (!s) throw new DataSourceError(`Cannot read the CSV dialect of ${file}.`);
+  const opt = (v: string) => sqlString(v === "(empty)" ? "" : v);
+  for (const col of s.Columns) add(col.name, "VARCHAR");
+  const names = s.Columns.map((col) => `${sqlString(col.name)}: 'VARCHAR'`).join(", ");
+  const from = `read_csv(${sqlString(file)}, auto_detect = false, header = true, delim = ${opt(s.Delimiter)}, quote = ${opt(s.Quote)}, escape = ${opt(s.Escape)}, new_line = ${opt(s.NewLineDelimiter)}, skip = ${Number(s.SkipRows)}, comment = ${opt(s.Comment)}, columns = {${names}})`;
+  return { from, columns, spelling };
 }
 
 /**
@@ -72,16 +115,7 @@ export async function readCurFiles(o: CurFilesOptions): Promise<CostSourceResult
     o.onProgress?.(`reading ${files.length} CUR ${o.format === "parquet" ? "Parquet" : "CSV"} file(s) …`);
     const relations: CurRelation[] = [];
     for (const file of new Set(files)) {
-      const from = fileFrom(file, o.format);
-      const described = await queryRows(c, `DESCRIBE SELECT * FROM ${from}`);
-      const columns = new Map<string, string>();
-      const spelling = new Map<string, string>();
-      for (const r of described) {
-        const name = String(r.column_name);
-        columns.set(name.toLowerCase(), String(r.column_type));
-        spelling.set(name.toLowerCase(), name);
-      }
-      relations.push({ name: file, from, columns, spelling });
+      relations.push({ name: file, ...(await describeFile(c, file, o.format)) });
     }
     const result = await readCurLines(duckDbEngine(c), {
       ...(o.hourlyEndpoints ? { hourlyEndpoints: o.hourlyEndpoints } : {}),

@@ -298,13 +298,18 @@ export function usageCountedAggregationSql(
 ): string {
   const list = hourlyList(hourlyEndpoints);
   const hour = list === undefined ? "" : ", hour";
+  // One pass over the events: the month's duplicates are summed over the groups (a window over the grouped rows)
+  // rather than in a second scan of \`ev\`, which would make DuckDB materialize every event of the month.
   return `WITH ${monthEventsCte(events, window, "false", list)},
-dup AS (SELECT coalesce(sum(copies), 0) - count(*) FILTER (WHERE counted) AS d FROM ev)
-SELECT false AS malformed, CAST(NULL AS VARCHAR) AS file, endpoint, lob, count(*) AS invocations,
-  sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, 0 AS duplicates, count(*) AS events,
-  (SELECT d FROM dup) AS all_duplicates${hour}
-FROM ev WHERE counted
-GROUP BY endpoint, lob${hour}`;
+g AS (
+  SELECT endpoint, lob${hour}, count(*) FILTER (WHERE counted) AS n,
+    sum(input_tokens) FILTER (WHERE counted) AS input_tokens, sum(output_tokens) FILTER (WHERE counted) AS output_tokens,
+    coalesce(sum(copies), 0) - count(*) FILTER (WHERE counted) AS d
+  FROM ev GROUP BY endpoint, lob${hour}
+)
+SELECT false AS malformed, CAST(NULL AS VARCHAR) AS file, endpoint, lob, n AS invocations, input_tokens,
+  output_tokens, 0 AS duplicates, n AS events, all_duplicates${hour}
+FROM (SELECT *, sum(d) OVER () AS all_duplicates FROM g) WHERE n > 0`;
 }
 
 /**

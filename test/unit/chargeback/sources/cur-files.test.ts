@@ -242,6 +242,25 @@ describe("readCurFiles: formats and tag columns", () => {
     expect(split.provenance).toMatchObject({ kind: "files", files: 2 });
   });
 
+  it("a CSV with CRLF line ends, a header's column quoted and a field with a line break reads as the plain CSV", async () => {
+    // the reader sniffs each CSV once (sniff_csv) and reads it with the sniffed dialect: every dialect DuckDB
+    // detects must still be read right, CRLF and quoted fields (RFC 4180) included
+    const text = curCsv(CASES);
+    const one = await read([await file("plain-dialect.csv", text)], "net-amortized");
+    const [header = "", ...rows] = text.split("\n");
+    const crlf = [header.replace("line_item_usage_type", '"line_item_usage_type"'), ...rows].join("\r\n");
+    const r = await read([await file("crlf-dialect.csv", crlf)], "net-amortized");
+    expect(plain(r.lines)).toEqual(plain(one.lines));
+    const train = CASES.find((k) => k.name.startsWith("SageMaker training")) as CurCase;
+    const columns = [...CUR_COLUMNS, "line_item_line_item_description"];
+    const described = (d: string) =>
+      curCsv([{ ...train, cols: { ...train.cols, line_item_line_item_description: d } }], { columns });
+    const m = await read([await file("multi-line.csv", described('two, "quoted"\nlines'))], "net-amortized");
+    const single = await read([await file("single-line.csv", described("one line"))], "net-amortized");
+    expect(m.lines).toHaveLength(1);
+    expect(plain(m.lines)).toEqual(plain(single.lines));
+  });
+
   it("Parquet with MAP product and resource_tags and double amounts gives the same lines as CSV at every basis", async () => {
     const csv = await file("for-parquet.csv", curCsv(CASES));
     const pq = path.join(dir, "month.parquet");
