@@ -59,7 +59,12 @@ async function rowObjects(connection: DuckDBConnection, sql: string): Promise<Re
     const json = await connection.runAndReadAll(
       `SELECT CAST(to_json({${fields.join(", ")}}) AS VARCHAR) FROM ${table}`,
     );
-    return JSON.parse(`[${json.getRows().map((r) => r[0]).join(",")}]`) as Record<string, unknown>[];
+    return JSON.parse(
+      `[${json
+        .getRows()
+        .map((r) => r[0])
+        .join(",")}]`,
+    ) as Record<string, unknown>[];
   } finally {
     await connection.run(`DROP TABLE ${table}`);
   }
