@@ -26,6 +26,8 @@ import {
   type IdleSplit,
   type SharedEndpointAllocation,
   type SharedShare,
+  shareFields,
+  type TokenTotals,
 } from "./shared-endpoint.js";
 
 /** Where utilization comes from (`sharedEndpoints[].utilization`). */
@@ -272,120 +274,145 @@ function average(
   return { used: used.dividedBy(H), reserved: new Map([...reserved].map(([l, v]) => [l, v.dividedBy(H)])) };
 }
 
-interface TokenAcc {
-  invocations: number;
-  inputTokens: number;
-  outputTokens: number;
+/** What was measured of an endpoint's instance, hour by hour, and the hours with cost but no measurement. */
+interface Measurements {
+  readonly instance: { readonly type: string; readonly spec: InstanceSpec | undefined };
+  readonly hours: Map<string, HourMeasure>;
+  readonly missing: { hours: string[]; cost: Decimal };
 }
 
 /**
- * Splits one shared endpoint's cost by measured utilization and the allocation method, hour by hour where the data
- * allows (see the module comment). Exact: `Σ used + Σ idle + idleLine = cost`.
- *
- * @throws {@link core!DataSourceError | DataSourceError} when utilization is measured but no hour with cost has a measurement, or records
- * contradict the instance (see `instanceOf`)
+ * Step 1: the endpoint's instance and its measured hours (none for `tokens`), and the hours with cost but no
+ * measurement, which later get the month's average (a warning says how many).
  */
-export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput): MeasuredAllocation {
-  const source: UtilizationSourceName = e.utilization ?? "tokens";
-  const method: AllocationMethod = e.allocation ?? "weighted-tokens";
-  const window = monthWindow(input.month);
-  const granularity = granularityOf(input.lines, window);
-  const mode = resolveMode(e, granularity === "hourly");
-  const perHour = buckets(input.lines, granularity, window);
-  const warnings: string[] = [];
+function measure(
+  e: SharedEndpointConfig,
+  input: MeasuredInput,
+  source: UtilizationSourceName,
+  perHour: ReadonlyMap<string, Bucket>,
+  warnings: string[],
+): Measurements {
   const instance =
     source === "tokens" ? { type: e.instanceType ?? "", spec: undefined } : instanceOf(e, input.lines);
-  const measuredHours =
+  const hours =
     instance.spec === undefined
       ? new Map<string, HourMeasure>()
       : source === "cloudwatch"
         ? cloudwatchHours(input.records, instance.spec)
         : componentHours(input.records, instance.spec, e.name, perHour, warnings);
+  const missing = { hours: [] as string[], cost: ZERO };
+  if (source === "tokens") return { instance, hours, missing };
+  for (const [hour, b] of perHour)
+    if (!hours.has(hour) && (!b.cost.isZero() || !b.hours.isZero())) {
+      missing.hours.push(hour);
+      missing.cost = missing.cost.plus(b.cost);
+    }
+  if (perHour.size > 0 && ![...perHour.keys()].some((h) => hours.has(h)))
+    throw new DataSourceError(
+      `Shared endpoint ${e.name}: no hour of ${input.month} with cost has a ${source} measurement.`,
+      {
+        hint:
+          source === "cloudwatch"
+            ? `Check that /aws/sagemaker/Endpoints has ${instance.spec && instance.spec.gpus > 0 ? "GPUUtilization" : "CPUUtilization"} for the variants ${JSON.stringify(e.variants ?? ["AllTraffic"])}, or give a utilizationFile.`
+            : "Check the endpoint's inference components and their copy counts, or give a utilizationFile.",
+      },
+    );
+  if (missing.hours.length > 0)
+    warnings.push(
+      `${e.name}: ${missing.hours.length} hour(s) with cost had no ${source} measurement (first ${missing.hours[0]}); they were given the month's measured average.`,
+    );
+  return { instance, hours, missing };
+}
 
-  // missing hours: cost but no measurement; they get the month's instance-hour weighted average
-  const missingHours: string[] = [];
-  let missingCost = ZERO;
-  if (source !== "tokens") {
-    for (const [hour, b] of perHour)
-      if (!measuredHours.has(hour) && (!b.cost.isZero() || !b.hours.isZero())) {
-        missingHours.push(hour);
-        missingCost = missingCost.plus(b.cost);
-      }
-    const measuredWithCost = [...perHour.keys()].filter((h) => measuredHours.has(h));
-    if (measuredWithCost.length === 0 && perHour.size > 0)
-      throw new DataSourceError(
-        `Shared endpoint ${e.name}: no hour of ${input.month} with cost has a ${source} measurement.`,
-        {
-          hint:
-            source === "cloudwatch"
-              ? `Check that /aws/sagemaker/Endpoints has ${instance.spec && instance.spec.gpus > 0 ? "GPUUtilization" : "CPUUtilization"} for the variants ${JSON.stringify(e.variants ?? ["AllTraffic"])}, or give a utilizationFile.`
-              : "Check the endpoint's inference components and their copy counts, or give a utilizationFile.",
-        },
-      );
-    if (missingHours.length > 0)
-      warnings.push(
-        `${e.name}: ${missingHours.length} hour(s) with cost had no ${source} measurement (first ${missingHours[0]}); they were given the month's measured average.`,
-      );
-  }
-  const avg = average(new Map([...measuredHours].filter(([h]) => perHour.has(h))), perHour);
-  const configured = new Map(
-    Object.entries(e.reservations).map(([lob, r]) => [lob, new Decimal(r)] as [string, Decimal]),
-  );
+/** The endpoint's usage: token totals per LOB, weighted tokens per LOB for the month and per hour. */
+interface TokenUsage {
+  readonly totals: Map<string, TokenTotals>;
+  readonly hourly: Map<string, Map<string, Decimal>>;
+  readonly monthly: Map<string, Decimal>;
+  /** Whether some usage came as month totals, without its hour. */
+  readonly hourless: boolean;
+}
 
-  // usage: per hour when the source kept hours, else the month's figures for every hour
+/** Step 2: the usage per LOB, per hour when the source kept hours. */
+function tokenUsage(e: SharedEndpointConfig, usage: readonly EndpointUsage[]): TokenUsage {
   const wIn = new Decimal(e.tokenWeights.input);
   const wOut = new Decimal(e.tokenWeights.output);
-  const totals = new Map<string, TokenAcc>();
-  const hourlyUsage = new Map<string, Map<string, Decimal>>();
-  const monthlyUsage = new Map<string, Decimal>();
+  const totals = new Map<string, TokenTotals>();
+  const hourly = new Map<string, Map<string, Decimal>>();
+  const monthly = new Map<string, Decimal>();
   let hourless = false;
-  for (const u of input.usage) {
+  for (const u of usage) {
     const t = totals.get(u.lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
     t.invocations += u.invocations;
     t.inputTokens += u.inputTokens;
     t.outputTokens += u.outputTokens;
     totals.set(u.lob, t);
     const w = wIn.times(u.inputTokens).plus(wOut.times(u.outputTokens));
-    monthlyUsage.set(u.lob, (monthlyUsage.get(u.lob) ?? ZERO).plus(w));
+    monthly.set(u.lob, (monthly.get(u.lob) ?? ZERO).plus(w));
     if (u.hour === undefined) hourless = true;
     else {
-      const m = hourlyUsage.get(u.hour) ?? new Map<string, Decimal>();
+      const m = hourly.get(u.hour) ?? new Map<string, Decimal>();
       m.set(u.lob, (m.get(u.lob) ?? ZERO).plus(w));
-      hourlyUsage.set(u.hour, m);
+      hourly.set(u.hour, m);
     }
   }
-  if (mode !== "monthly" && hourless && input.usage.length > 0)
-    warnings.push(
-      `${e.name}: the usage source gives month totals, not hours; the month's token shares were used in every hour.`,
-    );
+  return { totals, hourly, monthly, hourless };
+}
 
-  // the periods: every hour, or the month as one
-  interface Period {
-    cost: Decimal;
-    hours: Decimal;
-    w: ReadonlyMap<string, Decimal>;
-    m: HourMeasure | undefined;
-  }
-  const periods: Period[] =
-    mode === "monthly"
-      ? [
-          {
-            cost: sum(input.lines.map((l) => l.cost)),
-            hours: sum([...perHour.values()].map((b) => b.hours)),
-            w: monthlyUsage,
-            m: source === "tokens" ? undefined : avg,
-          },
-        ]
-      : [...perHour].map(([hour, b]) => ({
-          cost: b.cost,
-          hours: b.hours,
-          w: hourless ? monthlyUsage : (hourlyUsage.get(hour) ?? new Map()),
-          m: source === "tokens" ? undefined : (measuredHours.get(hour) ?? avg),
-        }));
+/** One period the cost is split in: an hour, or the whole month. */
+interface Period {
+  readonly cost: Decimal;
+  readonly hours: Decimal;
+  /** Weighted tokens per LOB in the period. */
+  readonly w: ReadonlyMap<string, Decimal>;
+  /** What was measured in the period (`undefined` for the `tokens` source). */
+  readonly m: HourMeasure | undefined;
+}
 
+/** Step 3: the periods: every hour, or the month as one. */
+function periodsOf(
+  mode: ReturnType<typeof resolveMode>,
+  lines: readonly CostLine[],
+  perHour: ReadonlyMap<string, Bucket>,
+  usage: TokenUsage,
+  measured: ReadonlyMap<string, HourMeasure> | undefined,
+  avg: HourMeasure,
+): Period[] {
+  if (mode === "monthly")
+    return [
+      {
+        cost: sum(lines.map((l) => l.cost)),
+        hours: sum([...perHour.values()].map((b) => b.hours)),
+        w: usage.monthly,
+        m: measured && avg,
+      },
+    ];
+  return [...perHour].map(([hour, b]) => ({
+    cost: b.cost,
+    hours: b.hours,
+    w: usage.hourless ? usage.monthly : (usage.hourly.get(hour) ?? new Map()),
+    m: measured && (measured.get(hour) ?? avg),
+  }));
+}
+
+/** What the periods charge each LOB: its cost in use and its capacity-hours; whether anybody was charged. */
+interface Charged {
+  readonly used: Map<string, Decimal>;
+  readonly capHours: Map<string, Decimal>;
+  readonly any: boolean;
+}
+
+/** Step 4: each period's cost to the LOBs by the allocation method (the shares scaled down when over the whole). */
+function chargePeriods(
+  e: SharedEndpointConfig,
+  periods: readonly Period[],
+  method: AllocationMethod,
+  source: UtilizationSourceName,
+  configured: ReadonlyMap<string, Decimal>,
+): Charged {
   const used = new Map<string, Decimal>();
   const capHours = new Map<string, Decimal>();
-  let anyCharged = false;
+  let any = false;
   for (const p of periods) {
     const W = sum(p.w.values());
     const cap = e.capacityTokensPerInstanceHour;
@@ -408,70 +435,118 @@ export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput):
     }
     const F = sum(f.values());
     if (F.isZero()) continue;
-    anyCharged = true;
+    any = true;
     const scale = F.greaterThan(1) ? F : ONE;
     for (const [lob, v] of f) {
       used.set(lob, (used.get(lob) ?? ZERO).plus(p.cost.times(v).dividedBy(scale)));
       capHours.set(lob, (capHours.get(lob) ?? ZERO).plus(p.hours.times(v).dividedBy(scale)));
     }
   }
+  return { used, capHours, any };
+}
 
-  const C = sum(input.lines.map((l) => l.cost));
-  const H = sum(input.lines.filter((l) => /(^|-)Host:/i.test(l.usageType)).map((l) => l.usageAmount));
-  let unusedCost = ZERO;
-  let split: IdleSplit = { idle: new Map(), idleLine: ZERO };
-  const ownerFallback = !anyCharged;
-  if (ownerFallback) {
-    used.clear();
-    used.set(e.owner, C);
-  } else {
-    unusedCost = C.minus(sum(used.values()));
-    const byHours = sum(capHours.values());
-    const weights = byHours.isZero() ? used : capHours;
-    if (!unusedCost.isZero()) split = distributeIdle(e, unusedCost, weights);
-  }
-  const { idle, idleLine } = conserve(C, used, split);
-
-  const W = sum(monthlyUsage.values());
-  const K = e.capacityTokensPerInstanceHour === undefined ? W : H.times(e.capacityTokensPerInstanceHour);
+/** Step 5: one share per LOB (usage, charged, idle, or reserved), with its method. */
+function sharesOf(
+  e: SharedEndpointConfig,
+  method: AllocationMethod,
+  usage: TokenUsage,
+  charged: Charged,
+  idle: ReadonlyMap<string, Decimal>,
+  configured: ReadonlyMap<string, Decimal>,
+): SharedShare[] {
+  const { used, capHours } = charged;
   const shareMethod: SharedShare["method"] =
     method === "weighted-tokens" ? "measured" : method === "reserved-compute" ? "reserved-compute" : "hybrid";
-  const lobs = [...new Set([...totals.keys(), ...configured.keys(), ...used.keys(), ...idle.keys()])].sort();
-  const shares: SharedShare[] = lobs.map((lob) => {
-    const t = totals.get(lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
-    const wl = monthlyUsage.get(lob) ?? ZERO;
-    const charged = (capHours.get(lob) ?? ZERO).greaterThan(0) || (used.get(lob) ?? ZERO).greaterThan(0);
+  const lobs = [
+    ...new Set([...usage.totals.keys(), ...configured.keys(), ...used.keys(), ...idle.keys()]),
+  ].sort();
+  return lobs.map((lob) => {
+    const t = usage.totals.get(lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
+    const wl = usage.monthly.get(lob) ?? ZERO;
+    const paid = (capHours.get(lob) ?? ZERO).greaterThan(0) || (used.get(lob) ?? ZERO).greaterThan(0);
     return {
-      lob,
-      ...t,
-      weightedTokens: wl,
-      chargedTokens: wl,
-      used: used.get(lob) ?? ZERO,
-      idle: idle.get(lob) ?? ZERO,
+      ...shareFields(lob, t, wl, wl, used, idle),
       capacityHours: capHours.get(lob) ?? ZERO,
-      method: ownerFallback
+      method: !charged.any
         ? lob === e.owner
           ? "owner-fallback"
           : shareMethod
-        : charged
+        : paid
           ? shareMethod
           : "idle-only",
     };
   });
+}
+
+/**
+ * Splits one shared endpoint's cost by measured utilization and the allocation method, hour by hour where the data
+ * allows (see the module comment). Exact: `Σ used + Σ idle + idleLine = cost`.
+ *
+ * @throws {@link core!DataSourceError | DataSourceError} when utilization is measured but no hour with cost has a measurement, or records
+ * contradict the instance (see `instanceOf`)
+ */
+export function allocateMeasured(e: SharedEndpointConfig, input: MeasuredInput): MeasuredAllocation {
+  const source: UtilizationSourceName = e.utilization ?? "tokens";
+  const method: AllocationMethod = e.allocation ?? "weighted-tokens";
+  const window = monthWindow(input.month);
+  const granularity = granularityOf(input.lines, window);
+  const mode = resolveMode(e, granularity === "hourly");
+  const perHour = buckets(input.lines, granularity, window);
+  const warnings: string[] = [];
+  const measured = measure(e, input, source, perHour, warnings);
+  const avg = average(new Map([...measured.hours].filter(([h]) => perHour.has(h))), perHour);
+  const configured = new Map(
+    Object.entries(e.reservations).map(([lob, r]) => [lob, new Decimal(r)] as [string, Decimal]),
+  );
+  const usage = tokenUsage(e, input.usage);
+  if (mode !== "monthly" && usage.hourless && input.usage.length > 0)
+    warnings.push(
+      `${e.name}: the usage source gives month totals, not hours; the month's token shares were used in every hour.`,
+    );
+  const periods = periodsOf(
+    mode,
+    input.lines,
+    perHour,
+    usage,
+    source === "tokens" ? undefined : measured.hours,
+    avg,
+  );
+  const charged = chargePeriods(e, periods, method, source, configured);
+
+  // what is not charged is idle, split by the idle policy (or, when nobody was charged, all the owner's)
+  const C = sum(input.lines.map((l) => l.cost));
+  const H = sum(input.lines.filter((l) => /(^|-)Host:/i.test(l.usageType)).map((l) => l.usageAmount));
+  let unusedCost = ZERO;
+  let split: IdleSplit = { idle: new Map(), idleLine: ZERO };
+  const ownerFallback = !charged.any;
+  if (ownerFallback) {
+    charged.used.clear();
+    charged.used.set(e.owner, C);
+  } else {
+    unusedCost = C.minus(sum(charged.used.values()));
+    const byHours = sum(charged.capHours.values());
+    const weights = byHours.isZero() ? charged.used : charged.capHours;
+    if (!unusedCost.isZero()) split = distributeIdle(e, unusedCost, weights);
+  }
+  const { idle, idleLine } = conserve(C, charged.used, split);
+
+  const W = sum(usage.monthly.values());
+  const K = e.capacityTokensPerInstanceHour === undefined ? W : H.times(e.capacityTokensPerInstanceHour);
+  const shares = sharesOf(e, method, usage, charged, idle, configured);
   const hourly =
     source === "tokens"
       ? []
-      : [...perHour.keys()].map((hour) => ({ hour, utilization: measuredHours.get(hour)?.used ?? null }));
+      : [...perHour.keys()].map((hour) => ({ hour, utilization: measured.hours.get(hour)?.used ?? null }));
   return {
     ...assembleAllocation(e, { C, H, K, W, A: W, unusedCost, idleLine, ownerFallback, shares }),
     measured: {
       source,
       method,
       mode,
-      instanceType: instance.type,
+      instanceType: measured.instance.type,
       utilization: source === "tokens" ? null : avg.used,
       reserved: source === "components" ? avg.reserved : configured,
-      missing: { hours: missingHours, cost: missingCost },
+      missing: measured.missing,
       hourly,
       warnings,
     },

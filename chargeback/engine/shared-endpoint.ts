@@ -82,12 +82,6 @@ const MILLION = new Decimal(1_000_000);
 /** Decimal places kept in exact shares (far below a cent, far above the 60-digit working precision). */
 const SCALE = 30;
 
-interface Acc {
-  invocations: number;
-  inputTokens: number;
-  outputTokens: number;
-}
-
 /**
  * Splits one shared endpoint's cost among LOBs by weighted tokens, reservations and the idle policy
  * (docs/contracts.md#allocation-rules). Pure and exact: no rounding happens here; the parts (`Σ used + Σ idle + idleLine`) add up to
@@ -112,7 +106,7 @@ export function allocateSharedEndpoint(
   const wIn = new Decimal(endpoint.tokenWeights.input);
   const wOut = new Decimal(endpoint.tokenWeights.output);
 
-  const byLob = new Map<string, Acc>();
+  const byLob = new Map<string, TokenTotals>();
   for (const u of input.usage) {
     const acc = byLob.get(u.lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
     acc.invocations += u.invocations;
@@ -126,7 +120,7 @@ export function allocateSharedEndpoint(
   const lobs = [...byLob.keys()].sort();
   const w = new Map<string, Decimal>();
   for (const lob of lobs) {
-    const acc = byLob.get(lob) as Acc;
+    const acc = byLob.get(lob) as TokenTotals;
     w.set(lob, wIn.times(acc.inputTokens).plus(wOut.times(acc.outputTokens)));
   }
   const W = sum(w.values());
@@ -172,17 +166,38 @@ export function allocateSharedEndpoint(
         : al.greaterThan(wl)
           ? "reservation"
           : "weighted-tokens";
-    return {
-      lob,
-      ...acc,
-      weightedTokens: wl,
-      chargedTokens: al,
-      used: used.get(lob) ?? ZERO,
-      idle: idle.get(lob) ?? ZERO,
-      method,
-    };
+    return { ...shareFields(lob, acc, wl, al, used, idle), method };
   });
   return assembleAllocation(endpoint, { C, H, K, W, A, unusedCost, idleLine, ownerFallback, shares });
+}
+
+/** The token totals of one LOB on an endpoint: calls and raw tokens in and out. */
+export interface TokenTotals {
+  invocations: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * The fields every share has, whatever the allocation: the LOB, its token totals, its weighted and charged tokens, and
+ * its cost in use and idle (zero where the maps have nothing for it).
+ */
+export function shareFields(
+  lob: string,
+  tokens: TokenTotals,
+  weightedTokens: Decimal,
+  chargedTokens: Decimal,
+  used: ReadonlyMap<string, Decimal>,
+  idle: ReadonlyMap<string, Decimal>,
+): Omit<SharedShare, "method" | "capacityHours"> {
+  return {
+    lob,
+    ...tokens,
+    weightedTokens,
+    chargedTokens,
+    used: used.get(lob) ?? ZERO,
+    idle: idle.get(lob) ?? ZERO,
+  };
 }
 
 /**

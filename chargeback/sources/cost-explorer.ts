@@ -281,7 +281,6 @@ export async function readCostExplorerCosts(
   client: CostExplorerClient,
   options: CostExplorerSourceOptions,
 ): Promise<CostSourceResult> {
-  const tagKey = options.tagKey ?? DEFAULT_TAG_KEY;
   const basis = options.basis ?? "net-amortized";
   const metric = costExplorerMetric(basis);
   const { start, end } = monthWindow(options.month);
@@ -297,54 +296,126 @@ export async function readCostExplorerCosts(
     now.getTime() < end.getTime(),
   );
 
-  const marketplace = dimension("BILLING_ENTITY", [MARKETPLACE_BILLING_ENTITY]);
+  // 1–2: the whole month, AWS-billed and Marketplace-billed, by service and charge type.
   const byServiceAndRecordType = [
     { Type: "DIMENSION" as const, Key: "SERVICE" },
     { Type: "DIMENSION" as const, Key: "RECORD_TYPE" },
   ];
-  // 1–2: the whole month, AWS-billed and Marketplace-billed.
-  const billed = [
-    { marketplace: false, groups: await reader.groups({ Not: marketplace }, byServiceAndRecordType) },
-    { marketplace: true, groups: await reader.groups(marketplace, byServiceAndRecordType) },
-  ];
+  const sorted = sortBilled([
+    { marketplace: false, groups: await reader.groups({ Not: MARKETPLACE }, byServiceAndRecordType) },
+    { marketplace: true, groups: await reader.groups(MARKETPLACE, byServiceAndRecordType) },
+  ]);
+  // 3–6: the usage of each in-scope service, by tag.
+  const { usage, warnings } = await usageByTag(reader, sorted.usageTotals, options);
 
-  const excluded = new Map<string, { lines: number; cost: Decimal }>();
-  const adjustments: CostLine[] = [];
+  if (reader.currencies.size > 1)
+    throw new DataSourceError(
+      `Cost Explorer returned ${metric} amounts in several currencies (${[...reader.currencies].sort().join(", ")}) for ${options.month}.`,
+      {
+        hint: "One chargeback covers one currency: run it for the accounts billed in one currency (e.g. per payer).",
+      },
+    );
+  warnings.push(...sortedWarnings(sorted));
+  const excludedList: ExcludedSummary[] = [...sorted.excluded.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([service, e]) => ({ service, lines: e.lines, cost: e.cost }));
+  return {
+    lines: [...usage, ...sorted.adjustments],
+    currency: [...reader.currencies][0] ?? "USD",
+    estimated: reader.estimated,
+    basis,
+    excluded: excludedList,
+    ...(warnings.length > 0 ? { warnings } : {}),
+    provenance: { kind: "cost-explorer", location: "GetCostAndUsage" },
+  };
+}
+
+/** The filter of Marketplace-billed costs. */
+const MARKETPLACE = dimension("BILLING_ENTITY", [MARKETPLACE_BILLING_ENTITY]);
+
+/** The month's groups by service and charge type, sorted: out of scope, adjustments, and usage to read by tag. */
+interface SortedGroups {
+  readonly excluded: Map<string, { lines: number; cost: Decimal }>;
+  readonly adjustments: CostLine[];
   /** Usage-record-type totals per in-scope `SERVICE`, to be read by tag. */
-  const usageTotals = new Map<string, { scope: Scope; cost: Decimal; groups: PeriodGroup[] }>();
-  const unknownTypes = new Set<string>();
+  readonly usageTotals: Map<string, { scope: Scope; cost: Decimal; groups: PeriodGroup[] }>;
+  readonly unknownTypes: Set<string>;
+}
+
+/** Sorts the month's `SERVICE` × `RECORD_TYPE` groups (steps 1–2). */
+function sortBilled(
+  billed: readonly { marketplace: boolean; groups: readonly PeriodGroup[] }[],
+): SortedGroups {
+  const sorted: SortedGroups = {
+    excluded: new Map(),
+    adjustments: [],
+    usageTotals: new Map(),
+    unknownTypes: new Set(),
+  };
   for (const { marketplace: isMarketplace, groups } of billed)
     for (const g of groups) {
       const [serviceName = "", recordType = ""] = g.keys;
       const scope = scopeOf(serviceName, isMarketplace);
       if (scope === undefined) {
-        const e = excluded.get(serviceName) ?? { lines: 0, cost: ZERO };
-        excluded.set(serviceName, { lines: e.lines + 1, cost: e.cost.plus(g.cost) });
+        const e = sorted.excluded.get(serviceName) ?? { lines: 0, cost: ZERO };
+        sorted.excluded.set(serviceName, { lines: e.lines + 1, cost: e.cost.plus(g.cost) });
         continue;
       }
       if (isUsageRecordType(recordType)) {
-        const u = usageTotals.get(serviceName) ?? { scope, cost: ZERO, groups: [] };
+        const u = sorted.usageTotals.get(serviceName) ?? { scope, cost: ZERO, groups: [] };
         u.cost = u.cost.plus(g.cost);
         u.groups.push(g);
-        usageTotals.set(serviceName, u);
+        sorted.usageTotals.set(serviceName, u);
         continue;
       }
       // An adjustment without money (e.g. a Savings Plan negation under an amortized metric) is no line.
       if (g.cost.isZero()) continue;
       const category = recordTypeCategory(recordType);
-      if (category === undefined) unknownTypes.add(recordType);
-      adjustments.push(accountLine(g, scope, recordType, category ?? "usage"));
+      if (category === undefined) sorted.unknownTypes.add(recordType);
+      sorted.adjustments.push(accountLine(g, scope, recordType, category ?? "usage"));
     }
+  return sorted;
+}
 
-  // 3–6: the usage of each in-scope service, by tag.
+/** What the sorting of the month's groups warns about: unknown charge types, and tax as one account-wide service. */
+function sortedWarnings(sorted: SortedGroups): string[] {
+  const warnings: string[] = [];
+  if (sorted.unknownTypes.size > 0)
+    warnings.push(
+      `Cost Explorer charge types not known to smcb (${[...sorted.unknownTypes].sort().join(", ")}) of in-scope services ` +
+        "were counted as untagged usage.",
+    );
+  const tax = sorted.excluded.get(TAX_SERVICE);
+  if (tax !== undefined)
+    warnings.push(
+      `Cost Explorer reports the account's tax as one "${TAX_SERVICE}" service, not per service: its ` +
+        `${formatMoney(tax.cost)} are listed as excluded, not as SageMaker or Bedrock tax. ` +
+        "Read a CUR 2.0 or FOCUS export to charge tax back.",
+    );
+  return warnings;
+}
+
+/** Grouping by a tag, then by a dimension. */
+const byTag = (tag: string, second: "USAGE_TYPE" | "SERVICE") => [
+  { Type: "TAG" as const, Key: tag },
+  { Type: "DIMENSION" as const, Key: second },
+];
+
+/** The usage-record-type filter. */
+const USAGE_TYPES = dimension("RECORD_TYPE", USAGE_RECORD_TYPES);
+
+/**
+ * Steps 3–6: the usage of each in-scope service read by tag (SageMaker dedicated and shared, Bedrock, Marketplace
+ * models), each compared with its total by charge type; usage of other in-scope services kept untagged.
+ */
+async function usageByTag(
+  reader: MonthReader,
+  usageTotals: SortedGroups["usageTotals"],
+  options: CostExplorerSourceOptions,
+): Promise<{ usage: CostLine[]; warnings: string[] }> {
+  const tagKey = options.tagKey ?? DEFAULT_TAG_KEY;
   const usage: CostLine[] = [];
   const warnings: string[] = [];
-  const usageOf = (name: string) => usageTotals.get(name);
-  const usageTypes = dimension("RECORD_TYPE", USAGE_RECORD_TYPES);
-  const byTag = (tag: string, second: "USAGE_TYPE" | "SERVICE") => [
-    { Type: "TAG" as const, Key: tag },
-    { Type: "DIMENSION" as const, Key: second },
-  ];
   const compare = (label: string, expected: Decimal, lines: readonly CostLine[]) => {
     const got = sum(lines.map((l) => l.cost));
     // Cost Explorer rounds each group's amount (to about ten places): a difference below a cent is its rounding.
@@ -354,43 +425,39 @@ export async function readCostExplorerCosts(
           `(${formatMoney(expected)}) by ${formatMoney(got.minus(expected))}; the lines by tag are used. ` +
           "Cost Explorer data may have changed between the calls: run the chargeback again.",
       );
+    usage.push(...lines);
   };
-  const region = options.region;
-  const account = options.accountId ?? "";
-
-  const sageMaker = usageOf(COST_EXPLORER_SERVICES.sageMaker);
+  const sageMaker = usageTotals.get(COST_EXPLORER_SERVICES.sageMaker);
   if (sageMaker) {
     const service = dimension("SERVICE", [COST_EXPLORER_SERVICES.sageMaker]);
     const noSharedTag: Expression = { Tags: { Key: SHARED_ENDPOINT_TAG_KEY, MatchOptions: ["ABSENT"] } };
     const dedicated = (
-      await reader.groups({ And: [service, usageTypes, noSharedTag] }, byTag(tagKey, "USAGE_TYPE"))
+      await reader.groups({ And: [service, USAGE_TYPES, noSharedTag] }, byTag(tagKey, "USAGE_TYPE"))
     ).map((g) => tagLine(g, sageMaker.scope, tagKey, g.keys[1] ?? ""));
     const shared = (
       await reader.groups(
-        { And: [service, usageTypes, { Not: noSharedTag }] },
+        { And: [service, USAGE_TYPES, { Not: noSharedTag }] },
         byTag(SHARED_ENDPOINT_TAG_KEY, "USAGE_TYPE"),
       )
-    ).map((g) => sharedLine(g, sageMaker.scope, region, account));
+    ).map((g) => sharedLine(g, sageMaker.scope, options.region, options.accountId ?? ""));
     compare(COST_EXPLORER_SERVICES.sageMaker, sageMaker.cost, [...dedicated, ...shared]);
-    usage.push(...dedicated, ...shared);
   }
-  const bedrock = usageOf(COST_EXPLORER_SERVICES.bedrock);
+  const bedrock = usageTotals.get(COST_EXPLORER_SERVICES.bedrock);
   if (bedrock) {
     const lines = (
       await reader.groups(
-        { And: [dimension("SERVICE", [COST_EXPLORER_SERVICES.bedrock]), usageTypes] },
+        { And: [dimension("SERVICE", [COST_EXPLORER_SERVICES.bedrock]), USAGE_TYPES] },
         byTag(tagKey, "USAGE_TYPE"),
       )
     ).map((g) => tagLine(g, bedrock.scope, tagKey, g.keys[1] ?? ""));
     compare(COST_EXPLORER_SERVICES.bedrock, bedrock.cost, lines);
-    usage.push(...lines);
   }
   const models = [...usageTotals.entries()].filter(([, u]) => u.scope.productName !== undefined);
   if (models.length > 0) {
     const names = models.map(([name]) => name).sort();
     const lines = (
       await reader.groups(
-        { And: [marketplace, dimension("SERVICE", names), usageTypes] },
+        { And: [MARKETPLACE, dimension("SERVICE", names), USAGE_TYPES] },
         byTag(tagKey, "SERVICE"),
       )
     ).map((g) => {
@@ -399,7 +466,6 @@ export async function readCostExplorerCosts(
       return tagLine(g, scope, tagKey, "");
     });
     compare(`Marketplace Bedrock models' (${names.join(", ")})`, sum(models.map(([, u]) => u.cost)), lines);
-    usage.push(...lines);
   }
   // Usage rows of an in-scope service not read by tag (e.g. usage under the Savings Plans fee service): kept, untagged.
   for (const [name, u] of usageTotals)
@@ -410,38 +476,7 @@ export async function readCostExplorerCosts(
     )
       for (const g of u.groups)
         if (!g.cost.isZero()) usage.push(accountLine(g, u.scope, g.keys[1] ?? "", "usage"));
-
-  if (reader.currencies.size > 1)
-    throw new DataSourceError(
-      `Cost Explorer returned ${metric} amounts in several currencies (${[...reader.currencies].sort().join(", ")}) for ${options.month}.`,
-      {
-        hint: "One chargeback covers one currency: run it for the accounts billed in one currency (e.g. per payer).",
-      },
-    );
-  if (unknownTypes.size > 0)
-    warnings.push(
-      `Cost Explorer charge types not known to smcb (${[...unknownTypes].sort().join(", ")}) of in-scope services ` +
-        "were counted as untagged usage.",
-    );
-  const tax = excluded.get(TAX_SERVICE);
-  if (tax !== undefined)
-    warnings.push(
-      `Cost Explorer reports the account's tax as one "${TAX_SERVICE}" service, not per service: its ` +
-        `${formatMoney(tax.cost)} are listed as excluded, not as SageMaker or Bedrock tax. ` +
-        "Read a CUR 2.0 or FOCUS export to charge tax back.",
-    );
-  const excludedList: ExcludedSummary[] = [...excluded.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([service, e]) => ({ service, lines: e.lines, cost: e.cost }));
-  return {
-    lines: [...usage, ...adjustments],
-    currency: [...reader.currencies][0] ?? "USD",
-    estimated: reader.estimated,
-    basis,
-    excluded: excludedList,
-    ...(warnings.length > 0 ? { warnings } : {}),
-    provenance: { kind: "cost-explorer", location: "GetCostAndUsage" },
-  };
+  return { usage, warnings };
 }
 
 /** A line of one `SERVICE` × `RECORD_TYPE` group: no resource, no tags. */

@@ -297,57 +297,92 @@ export async function chooseDelivery(
   listing: ExportListing,
   read: (rel: string) => Promise<string>,
 ): Promise<ChosenDelivery> {
-  const metaPart = listing.metadataPartition ?? `BILLING_PERIOD=${month}`;
   const dataPart = listing.dataPartition ?? `BILLING_PERIOD=${month}`;
-  if (listing.manifests.length === 0) {
-    if (listing.dataFiles.length > 0)
-      throw new DataSourceError(
-        `${where} has ${listing.dataFiles.length} data file(s) for ${month} under data/${dataPart}/ but no manifest under ` +
-          `metadata/${metaPart}/: the delivery is incomplete (Data Exports writes the manifest only once every data file is delivered).`,
-        {
-          hint: "Wait for the delivery to finish, and copy the export's metadata/ folder with its data/ folder (aws s3 sync).",
-        },
-      );
-    throw new DataSourceError(
-      `${where} has no delivery for ${month} (no metadata/${metaPart}/…Manifest.json).`,
-      {
-        hint:
-          listing.periods.length > 0
-            ? `Billing periods present: ${listing.periods.join(", ")}. Choose one of them with --month.`
-            : "Point costs.path at the export folder (the one holding data/ and metadata/) or at s3://bucket/prefix/export-name.",
-      },
+  if (listing.manifests.length === 0) throw noManifest(where, month, listing);
+  const candidates: Candidate[] = [];
+  for (const obj of listing.manifests)
+    candidates.push(candidateOf(obj, parseExportManifest(await read(obj.rel), `${where}/${obj.rel}`)));
+  const { chosen, count } = newestDelivery(where, month, candidates);
+  const warnings: string[] = [];
+  if (count > 1) {
+    const when = chosen.time === undefined ? "" : ` of ${new Date(chosen.time).toISOString()}`;
+    const by =
+      chosen.timeFrom === "modified"
+        ? " (ordered by modification time: neither the manifests nor their folders carry an execution timestamp)"
+        : "";
+    warnings.push(
+      `${count} deliveries of ${month} found ("create new" export versions); read the newest, ` +
+        `execution ${chosen.manifest.executionId ?? chosen.key}${when} (${chosen.rel})${by}.`,
     );
   }
-  const dataTimes = (m: ExportManifest): ExecutionFolder => {
-    const first = m.dataFiles.map(pathBelowExport).find((r) => r !== undefined);
-    const segs = first?.split("/") ?? [];
-    return segs.length > 3 ? parseExecutionFolder(segs[2] as string) : {};
+  const named = namedFiles(where, chosen);
+  const namedSet = new Set(named.map((r) => r.toLowerCase()));
+  const ignored = listing.dataFiles.map((f) => f.rel).filter((r) => !namedSet.has(r.toLowerCase()));
+  if (ignored.length > 0)
+    warnings.push(
+      `${ignored.length} data file(s) under data/${dataPart}/ are not named by the manifest and were ignored ` +
+        `(older deliveries or leftover chunks), e.g. ${list(ignored, 3)}.`,
+    );
+  return { manifestRel: chosen.rel, manifest: chosen.manifest, named, ignored, warnings };
+}
+
+/** The error for a month without a manifest: an incomplete delivery, or no delivery at all. */
+function noManifest(where: string, month: string, listing: ExportListing): DataSourceError {
+  const metaPart = listing.metadataPartition ?? `BILLING_PERIOD=${month}`;
+  const dataPart = listing.dataPartition ?? `BILLING_PERIOD=${month}`;
+  if (listing.dataFiles.length > 0)
+    return new DataSourceError(
+      `${where} has ${listing.dataFiles.length} data file(s) for ${month} under data/${dataPart}/ but no manifest under ` +
+        `metadata/${metaPart}/: the delivery is incomplete (Data Exports writes the manifest only once every data file is delivered).`,
+      {
+        hint: "Wait for the delivery to finish, and copy the export's metadata/ folder with its data/ folder (aws s3 sync).",
+      },
+    );
+  return new DataSourceError(
+    `${where} has no delivery for ${month} (no metadata/${metaPart}/…Manifest.json).`,
+    {
+      hint:
+        listing.periods.length > 0
+          ? `Billing periods present: ${listing.periods.join(", ")}. Choose one of them with --month.`
+          : "Point costs.path at the export folder (the one holding data/ and metadata/) or at s3://bucket/prefix/export-name.",
+    },
+  );
+}
+
+/** A manifest as a candidate delivery: its execution and its time, from its folder, its data's folder or its date. */
+function candidateOf(obj: ExportObject, manifest: ExportManifest): Candidate {
+  const segs = obj.rel.split("/");
+  const topLevel = segs.length === 3;
+  const own = topLevel ? {} : parseExecutionFolder(segs[2] as string);
+  const first = manifest.dataFiles.map(pathBelowExport).find((r) => r !== undefined);
+  const dataSegs = first?.split("/") ?? [];
+  const data: ExecutionFolder = dataSegs.length > 3 ? parseExecutionFolder(dataSegs[2] as string) : {};
+  const time = own.timestamp ?? data.timestamp;
+  return {
+    rel: obj.rel,
+    manifest,
+    topLevel,
+    key: manifest.executionId ?? own.executionId ?? data.executionId ?? obj.rel,
+    time: time?.getTime() ?? obj.modified,
+    timeFrom: own.timestamp
+      ? "folder"
+      : data.timestamp
+        ? "data folder"
+        : obj.modified
+          ? "modified"
+          : undefined,
   };
-  const candidates: Candidate[] = [];
-  for (const obj of listing.manifests) {
-    const manifest = parseExportManifest(await read(obj.rel), `${where}/${obj.rel}`);
-    const segs = obj.rel.split("/");
-    const topLevel = segs.length === 3;
-    const own = topLevel ? {} : parseExecutionFolder(segs[2] as string);
-    const data = dataTimes(manifest);
-    const time = own.timestamp ?? data.timestamp;
-    candidates.push({
-      rel: obj.rel,
-      manifest,
-      topLevel,
-      key: manifest.executionId ?? own.executionId ?? data.executionId ?? obj.rel,
-      time: time?.getTime() ?? obj.modified,
-      timeFrom: own.timestamp
-        ? "folder"
-        : data.timestamp
-          ? "data folder"
-          : obj.modified
-            ? "modified"
-            : undefined,
-    });
-  }
-  // One delivery per execution (AWS writes the newest execution's manifest twice): its time is the latest known for
-  // it, its representative the copy directly in the partition folder.
+}
+
+/**
+ * The newest delivery and how many there are. One delivery per execution (AWS writes the newest execution's
+ * manifest twice): its time is the latest known for it, its representative the copy directly in the partition folder.
+ */
+function newestDelivery(
+  where: string,
+  month: string,
+  candidates: readonly Candidate[],
+): { chosen: Candidate; count: number } {
   const byKey = new Map<string, Candidate>();
   for (const c of candidates) {
     const seen = byKey.get(c.key);
@@ -372,18 +407,11 @@ export async function chooseDelivery(
         hint: "Remove the stale delivery folders, or sync the export again so that the manifests keep their times.",
       },
     );
-  const warnings: string[] = [];
-  if (deliveries.length > 1) {
-    const when = chosen.time === undefined ? "" : ` of ${new Date(chosen.time).toISOString()}`;
-    const by =
-      chosen.timeFrom === "modified"
-        ? " (ordered by modification time: neither the manifests nor their folders carry an execution timestamp)"
-        : "";
-    warnings.push(
-      `${deliveries.length} deliveries of ${month} found ("create new" export versions); read the newest, ` +
-        `execution ${chosen.manifest.executionId ?? chosen.key}${when} (${chosen.rel})${by}.`,
-    );
-  }
+  return { chosen, count: deliveries.length };
+}
+
+/** The data files the chosen manifest names, below the export folder (each once). */
+function namedFiles(where: string, chosen: Candidate): string[] {
   if (chosen.manifest.dataFiles.length === 0)
     throw new DataSourceError(`Manifest ${where}/${chosen.rel} names no data file.`, {
       hint: "The export delivered nothing for this month; check the export in the Billing console (Data Exports).",
@@ -399,14 +427,7 @@ export async function chooseDelivery(
     throw new DataSourceError(
       `Manifest ${where}/${chosen.rel} names data file(s) outside an export's data/<billing period>/ folder: ${list(unmapped)}.`,
     );
-  const namedSet = new Set(named.map((r) => r.toLowerCase()));
-  const ignored = listing.dataFiles.map((f) => f.rel).filter((r) => !namedSet.has(r.toLowerCase()));
-  if (ignored.length > 0)
-    warnings.push(
-      `${ignored.length} data file(s) under data/${dataPart}/ are not named by the manifest and were ignored ` +
-        `(older deliveries or leftover chunks), e.g. ${list(ignored, 3)}.`,
-    );
-  return { manifestRel: chosen.rel, manifest: chosen.manifest, named, ignored, warnings };
+  return named;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

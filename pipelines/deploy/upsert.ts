@@ -95,17 +95,7 @@ export async function upsertPipeline(
   sagemaker: SageMakerClient,
   options: UpsertPipelineOptions,
 ): Promise<UpsertPipelineResult> {
-  const definition =
-    typeof options.definition === "string"
-      ? parseDefinition(options.definition)
-      : asDefinition(options.definition);
-  if (!options.allowUntagged) {
-    const lint = lintDefinition(definition, options.policy ?? { tagKey: DEFAULT_TAG_KEY });
-    if (!lint.ok)
-      throw new FindingsError(`Refusing to deploy: ${lintReport(lint)}`, {
-        hint: "Tag the definition first (smcb pipeline tag), or pass --allow-untagged.",
-      });
-  }
+  const definition = checkedDefinition(options);
   const name = assertPipelineName(options.name);
   const roleArn = assertRoleArn(options.roleArn);
   const tags = [...assertTagSet(options.tags ?? [])];
@@ -113,29 +103,8 @@ export async function upsertPipeline(
   if (options.displayName !== undefined) assertPipelineName(options.displayName);
   const body = JSON.stringify(definition);
   const bytes = Buffer.byteLength(body, "utf8");
-  let location: PipelineDefinitionS3Location | undefined;
-  if (bytes > MAX_INLINE_DEFINITION_LENGTH) {
-    if (!options.s3Uri)
-      throw new UsageError(
-        `The definition is ${bytes} bytes: over the ${MAX_INLINE_DEFINITION_LENGTH}-character limit of an inline definition.`,
-        { hint: "Pass --s3-uri s3://bucket/prefix/ to upload it and create the pipeline from S3." },
-      );
-    if (!options.s3) throw new UsageError("An S3 client is needed to upload the definition.");
-    const target = parseS3Uri(options.s3Uri, name);
-    try {
-      const put = await options.s3.send(
-        new PutObjectCommand({
-          Bucket: target.Bucket,
-          Key: target.ObjectKey,
-          Body: body,
-          ContentType: "application/json",
-        }),
-      );
-      location = { ...target, ...(put.VersionId ? { VersionId: put.VersionId } : {}) };
-    } catch (e) {
-      throw toAwsError("PutObject (pipeline definition)", e);
-    }
-  }
+  const location =
+    bytes > MAX_INLINE_DEFINITION_LENGTH ? await uploadDefinition(options, name, body, bytes) : undefined;
   const definitionPart = location ? { PipelineDefinitionS3Location: location } : { PipelineDefinition: body };
   const common = {
     PipelineName: name,
@@ -144,7 +113,10 @@ export async function upsertPipeline(
     ...(options.description !== undefined ? { PipelineDescription: options.description } : {}),
     ...(options.displayName !== undefined ? { PipelineDisplayName: options.displayName } : {}),
   };
-  const definitionLocation = location ? `s3://${location.Bucket}/${location.ObjectKey}` : "inline";
+  const done = {
+    definitionLocation: location ? `s3://${location.Bucket}/${location.ObjectKey}` : "inline",
+    definitionBytes: bytes,
+  };
   let existingArn: string | undefined;
   try {
     existingArn = (await sagemaker.send(new DescribePipelineCommand({ PipelineName: name }))).PipelineArn;
@@ -160,12 +132,7 @@ export async function upsertPipeline(
           ClientRequestToken: contentToken(JSON.stringify({ ...common, Tags: tags })),
         }),
       );
-      return {
-        action: "created",
-        pipelineArn: out.PipelineArn ?? "",
-        definitionLocation,
-        definitionBytes: bytes,
-      };
+      return { action: "created", pipelineArn: out.PipelineArn ?? "", ...done };
     } catch (e) {
       throw toAwsError("CreatePipeline", e);
     }
@@ -174,8 +141,53 @@ export async function upsertPipeline(
     const out = await sagemaker.send(new UpdatePipelineCommand(common));
     const arn = out.PipelineArn ?? existingArn;
     if (tags.length > 0) await sagemaker.send(new AddTagsCommand({ ResourceArn: arn, Tags: tags }));
-    return { action: "updated", pipelineArn: arn, definitionLocation, definitionBytes: bytes };
+    return { action: "updated", pipelineArn: arn, ...done };
   } catch (e) {
     throw toAwsError("UpdatePipeline", e);
+  }
+}
+
+/** The definition, parsed; refused (before any call) when cost-bearing steps lack the LOB tag, unless `allowUntagged`. */
+function checkedDefinition(options: UpsertPipelineOptions): ReturnType<typeof asDefinition> {
+  const definition =
+    typeof options.definition === "string"
+      ? parseDefinition(options.definition)
+      : asDefinition(options.definition);
+  if (!options.allowUntagged) {
+    const lint = lintDefinition(definition, options.policy ?? { tagKey: DEFAULT_TAG_KEY });
+    if (!lint.ok)
+      throw new FindingsError(`Refusing to deploy: ${lintReport(lint)}`, {
+        hint: "Tag the definition first (smcb pipeline tag), or pass --allow-untagged.",
+      });
+  }
+  return definition;
+}
+
+/** Uploads a definition over the inline limit to `options.s3Uri`; a UsageError when no S3 location or client is given. */
+async function uploadDefinition(
+  options: UpsertPipelineOptions,
+  name: string,
+  body: string,
+  bytes: number,
+): Promise<PipelineDefinitionS3Location> {
+  if (!options.s3Uri)
+    throw new UsageError(
+      `The definition is ${bytes} bytes: over the ${MAX_INLINE_DEFINITION_LENGTH}-character limit of an inline definition.`,
+      { hint: "Pass --s3-uri s3://bucket/prefix/ to upload it and create the pipeline from S3." },
+    );
+  if (!options.s3) throw new UsageError("An S3 client is needed to upload the definition.");
+  const target = parseS3Uri(options.s3Uri, name);
+  try {
+    const put = await options.s3.send(
+      new PutObjectCommand({
+        Bucket: target.Bucket,
+        Key: target.ObjectKey,
+        Body: body,
+        ContentType: "application/json",
+      }),
+    );
+    return { ...target, ...(put.VersionId ? { VersionId: put.VersionId } : {}) };
+  } catch (e) {
+    throw toAwsError("PutObject (pipeline definition)", e);
   }
 }

@@ -6,7 +6,8 @@ import path from "node:path";
 import { makeClient } from "../../core/aws.js";
 import { UsageError } from "../../core/errors.js";
 import type { UsageEvent } from "../../core/index.js";
-import type { StreamEvent } from "../../inference/index.js";
+import type { SharedEndpointClient, StreamEvent } from "../../inference/index.js";
+import type { CommandContext } from "../context.js";
 import type { CommandRegistrar } from "../registrar.js";
 
 interface InvokeArgs {
@@ -84,30 +85,7 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
           hint: "The call is charged to that LOB; `smcb config validate` lists the allowed ones.",
         });
       const cfg = await ctx.config();
-      let body = argv.body;
-      if (body.startsWith("@")) {
-        const file = path.resolve(ctx.io.cwd, body.slice(1));
-        try {
-          body = await readFile(file, "utf8");
-        } catch (cause) {
-          // A file the user named: a usage error, like --config.
-          throw new UsageError(`Cannot read body file ${file}: ${(cause as Error).message}`, { cause });
-        }
-      }
-      const contentType = argv["content-type"] ?? "application/json";
-      if (isJsonContentType(contentType)) {
-        try {
-          JSON.parse(body);
-        } catch (cause) {
-          throw new UsageError(
-            `The body is not valid JSON (${(cause as Error).message}), yet its content type is ${contentType}.`,
-            {
-              cause,
-              hint: "Fix the JSON, or pass --content-type with the body's real type (text/plain, …).",
-            },
-          );
-        }
-      }
+      const body = await requestBody(ctx, argv);
       if (argv.tokenizer !== undefined && !existsSync(path.resolve(ctx.io.cwd, argv.tokenizer)))
         throw new UsageError(`--tokenizer ${argv.tokenizer}: no such file or folder.`, {
           hint: "Name the model's tokenizer.json, or the folder holding it.",
@@ -138,34 +116,76 @@ export const registerInvoke: CommandRegistrar = (y, run) =>
           ...(tokenizer ? { tokenizer } : {}),
           onRecordError: (e) => ctx.log(`usage not recorded: ${(e as Error).message}`),
         });
-        const request = {
-          body,
-          contentType,
-          ...(argv["custom-attributes"] ? { customAttributes: argv["custom-attributes"] } : {}),
-          ...(argv["inference-id"] ? { inferenceId: argv["inference-id"] } : {}),
-        };
-        if (argv.stream) {
-          const out = await client.invokeStream(request);
-          const events: StreamEvent[] = [];
-          for await (const e of out.events) {
-            if (ctx.json) events.push(e);
-            else ctx.io.stdout.write(`${typeof e === "string" ? e : JSON.stringify(e)}\n`);
-          }
-          const usage = await out.usage;
-          ctx.print({ events, usage }, () => usageLine(usage));
-        } else {
-          const out = await client.invoke(request);
-          let answer: unknown = out.text;
-          try {
-            answer = JSON.parse(out.text);
-          } catch {
-            // not JSON: print as text
-          }
-          ctx.print({ body: answer, usage: out.usage }, () => `${out.text}\n${usageLine(out.usage)}`);
-        }
+        await invokeAndPrint(ctx, argv, client, body);
       } finally {
         await recorder.close();
       }
       return undefined;
     }),
   );
+
+/**
+ * The request body: `--body` as given, or the file it names with `@`; refused when its content type says JSON and it
+ * does not parse.
+ */
+async function requestBody(ctx: CommandContext, argv: InvokeArgs): Promise<string> {
+  let body = argv.body;
+  if (body.startsWith("@")) {
+    const file = path.resolve(ctx.io.cwd, body.slice(1));
+    try {
+      body = await readFile(file, "utf8");
+    } catch (cause) {
+      // A file the user named: a usage error, like --config.
+      throw new UsageError(`Cannot read body file ${file}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  const contentType = argv["content-type"] ?? "application/json";
+  if (isJsonContentType(contentType)) {
+    try {
+      JSON.parse(body);
+    } catch (cause) {
+      throw new UsageError(
+        `The body is not valid JSON (${(cause as Error).message}), yet its content type is ${contentType}.`,
+        {
+          cause,
+          hint: "Fix the JSON, or pass --content-type with the body's real type (text/plain, …).",
+        },
+      );
+    }
+  }
+  return body;
+}
+
+/** Invokes (streamed or not) and prints the answer and the usage recorded. */
+async function invokeAndPrint(
+  ctx: CommandContext,
+  argv: InvokeArgs,
+  client: SharedEndpointClient,
+  body: string,
+): Promise<void> {
+  const request = {
+    body,
+    contentType: argv["content-type"] ?? "application/json",
+    ...(argv["custom-attributes"] ? { customAttributes: argv["custom-attributes"] } : {}),
+    ...(argv["inference-id"] ? { inferenceId: argv["inference-id"] } : {}),
+  };
+  if (argv.stream) {
+    const out = await client.invokeStream(request);
+    const events: StreamEvent[] = [];
+    for await (const e of out.events) {
+      if (ctx.json) events.push(e);
+      else ctx.io.stdout.write(`${typeof e === "string" ? e : JSON.stringify(e)}\n`);
+    }
+    const usage = await out.usage;
+    ctx.print({ events, usage }, () => usageLine(usage));
+    return;
+  }
+  const out = await client.invoke(request);
+  let answer: unknown = out.text;
+  try {
+    answer = JSON.parse(out.text);
+  } catch {
+    // not JSON: print as text
+  }
+  ctx.print({ body: answer, usage: out.usage }, () => `${out.text}\n${usageLine(out.usage)}`);
+}
