@@ -78,6 +78,26 @@ export class ChargebackDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: ChargebackDashboardProps) {
     super(scope, id);
+    const d = this.checkProps(props);
+    const widgets: cloudwatch.IWidget[][] = [
+      [
+        new cloudwatch.TextWidget({
+          markdown: `# LOB usage of shared endpoints\nFrom the \`${d.namespace}\` metrics of the usage recorder, summed per ${d.period.toHumanString()}.`,
+          width: 24,
+          height: 2,
+        }),
+      ],
+    ];
+    for (const endpoint of d.endpoints) widgets.push(endpointRow(d, endpoint));
+    if (d.profiles.length > 0) widgets.push(profilesRow(d));
+    this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
+      ...(props.dashboardName !== undefined ? { dashboardName: props.dashboardName } : {}),
+      widgets,
+    });
+  }
+
+  /** Checks the props (resolved values only) and gives what the widgets are made of. */
+  private checkProps(props: ChargebackDashboardProps): DashboardSettings {
     const namespace = searchable(this, "namespace", props.namespace ?? DEFAULT_METRIC_NAMESPACE);
     if (!unresolved(namespace) && (namespace.startsWith(":") || namespace.length > 255))
       invalidProps(this, `ChargebackDashboard: ${JSON.stringify(namespace)} is not a CloudWatch namespace.`);
@@ -99,87 +119,103 @@ export class ChargebackDashboard extends Construct {
     // aws-cdk-lib's cloudwatch.Metric itself needs a resolved period: no token here.
     if (seconds <= 0 || seconds % 60 !== 0)
       invalidProps(this, `ChargebackDashboard: period must be a whole number of minutes, got ${seconds} s.`);
-    const variant = props.utilizationVariant ?? "AllTraffic";
-
     for (const [lob] of profiles)
       if (!lobs.includes(lob))
         invalidProps(
           this,
           `ChargebackDashboard: the Bedrock profile's LOB ${JSON.stringify(lob)} is not in lobs.`,
         );
-    /** One line: the sum of a LOB's series of `metricTerm` on one endpoint or profile. */
-    const line = (lob: string, dimension: string, value: string, metricTerm: string) =>
-      new cloudwatch.MathExpression({
-        expression: `SUM(SEARCH('Namespace="${namespace}" ${metricTerm} ${dimension}="${value}" ${LOB_DIMENSION}="${lob}"', 'Sum', ${seconds}))`,
-        usingMetrics: {},
-        label: lob,
-        period,
-      });
-    const perLob = (endpoint: string, metricTerm: string) =>
-      lobs.map((lob) => line(lob, ENDPOINT_DIMENSION, endpoint, metricTerm));
-    const tokens = `(${TOKEN_METRICS.map((m) => `MetricName="${m}"`).join(" OR ")})`;
-    const widgets: cloudwatch.IWidget[][] = [
-      [
-        new cloudwatch.TextWidget({
-          markdown: `# LOB usage of shared endpoints\nFrom the \`${namespace}\` metrics of the usage recorder, summed per ${period.toHumanString()}.`,
-          width: 24,
-          height: 2,
-        }),
-      ],
-    ];
-    for (const endpoint of endpoints) {
-      const row: cloudwatch.IWidget[] = [
-        new cloudwatch.GraphWidget({
-          title: `${endpoint}: tokens (input + output) per LOB`,
-          left: perLob(endpoint, tokens),
-          stacked: true,
-          width: variant === false ? 12 : 8,
-        }),
-        new cloudwatch.GraphWidget({
-          title: `${endpoint}: invocations per LOB`,
-          left: perLob(endpoint, `MetricName="${INVOCATIONS}"`),
-          stacked: true,
-          width: variant === false ? 12 : 8,
-        }),
-      ];
-      if (variant !== false)
-        row.push(
-          new cloudwatch.GraphWidget({
-            title: `${endpoint}: instance utilization (${variant})`,
-            left: UTILIZATION_METRICS.map(
-              (metricName) =>
-                new cloudwatch.Metric({
-                  namespace: ENDPOINT_INSTANCE_NAMESPACE,
-                  metricName,
-                  dimensionsMap: { [ENDPOINT_DIMENSION]: endpoint, VariantName: variant },
-                  statistic: "Average",
-                  period,
-                }),
-            ),
-            leftYAxis: { label: "%", showUnits: false, min: 0 },
-            width: 8,
-          }),
-        );
-      widgets.push(row);
-    }
-    if (profiles.length > 0)
-      widgets.push([
-        new cloudwatch.GraphWidget({
-          title: "Bedrock application inference profiles: tokens (input + output) per LOB",
-          left: profiles.map(([lob, id]) => line(lob, PROFILE_DIMENSION, id, tokens)),
-          stacked: true,
-          width: 12,
-        }),
-        new cloudwatch.GraphWidget({
-          title: "Bedrock application inference profiles: invocations per LOB",
-          left: profiles.map(([lob, id]) => line(lob, PROFILE_DIMENSION, id, `MetricName="${INVOCATIONS}"`)),
-          stacked: true,
-          width: 12,
-        }),
-      ]);
-    this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
-      ...(props.dashboardName !== undefined ? { dashboardName: props.dashboardName } : {}),
-      widgets,
-    });
+    return {
+      namespace,
+      endpoints,
+      profiles,
+      lobs,
+      period,
+      seconds,
+      variant: props.utilizationVariant ?? "AllTraffic",
+    };
   }
+}
+
+/** What the dashboard's widgets are made of, checked. */
+interface DashboardSettings {
+  readonly namespace: string;
+  readonly endpoints: readonly string[];
+  /** LOB → the profile's dimension value. */
+  readonly profiles: readonly (readonly [string, string])[];
+  readonly lobs: readonly string[];
+  readonly period: Duration;
+  readonly seconds: number;
+  readonly variant: string | false;
+}
+
+/** The `SEARCH` term of the token metrics. */
+const TOKENS_TERM = `(${TOKEN_METRICS.map((m) => `MetricName="${m}"`).join(" OR ")})`;
+
+/** One line: the sum of a LOB's series of `metricTerm` on one endpoint or profile. */
+function line(d: DashboardSettings, lob: string, dimension: string, value: string, metricTerm: string) {
+  return new cloudwatch.MathExpression({
+    expression: `SUM(SEARCH('Namespace="${d.namespace}" ${metricTerm} ${dimension}="${value}" ${LOB_DIMENSION}="${lob}"', 'Sum', ${d.seconds}))`,
+    usingMetrics: {},
+    label: lob,
+    period: d.period,
+  });
+}
+
+/** An endpoint's row: tokens and invocations per LOB (stacked), and its instances' utilization. */
+function endpointRow(d: DashboardSettings, endpoint: string): cloudwatch.IWidget[] {
+  const perLob = (metricTerm: string) =>
+    d.lobs.map((lob) => line(d, lob, ENDPOINT_DIMENSION, endpoint, metricTerm));
+  const row: cloudwatch.IWidget[] = [
+    new cloudwatch.GraphWidget({
+      title: `${endpoint}: tokens (input + output) per LOB`,
+      left: perLob(TOKENS_TERM),
+      stacked: true,
+      width: d.variant === false ? 12 : 8,
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${endpoint}: invocations per LOB`,
+      left: perLob(`MetricName="${INVOCATIONS}"`),
+      stacked: true,
+      width: d.variant === false ? 12 : 8,
+    }),
+  ];
+  const variant = d.variant;
+  if (variant !== false)
+    row.push(
+      new cloudwatch.GraphWidget({
+        title: `${endpoint}: instance utilization (${variant})`,
+        left: UTILIZATION_METRICS.map(
+          (metricName) =>
+            new cloudwatch.Metric({
+              namespace: ENDPOINT_INSTANCE_NAMESPACE,
+              metricName,
+              dimensionsMap: { [ENDPOINT_DIMENSION]: endpoint, VariantName: variant },
+              statistic: "Average",
+              period: d.period,
+            }),
+        ),
+        leftYAxis: { label: "%", showUnits: false, min: 0 },
+        width: 8,
+      }),
+    );
+  return row;
+}
+
+/** The Bedrock profiles' row: tokens and invocations per LOB. */
+function profilesRow(d: DashboardSettings): cloudwatch.IWidget[] {
+  return [
+    new cloudwatch.GraphWidget({
+      title: "Bedrock application inference profiles: tokens (input + output) per LOB",
+      left: d.profiles.map(([lob, id]) => line(d, lob, PROFILE_DIMENSION, id, TOKENS_TERM)),
+      stacked: true,
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: "Bedrock application inference profiles: invocations per LOB",
+      left: d.profiles.map(([lob, id]) => line(d, lob, PROFILE_DIMENSION, id, `MetricName="${INVOCATIONS}"`)),
+      stacked: true,
+      width: 12,
+    }),
+  ];
 }

@@ -51,107 +51,119 @@ export class ChargebackGovernance extends Construct {
   constructor(scope: Construct, id: string, props: ChargebackGovernanceProps) {
     super(scope, id);
     const { config } = props;
-    const infra = config.infra;
-    const dashboard = infra?.dashboard;
-    this.dashboard =
-      (config.sharedEndpoints.length > 0 || Object.keys(config.bedrock?.profiles ?? {}).length > 0) &&
-      (dashboard?.enabled ?? true)
-        ? new ChargebackDashboard(this, "Dashboard", {
-            endpoints: config.sharedEndpoints.map((e) => e.name),
-            bedrockProfiles: config.bedrock?.profiles ?? {},
-            lobs: config.lobs,
-            namespace: config.usage.type === "cloudwatch" ? config.usage.namespace : DEFAULT_METRIC_NAMESPACE,
-            ...(dashboard?.dashboardName !== undefined ? { dashboardName: dashboard.dashboardName } : {}),
-            period: Duration.minutes(dashboard?.periodMinutes ?? 60),
-            utilizationVariant: dashboard?.utilizationVariant ?? "AllTraffic",
-          })
-        : undefined;
-
-    const budgets = infra?.budgets;
-    this.budgets = budgets
-      ? new LobBudgets(this, "Budgets", {
-          policy: config,
-          monthlyLimits: budgets.monthlyLimits,
-          ...(budgets.defaultMonthlyLimit !== undefined
-            ? { defaultMonthlyLimit: budgets.defaultMonthlyLimit }
-            : {}),
-          ...(budgets.alerts !== undefined ? { alerts: budgets.alerts } : {}),
-          snsTopic: budgets.snsTopic,
-          emails: budgets.emails,
-          budgetNamePrefix: budgets.budgetNamePrefix,
-        })
-      : undefined;
-
-    const anomaly = infra?.anomaly;
-    this.anomalies = anomaly
-      ? new LobCostAnomalyDetection(this, "Anomalies", {
-          policy: config,
-          monitorType: anomaly.monitorType,
-          ...(anomaly.lobs !== undefined ? { lobs: anomaly.lobs } : {}),
-          ...(anomaly.thresholdUsd !== undefined ? { thresholdUsd: anomaly.thresholdUsd } : {}),
-          ...(anomaly.thresholdPercent !== undefined ? { thresholdPercent: anomaly.thresholdPercent } : {}),
-          thresholdMatch: anomaly.thresholdMatch,
-          frequency: anomaly.frequency,
-          emails: anomaly.emails,
-          namePrefix: anomaly.namePrefix,
-        })
-      : undefined;
-
-    const lake = infra?.usageLake;
-    this.usageLake = lake
-      ? new UsageLake(this, "UsageLake", {
-          ...(lake.deliveryStreamName !== undefined ? { deliveryStreamName: lake.deliveryStreamName } : {}),
-          bufferingInterval: Duration.seconds(lake.bufferingIntervalSeconds),
-          bufferingSize: Size.mebibytes(lake.bufferingSizeMiB),
-          prefix: lake.prefix,
-          databaseName: lake.databaseName,
-          tableName: lake.tableName,
-          workgroupName: lake.workgroupName,
-          bytesScannedCutoffPerQuery: Size.mebibytes(Math.round(lake.bytesScannedCutoffGiB * 1024)),
-          resultsExpiration: Duration.days(lake.resultsExpirationDays),
-          removalPolicy: lake.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-        })
-      : undefined;
-
-    const gateway = infra?.gateway;
-    const usageStream =
-      this.usageLake ??
-      (config.usage.type === "firehose"
-        ? firehose.DeliveryStream.fromDeliveryStreamName(this, "UsageStream", config.usage.deliveryStream)
-        : undefined);
-    if (gateway && !usageStream)
-      invalidProps(
-        this,
-        "ChargebackGovernance: infra.gateway needs a usage stream.",
-        "Add infra.usageLake, or use a firehose usage block.",
-      );
-    this.gateway =
-      gateway && usageStream
-        ? new TenantGateway(this, "Gateway", {
-            config,
-            usageStream,
-            ...(props.gatewayEntry !== undefined ? { entry: props.gatewayEntry } : {}),
-            stageName: gateway.stageName,
-            throttlingRateLimit: gateway.throttle.rateLimit,
-            throttlingBurstLimit: gateway.throttle.burstLimit,
-            ...(gateway.webAclArn !== undefined ? { webAclArn: gateway.webAclArn } : {}),
-            executionLogging: gateway.executionLogging,
-            logRetention: gateway.logRetentionDays,
-            memorySize: gateway.memoryMiB,
-            timeout: Duration.seconds(gateway.timeoutSeconds),
-            ...(gateway.tableName !== undefined ? { tableName: gateway.tableName } : {}),
-            ...(gateway.foundationModelIds !== undefined
-              ? { foundationModelIds: gateway.foundationModelIds }
-              : {}),
-            removalPolicy: gateway.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-          })
-        : undefined;
-
+    this.dashboard = this.makeDashboard(config);
+    this.budgets = this.makeBudgets(config);
+    this.anomalies = this.makeAnomalies(config);
+    this.usageLake = this.makeUsageLake(config);
+    this.gateway = this.makeGateway(props);
     if (!this.dashboard && !this.budgets && !this.anomalies && !this.usageLake && !this.gateway)
       invalidProps(
         this,
         "ChargebackGovernance: the configuration asks for nothing to deploy.",
         "List sharedEndpoints or bedrock.profiles (for the dashboard), or add infra.budgets, infra.anomaly, infra.usageLake or infra.gateway.",
       );
+  }
+
+  /** The dashboard, when there is something to chart (shared endpoints or Bedrock profiles) and it is not turned off. */
+  private makeDashboard(config: Config): ChargebackDashboard | undefined {
+    const dashboard = config.infra?.dashboard;
+    if (config.sharedEndpoints.length === 0 && Object.keys(config.bedrock?.profiles ?? {}).length === 0)
+      return undefined;
+    if (!(dashboard?.enabled ?? true)) return undefined;
+    return new ChargebackDashboard(this, "Dashboard", {
+      endpoints: config.sharedEndpoints.map((e) => e.name),
+      bedrockProfiles: config.bedrock?.profiles ?? {},
+      lobs: config.lobs,
+      namespace: config.usage.type === "cloudwatch" ? config.usage.namespace : DEFAULT_METRIC_NAMESPACE,
+      ...(dashboard?.dashboardName !== undefined ? { dashboardName: dashboard.dashboardName } : {}),
+      period: Duration.minutes(dashboard?.periodMinutes ?? 60),
+      utilizationVariant: dashboard?.utilizationVariant ?? "AllTraffic",
+    });
+  }
+
+  /** The per-LOB budgets of `infra.budgets`. */
+  private makeBudgets(config: Config): LobBudgets | undefined {
+    const budgets = config.infra?.budgets;
+    if (!budgets) return undefined;
+    return new LobBudgets(this, "Budgets", {
+      policy: config,
+      monthlyLimits: budgets.monthlyLimits,
+      ...(budgets.defaultMonthlyLimit !== undefined
+        ? { defaultMonthlyLimit: budgets.defaultMonthlyLimit }
+        : {}),
+      ...(budgets.alerts !== undefined ? { alerts: budgets.alerts } : {}),
+      snsTopic: budgets.snsTopic,
+      emails: budgets.emails,
+      budgetNamePrefix: budgets.budgetNamePrefix,
+    });
+  }
+
+  /** The cost anomaly alerts of `infra.anomaly`. */
+  private makeAnomalies(config: Config): LobCostAnomalyDetection | undefined {
+    const anomaly = config.infra?.anomaly;
+    if (!anomaly) return undefined;
+    return new LobCostAnomalyDetection(this, "Anomalies", {
+      policy: config,
+      monitorType: anomaly.monitorType,
+      ...(anomaly.lobs !== undefined ? { lobs: anomaly.lobs } : {}),
+      ...(anomaly.thresholdUsd !== undefined ? { thresholdUsd: anomaly.thresholdUsd } : {}),
+      ...(anomaly.thresholdPercent !== undefined ? { thresholdPercent: anomaly.thresholdPercent } : {}),
+      thresholdMatch: anomaly.thresholdMatch,
+      frequency: anomaly.frequency,
+      emails: anomaly.emails,
+      namePrefix: anomaly.namePrefix,
+    });
+  }
+
+  /** The usage lake of `infra.usageLake`. */
+  private makeUsageLake(config: Config): UsageLake | undefined {
+    const lake = config.infra?.usageLake;
+    if (!lake) return undefined;
+    return new UsageLake(this, "UsageLake", {
+      ...(lake.deliveryStreamName !== undefined ? { deliveryStreamName: lake.deliveryStreamName } : {}),
+      bufferingInterval: Duration.seconds(lake.bufferingIntervalSeconds),
+      bufferingSize: Size.mebibytes(lake.bufferingSizeMiB),
+      prefix: lake.prefix,
+      databaseName: lake.databaseName,
+      tableName: lake.tableName,
+      workgroupName: lake.workgroupName,
+      bytesScannedCutoffPerQuery: Size.mebibytes(Math.round(lake.bytesScannedCutoffGiB * 1024)),
+      resultsExpiration: Duration.days(lake.resultsExpirationDays),
+      removalPolicy: lake.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** The tenant gateway of `infra.gateway`, on the usage lake's stream or the firehose usage block's. */
+  private makeGateway(props: ChargebackGovernanceProps): TenantGateway | undefined {
+    const { config } = props;
+    const gateway = config.infra?.gateway;
+    const usageStream =
+      this.usageLake ??
+      (config.usage.type === "firehose"
+        ? firehose.DeliveryStream.fromDeliveryStreamName(this, "UsageStream", config.usage.deliveryStream)
+        : undefined);
+    if (!gateway) return undefined;
+    if (!usageStream)
+      invalidProps(
+        this,
+        "ChargebackGovernance: infra.gateway needs a usage stream.",
+        "Add infra.usageLake, or use a firehose usage block.",
+      );
+    return new TenantGateway(this, "Gateway", {
+      config,
+      usageStream,
+      ...(props.gatewayEntry !== undefined ? { entry: props.gatewayEntry } : {}),
+      stageName: gateway.stageName,
+      throttlingRateLimit: gateway.throttle.rateLimit,
+      throttlingBurstLimit: gateway.throttle.burstLimit,
+      ...(gateway.webAclArn !== undefined ? { webAclArn: gateway.webAclArn } : {}),
+      executionLogging: gateway.executionLogging,
+      logRetention: gateway.logRetentionDays,
+      memorySize: gateway.memoryMiB,
+      timeout: Duration.seconds(gateway.timeoutSeconds),
+      ...(gateway.tableName !== undefined ? { tableName: gateway.tableName } : {}),
+      ...(gateway.foundationModelIds !== undefined ? { foundationModelIds: gateway.foundationModelIds } : {}),
+      removalPolicy: gateway.removalPolicy === "destroy" ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
   }
 }

@@ -88,6 +88,37 @@ export class LobCostAnomalyDetection extends Construct {
 
   constructor(scope: Construct, id: string, props: LobCostAnomalyDetectionProps) {
     super(scope, id);
+    const { type, lobs } = this.checkMonitors(props);
+    const expression = this.thresholdExpression(props);
+    const { frequency, emails } = this.checkDelivery(props);
+    const prefix = props.namePrefix ?? "smcb-";
+    this.monitors = this.createMonitors(props.policy.tagKey, type, lobs, prefix);
+    const alert =
+      frequency === "IMMEDIATE"
+        ? createAlertTopic(this, "Alerts", {
+            description: "LOB cost anomaly alerts",
+            service: "costalerts.amazonaws.com",
+          })
+        : undefined;
+    this.topic = alert?.topic;
+    this.key = alert?.key;
+    this.subscription = new CfnAnomalySubscription(this, "Subscription", {
+      subscriptionName: `${prefix}lob-cost-anomalies`,
+      frequency,
+      monitorArnList: Object.values(this.monitors).map((m) => m.attrMonitorArn),
+      subscribers: alert
+        ? [{ type: "SNS", address: alert.topic.topicArn }]
+        : emails.map((address) => ({ type: "EMAIL", address })),
+      thresholdExpression: JSON.stringify(expression),
+    });
+    if (alert) this.subscription.node.addDependency(...alert.ready);
+  }
+
+  /** The monitor type and the LOBs it watches (sorted, each in the policy). */
+  private checkMonitors(props: LobCostAnomalyDetectionProps): {
+    type: "CUSTOM" | "DIMENSIONAL";
+    lobs: string[];
+  } {
     const { policy } = props;
     checkedBy(this, () => assertTagKey(policy.tagKey));
     const type = props.monitorType ?? "CUSTOM";
@@ -107,7 +138,11 @@ export class LobCostAnomalyDetection extends Construct {
     ].sort();
     if (type === "CUSTOM" && lobs.length === 0)
       invalidProps(this, "LobCostAnomalyDetection: no LOB to monitor.");
+    return { type, lobs };
+  }
 
+  /** The subscription's threshold: the absolute and percentage impacts given (both, or either), else 100 USD. */
+  private thresholdExpression(props: LobCostAnomalyDetectionProps): unknown {
     const conditions = [
       ...(props.thresholdUsd !== undefined
         ? [threshold(this, "ANOMALY_TOTAL_IMPACT_ABSOLUTE", props.thresholdUsd, "thresholdUsd")]
@@ -116,11 +151,16 @@ export class LobCostAnomalyDetection extends Construct {
         ? [threshold(this, "ANOMALY_TOTAL_IMPACT_PERCENTAGE", props.thresholdPercent, "thresholdPercent")]
         : []),
     ];
-    const expression =
-      conditions.length > 1
-        ? { [(props.thresholdMatch ?? "ALL") === "ALL" ? "And" : "Or"]: conditions }
-        : (conditions[0] ?? threshold(this, "ANOMALY_TOTAL_IMPACT_ABSOLUTE", 100, "thresholdUsd"));
+    return conditions.length > 1
+      ? { [(props.thresholdMatch ?? "ALL") === "ALL" ? "And" : "Or"]: conditions }
+      : (conditions[0] ?? threshold(this, "ANOMALY_TOTAL_IMPACT_ABSOLUTE", 100, "thresholdUsd"));
+  }
 
+  /** How alerts are delivered: IMMEDIATE to the SNS topic, DAILY or WEEKLY to the email addresses. */
+  private checkDelivery(props: LobCostAnomalyDetectionProps): {
+    frequency: "IMMEDIATE" | "DAILY" | "WEEKLY";
+    emails: readonly string[];
+  } {
     const frequency = props.frequency ?? "IMMEDIATE";
     if (frequency !== "IMMEDIATE" && frequency !== "DAILY" && frequency !== "WEEKLY")
       invalidProps(
@@ -139,43 +179,31 @@ export class LobCostAnomalyDetection extends Construct {
       );
     if (frequency !== "IMMEDIATE" && emails.length === 0)
       invalidProps(this, `LobCostAnomalyDetection: ${frequency} alerts go to email only; give emails.`);
+    return { frequency, emails };
+  }
 
-    const prefix = props.namePrefix ?? "smcb-";
+  /** One CUSTOM monitor per LOB, or one DIMENSIONAL monitor of the tag key. */
+  private createMonitors(
+    tagKey: string,
+    type: "CUSTOM" | "DIMENSIONAL",
+    lobs: readonly string[],
+    prefix: string,
+  ): Record<string, CfnAnomalyMonitor> {
     const monitors: Record<string, CfnAnomalyMonitor> = {};
     if (type === "CUSTOM")
       for (const lob of lobs)
         monitors[lob] = new CfnAnomalyMonitor(this, `Monitor-${lob}`, {
           monitorName: `${prefix}${lob}`,
           monitorType: "CUSTOM",
-          monitorSpecification: JSON.stringify({ Tags: { Key: policy.tagKey, Values: [lob] } }),
+          monitorSpecification: JSON.stringify({ Tags: { Key: tagKey, Values: [lob] } }),
         });
     else
-      monitors[policy.tagKey] = new CfnAnomalyMonitor(this, "Monitor", {
-        monitorName: `${prefix}${policy.tagKey}`,
+      monitors[tagKey] = new CfnAnomalyMonitor(this, "Monitor", {
+        monitorName: `${prefix}${tagKey}`,
         monitorType: "DIMENSIONAL",
         monitorDimension: "TAG",
-        monitorSpecification: JSON.stringify({ Tags: { Key: policy.tagKey } }),
+        monitorSpecification: JSON.stringify({ Tags: { Key: tagKey } }),
       });
-    this.monitors = monitors;
-
-    const alert =
-      frequency === "IMMEDIATE"
-        ? createAlertTopic(this, "Alerts", {
-            description: "LOB cost anomaly alerts",
-            service: "costalerts.amazonaws.com",
-          })
-        : undefined;
-    this.topic = alert?.topic;
-    this.key = alert?.key;
-    this.subscription = new CfnAnomalySubscription(this, "Subscription", {
-      subscriptionName: `${prefix}lob-cost-anomalies`,
-      frequency,
-      monitorArnList: Object.values(monitors).map((m) => m.attrMonitorArn),
-      subscribers: alert
-        ? [{ type: "SNS", address: alert.topic.topicArn }]
-        : emails.map((address) => ({ type: "EMAIL", address })),
-      thresholdExpression: JSON.stringify(expression),
-    });
-    if (alert) this.subscription.node.addDependency(...alert.ready);
+    return monitors;
   }
 }

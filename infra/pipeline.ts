@@ -141,6 +141,13 @@ function roleArnsIn(value: JsonValue, out: Set<string>, expressions: string[], a
     }
 }
 
+/** The ARN pattern of every SageMaker resource of a type in this account and region. */
+const sageMakerArn = (resource: string) =>
+  `arn:${Aws.PARTITION}:sagemaker:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/*`;
+
+/** A step of the definition, as `walkSteps` gives it. */
+type WalkedStep = ReturnType<typeof walkSteps> extends Iterable<infer S> ? S : never;
+
 /**
  * A SageMaker pipeline deployed with CloudFormation.
  *
@@ -213,16 +220,49 @@ export class TaggedPipeline extends Construct {
     });
   }
 
+  /** The pipeline's execution role, with what its steps need (see {@link TaggedPipelineProps.role}). */
   private makeRole(definition: PipelineDefinition, props: TaggedPipelineProps): iam.Role {
     const role = new iam.Role(this, "Role", {
       assumedBy: new iam.ServicePrincipal("sagemaker.amazonaws.com"),
       description: `Execution role of SageMaker pipeline ${this.pipelineName}`,
     });
-    const arn = (resource: string) =>
-      `arn:${Aws.PARTITION}:sagemaker:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/*`;
-    const acknowledged: string[] = [];
     const steps = [...walkSteps(definition.Steps as unknown as JsonValue[])];
+    const acknowledged = this.grantSteps(role, steps, props.tagPolicy);
+    if (definition.PipelineExperimentConfig) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: EXPERIMENT_ACTIONS.map((a) => `sagemaker:${a}`),
+          resources: EXPERIMENT_RESOURCES.map(sageMakerArn),
+        }),
+      );
+      acknowledged.push(...EXPERIMENT_RESOURCES.map((r) => `${r}/*`));
+    }
+    this.grantPassRoles(role, steps, props);
+    const buckets = this.grantPropertyFiles(role, steps, props);
     const policy = props.tagPolicy;
+    for (const r of acknowledged)
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:${r}]`,
+        reason: `SageMaker Pipelines names each ${r.replace("/*", "")} per execution, so its ARN is unknown at deploy time; scoped to this account, region and resource type${policy ? `, and creation requires a valid ${policy.tagKey} tag` : ""}.`,
+      });
+    for (const b of buckets)
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${b}/*]`,
+        reason: `Property files are written under per-execution prefixes of ${b}; read-only (s3:GetObject) on that bucket.`,
+      });
+    return role;
+  }
+
+  /**
+   * What each step type needs: the actions of non-SageMaker steps on their named resources, and per SageMaker job
+   * type its create (with `AddTags`, tag-conditioned for cost-bearing jobs under a tag policy) and its other actions.
+   * Returns the resource patterns granted with a wildcard (for their cdk-nag acknowledgement).
+   */
+  private grantSteps(
+    role: iam.Role,
+    steps: readonly WalkedStep[],
+    policy: TaggedPipelineProps["tagPolicy"],
+  ): string[] {
     const granted = new Set<StepPermissions>();
     const other = new Map<string, Set<string>>();
     for (const { type, step, path } of steps) {
@@ -248,8 +288,9 @@ export class TaggedPipeline extends Construct {
     }
     for (const [action, arns] of [...other].sort(([a], [b]) => a.localeCompare(b)))
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [action], resources: [...arns].sort() }));
+    const acknowledged: string[] = [];
     for (const p of [...granted].sort((a, b) => a.resource.localeCompare(b.resource))) {
-      const resource = arn(p.resource);
+      const resource = sageMakerArn(p.resource);
       acknowledged.push(`${p.resource}/*`);
       const [create, ...rest] = p.actions;
       role.addToPrincipalPolicy(
@@ -265,19 +306,14 @@ export class TaggedPipeline extends Construct {
         new iam.PolicyStatement({ actions: rest.map((a) => `sagemaker:${a}`), resources: [resource] }),
       );
     }
-    if (definition.PipelineExperimentConfig) {
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: EXPERIMENT_ACTIONS.map((a) => `sagemaker:${a}`),
-          resources: EXPERIMENT_RESOURCES.map(arn),
-        }),
-      );
-      acknowledged.push(...EXPERIMENT_RESOURCES.map((r) => `${r}/*`));
-    }
+    return acknowledged;
+  }
+
+  /** `iam:PassRole` (to SageMaker only) on the roles the jobs run as: literal ones, or `passRoleArns`. */
+  private grantPassRoles(role: iam.Role, steps: readonly WalkedStep[], props: TaggedPipelineProps): void {
     const passRoles = new Set<string>(props.passRoleArns ?? []);
     const expressions: string[] = [];
-    for (const s of walkSteps(definition.Steps as unknown as JsonValue[]))
-      roleArnsIn(s.step, passRoles, expressions, s.path);
+    for (const s of steps) roleArnsIn(s.step, passRoles, expressions, s.path);
     if (expressions.length > 0 && !props.passRoleArns)
       invalidProps(
         this,
@@ -292,11 +328,16 @@ export class TaggedPipeline extends Construct {
           conditions: { StringEquals: { "iam:PassedToService": "sagemaker.amazonaws.com" } },
         }),
       );
+  }
+
+  /** `s3:GetObject` on the buckets property files are written to (required when the definition reads some). */
+  private grantPropertyFiles(
+    role: iam.Role,
+    steps: readonly WalkedStep[],
+    props: TaggedPipelineProps,
+  ): string[] {
     const buckets = props.propertyFileBuckets ?? [];
-    const hasPropertyFiles = [...walkSteps(definition.Steps as unknown as JsonValue[])].some((s) =>
-      Array.isArray(s.step.PropertyFiles),
-    );
-    if (hasPropertyFiles && buckets.length === 0)
+    if (steps.some((s) => Array.isArray(s.step.PropertyFiles)) && buckets.length === 0)
       invalidProps(
         this,
         `TaggedPipeline ${this.pipelineName}: the definition reads property files.`,
@@ -309,16 +350,6 @@ export class TaggedPipeline extends Construct {
           resources: buckets.map((b) => `arn:${Aws.PARTITION}:s3:::${b}/*`),
         }),
       );
-    for (const r of acknowledged)
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:${r}]`,
-        reason: `SageMaker Pipelines names each ${r.replace("/*", "")} per execution, so its ARN is unknown at deploy time; scoped to this account, region and resource type${policy ? `, and creation requires a valid ${policy.tagKey} tag` : ""}.`,
-      });
-    for (const b of buckets)
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${b}/*]`,
-        reason: `Property files are written under per-execution prefixes of ${b}; read-only (s3:GetObject) on that bucket.`,
-      });
-    return role;
+    return [...buckets];
   }
 }

@@ -120,6 +120,17 @@ export interface TenantGatewayProps {
   readonly foundationModelIds?: readonly string[];
 }
 
+/** The gateway's checked settings, defaults applied. */
+interface GatewaySettings {
+  readonly removalPolicy: RemovalPolicy;
+  readonly retention: logs.RetentionDays;
+  readonly timeout: Duration;
+  readonly rate: number;
+  readonly burst: number;
+  /** The handler's source file. */
+  readonly entry: string;
+}
+
 /**
  * The tenant gateway on AWS. Clients call `https://<api>.execute-api.<region>.amazonaws.com/<stage>/v1/...` with
  * `Authorization: Bearer <key>` (or `x-api-key`); the handler authenticates the key against the table itself
@@ -157,9 +168,56 @@ export class TenantGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantGatewayProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const settings = this.checkProps(props);
+    this.key = props.encryptionKey ?? this.createKey(settings.removalPolicy);
+    this.allowLogsToUseKey();
+    this.table = this.createTable(props, settings.removalPolicy);
+    this.alertTopic =
+      props.alertTopic ??
+      createAlertTopic(this, "Alerts", { description: "Tenant gateway budget alerts" }).topic;
+
+    // The Lambda: its own role (no managed policy) writing to its own encrypted log group.
+    const fnLogs = new logs.LogGroup(this, "HandlerLogs", {
+      encryptionKey: this.key,
+      retention: settings.retention,
+      removalPolicy: settings.removalPolicy,
+    });
+    this.role = new iam.Role(this, "HandlerRole", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description:
+        "Tenant gateway handler: its table, usage stream, alert topic, the LOBs' Bedrock profiles and shared endpoints",
+    });
+    this.function = this.createFunction(props, settings, fnLogs);
+    this.grantHandler(props, fnLogs);
+
+    // The REST API: regional, access-logged, stage-throttled; every route streams the Lambda's answer.
+    this.accessLogs = new logs.LogGroup(this, "AccessLogs", {
+      encryptionKey: this.key,
+      retention: settings.retention,
+      removalPolicy: settings.removalPolicy,
+    });
+    const executionLogging = props.executionLogging ?? true;
+    this.api = this.createApi(props, settings, executionLogging);
+    this.addOpenAiErrorResponses();
+    this.url = this.api.url;
+    this.webAclAssociation =
+      props.webAclArn !== undefined
+        ? new wafv2.CfnWebACLAssociation(this, "WebAcl", {
+            resourceArn: this.api.deploymentStage.stageArn,
+            webAclArn: props.webAclArn,
+          })
+        : undefined;
+
+    this.acknowledge(props, executionLogging);
+    new CfnOutput(this, "BaseUrl", {
+      value: `${this.api.url}v1`,
+      description: "the OpenAI base URL of the gateway",
+    });
+    new CfnOutput(this, "TableName", { value: this.table.tableName, description: "the gateway's table" });
+  }
+
+  /** Checks the props (resolved values only) and gives the settings with their defaults. */
+  private checkProps(props: TenantGatewayProps): GatewaySettings {
     const timeout = props.timeout ?? MAX_TIMEOUT;
     if (!timeout.isUnresolved() && (timeout.toSeconds() < 1 || timeout.toSeconds() > MAX_TIMEOUT.toSeconds()))
       invalidProps(this, "TenantGateway: timeout must be 1 s to 15 minutes.");
@@ -174,16 +232,28 @@ export class TenantGateway extends Construct {
         `TenantGateway: the handler's source file ${entry} does not exist.`,
         "Pass `entry` (the construct) or build from a checkout that has gateway/lambda.ts.",
       );
-    const bundled = bundledConfig(props.config);
+    return {
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      timeout,
+      rate,
+      burst,
+      entry,
+    };
+  }
 
-    this.key =
-      props.encryptionKey ??
-      new kms.Key(this, "Key", {
-        enableKeyRotation: true,
-        description: "Tenant gateway: keys, counters and budgets table; log groups",
-        removalPolicy,
-      });
-    // CloudWatch Logs encrypts the log groups with the key (its documented key policy statement).
+  /** The gateway's own key (rotated). */
+  private createKey(removalPolicy: RemovalPolicy): kms.Key {
+    return new kms.Key(this, "Key", {
+      enableKeyRotation: true,
+      description: "Tenant gateway: keys, counters and budgets table; log groups",
+      removalPolicy,
+    });
+  }
+
+  /** CloudWatch Logs encrypts the log groups with the key (its documented key policy statement). */
+  private allowLogsToUseKey(): void {
+    const stack = Stack.of(this);
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: "AllowCloudWatchLogsOfThisAccount",
@@ -202,9 +272,11 @@ export class TenantGateway extends Construct {
         },
       }),
     );
+  }
 
-    // The table: keys (as hashes), tenants, counters, reservations and budgets, one item collection per `pk`.
-    this.table = new dynamodb.Table(this, "Table", {
+  /** The table: keys (as hashes), tenants, counters, reservations and budgets, one item collection per `pk`. */
+  private createTable(props: TenantGatewayProps, removalPolicy: RemovalPolicy): dynamodb.Table {
+    return new dynamodb.Table(this, "Table", {
       ...(props.tableName !== undefined ? { tableName: props.tableName } : {}),
       partitionKey: { name: GATEWAY_TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
       sortKey: { name: GATEWAY_TABLE_SORT_KEY, type: dynamodb.AttributeType.STRING },
@@ -216,32 +288,25 @@ export class TenantGateway extends Construct {
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });
+  }
 
-    this.alertTopic =
-      props.alertTopic ??
-      createAlertTopic(this, "Alerts", { description: "Tenant gateway budget alerts" }).topic;
-
-    // The Lambda: its own role (no managed policy) writing to its own encrypted log group.
-    const fnLogs = new logs.LogGroup(this, "HandlerLogs", {
-      encryptionKey: this.key,
-      retention,
-      removalPolicy,
-    });
-    this.role = new iam.Role(this, "HandlerRole", {
-      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
-      description:
-        "Tenant gateway handler: its table, usage stream, alert topic, the LOBs' Bedrock profiles and shared endpoints",
-    });
-    const lockFile = lockFileOf(entry);
-    this.function = new nodejs.NodejsFunction(this, "Handler", {
-      entry,
+  /** The handler's Lambda, bundled locally with esbuild (ESM, Node.js 22, arm64), the config and tokenizers beside it. */
+  private createFunction(
+    props: TenantGatewayProps,
+    settings: GatewaySettings,
+    fnLogs: logs.LogGroup,
+  ): nodejs.NodejsFunction {
+    const bundled = bundledConfig(props.config);
+    const lockFile = lockFileOf(settings.entry);
+    return new nodejs.NodejsFunction(this, "Handler", {
+      entry: settings.entry,
       // The handler's own project, whatever the working directory of the synthesis.
       ...(lockFile !== undefined ? { depsLockFilePath: lockFile } : {}),
       handler: props.handler ?? "handler",
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout,
+      timeout: settings.timeout,
       role: this.role,
       logGroup: fnLogs,
       description: "sagemaker-chargeback tenant gateway (OpenAI-compatible, streaming)",
@@ -277,6 +342,10 @@ export class TenantGateway extends Construct {
         },
       },
     });
+  }
+
+  /** What the handler's role may do: its logs, the models, its table and key, the usage stream, the alert topic. */
+  private grantHandler(props: TenantGatewayProps, fnLogs: logs.LogGroup): void {
     fnLogs.grantWrite(this.role);
     this.grantInvokeModels(props);
     this.table.grant(
@@ -295,17 +364,17 @@ export class TenantGateway extends Construct {
     // by `Fn::GetAtt` (cfn-lint W3005).
     const rolePolicy = this.role.node.findChild("DefaultPolicy").node.defaultChild as CfnResource;
     (this.function.node.defaultChild as CfnResource).addOverride("DependsOn", [
-      stack.getLogicalId(rolePolicy),
+      Stack.of(this).getLogicalId(rolePolicy),
     ]);
+  }
 
-    // The REST API: regional, access-logged, stage-throttled; every route streams the Lambda's answer.
-    this.accessLogs = new logs.LogGroup(this, "AccessLogs", {
-      encryptionKey: this.key,
-      retention,
-      removalPolicy,
-    });
-    const executionLogging = props.executionLogging ?? true;
-    this.api = new apigw.RestApi(this, "Api", {
+  /** The REST API: regional, access-logged, stage-throttled; every route streams the Lambda's answer. */
+  private createApi(
+    props: TenantGatewayProps,
+    settings: GatewaySettings,
+    executionLogging: boolean,
+  ): apigw.RestApi {
+    const api = new apigw.RestApi(this, "Api", {
       description: "sagemaker-chargeback tenant gateway (OpenAI-compatible)",
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       cloudWatchRole: executionLogging,
@@ -325,8 +394,8 @@ export class TenantGateway extends Construct {
           status: true,
           user: false,
         }),
-        throttlingRateLimit: rate,
-        throttlingBurstLimit: burst,
+        throttlingRateLimit: settings.rate,
+        throttlingBurstLimit: settings.burst,
         metricsEnabled: true,
         ...(executionLogging
           ? { loggingLevel: apigw.MethodLoggingLevel.ERROR, dataTraceEnabled: false }
@@ -336,28 +405,12 @@ export class TenantGateway extends Construct {
     const integration = new apigw.LambdaIntegration(this.function, {
       proxy: true,
       responseTransferMode: apigw.ResponseTransferMode.STREAM,
-      timeout,
+      timeout: settings.timeout,
       allowTestInvoke: false,
     });
     for (const route of GATEWAY_ROUTES)
-      this.api.root.resourceForPath(route.path).addMethod(route.method, integration);
-    this.addOpenAiErrorResponses();
-    this.url = this.api.url;
-
-    this.webAclAssociation =
-      props.webAclArn !== undefined
-        ? new wafv2.CfnWebACLAssociation(this, "WebAcl", {
-            resourceArn: this.api.deploymentStage.stageArn,
-            webAclArn: props.webAclArn,
-          })
-        : undefined;
-
-    this.acknowledge(props, executionLogging);
-    new CfnOutput(this, "BaseUrl", {
-      value: `${this.api.url}v1`,
-      description: "the OpenAI base URL of the gateway",
-    });
-    new CfnOutput(this, "TableName", { value: this.table.tableName, description: "the gateway's table" });
+      api.root.resourceForPath(route.path).addMethod(route.method, integration);
+    return api;
   }
 
   /**
