@@ -56,7 +56,11 @@ describe("report snapshots", () => {
   });
 
   it("the empty month says so instead of a zero bill", () => {
-    const table = REPORT_FORMATS.table.render(CASES["empty-month"]?.() as ChargebackReport);
-    expect(table).toContain("No cost lines for 2026-08");
+    const report = CASES["empty-month"]?.() as ChargebackReport;
+    expect(REPORT_FORMATS.table.render(report)).toContain("No cost lines for 2026-08");
+    // --json: a field a program can test, not only zeros
+    expect(JSON.parse(REPORT_FORMATS.json.render(report)).notice).toMatch(/^No cost lines for 2026-08:/);
+    const busy = CASES["idle-line"]?.() as ChargebackReport;
+    expect(JSON.parse(REPORT_FORMATS.json.render(busy))).not.toHaveProperty("notice");
   });
 });
