@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { allocate } from "../../../../chargeback/engine/allocate.js";
 import type { ChargebackReport } from "../../../../chargeback/model.js";
-import { FORMAT_NAMES, REPORT_FORMATS } from "../../../../chargeback/reports/index.js";
+import { FORMAT_NAMES, REPORT_FORMATS, renderJson } from "../../../../chargeback/reports/index.js";
 import { endpoint, hosting, line, POLICY, use } from "../helpers.js";
 
 const CASES: Record<string, () => ChargebackReport> = {
@@ -59,8 +59,8 @@ describe("report snapshots", () => {
     const report = CASES["empty-month"]?.() as ChargebackReport;
     expect(REPORT_FORMATS.table.render(report)).toContain("No cost lines for 2026-08");
     // --json: a field a program can test, not only zeros
-    expect(JSON.parse(REPORT_FORMATS.json.render(report)).notice).toMatch(/^No cost lines for 2026-08:/);
+    expect(JSON.parse(renderJson(report)).notice).toMatch(/^No cost lines for 2026-08:/);
     const busy = CASES["idle-line"]?.() as ChargebackReport;
-    expect(JSON.parse(REPORT_FORMATS.json.render(busy))).not.toHaveProperty("notice");
+    expect(JSON.parse(renderJson(busy))).not.toHaveProperty("notice");
   });
 });
