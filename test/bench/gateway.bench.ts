@@ -6,6 +6,10 @@
  *    16 concurrent callers. Rounds interleave the arms (the first arm alternating); per round p50, p99 and
  *    throughput of each arm; the ratios gateway/direct are the median of the rounds' ratios. Model latency 0 ms (the
  *    gateway's whole overhead laid bare) and 20 ms.
+ *    A third arm, `proxy`, calls the stand-in with the same SDK client through a bare HTTP pass-through in its own
+ *    process (test/bench/serve-proxy.ts): the floor of any gateway running as its own process on this machine. The
+ *    ratios proxy/direct (that floor) and gateway/proxy (what the gateway adds above it) are reported beside
+ *    gateway/direct.
  * 2. Store round-trips per call: the handler in this process over a store that counts its calls (file store), and
  *    the DynamoDB store's SDK calls counted against moto_server.
  *
@@ -102,14 +106,19 @@ async function overhead(modelMs: number) {
   await new FileGatewayStore({ path: path.join(dir, "store") }).putKey(record);
   const { proc: gw, url: base } = await serveGatewayProcess(configFile, endpoint);
   const url = `${base}/v1`;
-  const direct = new BedrockRuntimeClient({
-    region: "us-east-1",
-    endpoint,
-    credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-    maxAttempts: 1,
-  });
-  const callDirect = async () => {
-    const res = await direct.send(
+  const proxy = child([path.join(HERE, "serve-proxy.ts")], { BENCH_TARGET: endpoint });
+  const proxyEndpoint = (await proxy.line).trim();
+  const sdk = (at: string) =>
+    new BedrockRuntimeClient({
+      region: "us-east-1",
+      endpoint: at,
+      credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+      maxAttempts: 1,
+    });
+  const direct = sdk(endpoint);
+  const proxied = sdk(proxyEndpoint);
+  const converse = async (client: BedrockRuntimeClient) => {
+    const res = await client.send(
       new ConverseCommand({
         modelId: PAYMENTS_PROFILE,
         messages: [{ role: "user", content: [{ text: MESSAGES[0]?.content ?? "" }] }],
@@ -119,6 +128,8 @@ async function overhead(modelMs: number) {
     );
     if (!res.usage) throw new Error("no usage");
   };
+  const callDirect = () => converse(direct);
+  const callProxy = () => converse(proxied);
   const body = JSON.stringify({ model: "claude-sonnet", messages: MESSAGES, max_tokens: 64 });
   const callGateway = async () => {
     const res = await fetch(`${url}/chat/completions`, {
@@ -129,54 +140,80 @@ async function overhead(modelMs: number) {
     if (res.status !== 200) throw new Error(`gateway answered ${res.status}`);
     await res.json();
   };
-  // Warm both paths (connections, tokenizer, JIT).
+  // Warm every path (connections, tokenizer, JIT).
   await arm(callDirect, 200);
+  await arm(callProxy, 200);
   await arm(callGateway, 200);
-  const rounds: { direct: Awaited<ReturnType<typeof arm>>; gateway: Awaited<ReturnType<typeof arm>> }[] = [];
+  type Round = Record<"direct" | "proxy" | "gateway", Awaited<ReturnType<typeof arm>>>;
+  const rounds: Round[] = [];
+  const order = ["direct", "proxy", "gateway"] as const;
+  const calls = { direct: callDirect, proxy: callProxy, gateway: callGateway };
   for (let r = 0; r < ROUNDS; r++) {
-    if (r % 2 === 0) {
-      const d = await arm(callDirect, CALLS);
-      const g = await arm(callGateway, CALLS);
-      rounds.push({ direct: d, gateway: g });
-    } else {
-      const g = await arm(callGateway, CALLS);
-      const d = await arm(callDirect, CALLS);
-      rounds.push({ direct: d, gateway: g });
+    // each arm first in turn, so that none always runs on the warmest machine
+    const round: Partial<Round> = {};
+    for (let i = 0; i < order.length; i++) {
+      const a = order[(r + i) % order.length] as (typeof order)[number];
+      round[a] = await arm(calls[a], CALLS);
     }
+    rounds.push(round as Round);
   }
   gw.kill("SIGTERM");
   await new Promise((r) => gw.once("exit", r));
   bedrock.proc.stdin.end();
+  proxy.proc.stdin.end();
   direct.destroy();
+  proxied.destroy();
   rmSync(dir, { recursive: true, force: true });
-  const ratio = (k: "p50" | "p99" | "throughput") => median(rounds.map((x) => x.gateway[k] / x.direct[k]));
-  const med = (a: "direct" | "gateway", k: "p50" | "p99" | "throughput") =>
-    median(rounds.map((x) => x[a][k]));
+  type Arm = keyof Round;
+  type Figure = "p50" | "p99" | "throughput";
+  const ratio = (a: Arm, b: Arm, k: Figure) => median(rounds.map((x) => x[a][k] / x[b][k]));
+  const ratios = (a: Arm, b: Arm) => ({
+    p50: ratio(a, b, "p50"),
+    p99: ratio(a, b, "p99"),
+    throughput: ratio(a, b, "throughput"),
+  });
+  const figures = (a: Arm) => ({
+    p50Ms: median(rounds.map((x) => x[a].p50)),
+    p99Ms: median(rounds.map((x) => x[a].p99)),
+    callsPerSecond: median(rounds.map((x) => x[a].throughput)),
+  });
   return {
     modelMs,
-    direct: {
-      p50Ms: med("direct", "p50"),
-      p99Ms: med("direct", "p99"),
-      callsPerSecond: med("direct", "throughput"),
-    },
-    gateway: {
-      p50Ms: med("gateway", "p50"),
-      p99Ms: med("gateway", "p99"),
-      callsPerSecond: med("gateway", "throughput"),
-    },
-    ratios: { p50: ratio("p50"), p99: ratio("p99"), throughput: ratio("throughput") },
+    direct: figures("direct"),
+    proxy: figures("proxy"),
+    gateway: figures("gateway"),
+    /** gateway / direct: the goal's figure */
+    ratios: ratios("gateway", "direct"),
+    /** proxy / direct: the floor of a gateway in its own process on this machine */
+    floorRatios: ratios("proxy", "direct"),
+    /** gateway / proxy: what the gateway adds above that floor */
+    aboveFloorRatios: ratios("gateway", "proxy"),
   };
 }
 
-/** Counts every store method call. */
-function counting(store: GatewayStore, counts: Record<string, number>): GatewayStore {
+/**
+ * Counts every store method call, and (with `sdk`, a counter of DynamoDB requests) the requests each method makes:
+ * the calls of the bench are one at a time, so the requests counted while a method runs are its own.
+ */
+function counting(
+  store: GatewayStore,
+  counts: Record<string, number>,
+  requests: Record<string, number>,
+  sdk?: () => number,
+): GatewayStore {
   return new Proxy(store, {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver) as unknown;
       if (typeof v !== "function") return v;
-      return (...args: unknown[]) => {
-        counts[String(prop)] = (counts[String(prop)] ?? 0) + 1;
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      return async (...args: unknown[]) => {
+        const name = String(prop);
+        counts[name] = (counts[name] ?? 0) + 1;
+        const before = sdk?.() ?? 0;
+        try {
+          return await (v as (...a: unknown[]) => unknown).apply(target, args);
+        } finally {
+          if (sdk) requests[name] = (requests[name] ?? 0) + sdk() - before;
+        }
       };
     },
   });
@@ -186,11 +223,12 @@ function counting(store: GatewayStore, counts: Record<string, number>): GatewayS
 async function roundTrips(store: GatewayStore, endpoint: string, dir: string, countSdk?: () => number) {
   const config = parseConfig(gatewayConfigJson(dir, GATEWAY), path.join(dir, "smcb.config.json"));
   const counts: Record<string, number> = {};
+  const requests: Record<string, number> = {};
   const { key, record } = newKey("fraud-team", "payments");
   await store.putKey(record);
   const handle = createGatewayHandler({
     config,
-    store: counting(store, counts),
+    store: counting(store, counts, requests, countSdk),
     recorder: new MemoryRecorder(),
     bedrock: new BedrockRuntimeClient({
       region: "us-east-1",
@@ -211,10 +249,18 @@ async function roundTrips(store: GatewayStore, endpoint: string, dir: string, co
     });
     if (res.status !== 200) throw new Error(`handler answered ${res.status}`);
   }
-  const perCall = Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / COUNT_CALLS]));
+  const perCall = (c: Record<string, number>) =>
+    Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v / COUNT_CALLS]));
   return {
-    storeCallsPerCall: perCall,
-    ...(countSdk ? { dynamodbRequestsPerCall: (countSdk() - before) / COUNT_CALLS } : {}),
+    storeCallsPerCall: perCall(counts),
+    ...(countSdk
+      ? {
+          dynamodbRequestsPerCall: (countSdk() - before) / COUNT_CALLS,
+          // before the model is called: the key lookup (authentication) and the reservation (the budget check);
+          // after it: the settlement
+          dynamodbRequestsPerMethod: perCall(requests),
+        }
+      : {}),
   };
 }
 
