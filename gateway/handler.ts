@@ -4,7 +4,11 @@
  * async iterable of server-sent events) out. Who the caller is comes from its key only.
  */
 import { randomUUID } from "node:crypto";
-import { type BedrockRuntimeClient, InvokeModelCommand } from "@aws-sdk/client-bedrock-runtime";
+import {
+  type BedrockRuntimeClient,
+  InvokeModelCommand,
+  type ToolConfiguration,
+} from "@aws-sdk/client-bedrock-runtime";
 import type { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { Config, GatewayConfig, GatewayTenantConfig, UsageEvent } from "../core/index.js";
 import { Decimal, sagemakerEndpointOf } from "../core/index.js";
@@ -27,7 +31,7 @@ import {
   tokenPrices,
   worstInputPrice,
 } from "./budget.js";
-import { GatewayError } from "./errors.js";
+import { badRequest, GatewayError } from "./errors.js";
 import { hashKey, type KeyRecord, presentedKey, sameHash } from "./keys.js";
 import {
   type ChatRequest,
@@ -43,6 +47,8 @@ import {
   sse,
   streamText,
   toConverse,
+  toolCallsOf,
+  toolConfigOf,
 } from "./openai.js";
 import type { GatewayStore } from "./store.js";
 
@@ -108,6 +114,8 @@ interface ChatCall {
   /** Settles and records the call's one usage event. */
   readonly settle: (e: UsageEvent) => Promise<void>;
   readonly signal: AbortSignal | undefined;
+  /** Converse's `toolConfig` (Bedrock models), from `tools` and `tool_choice`. */
+  readonly toolConfig: ToolConfiguration | undefined;
 }
 
 /** Keeps the event a client recorded, so the gateway can complete it (tenant, price) before recording it once. */
@@ -359,6 +367,9 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
   async function chat(req: GatewayRequest, caller: Caller, id: string): Promise<GatewayResponse> {
     const body = parseBody(chatRequestSchema, req.body);
     allowedModel(caller, body.model);
+    const endpoint = sagemakerEndpointOf(body.model);
+    // checked before anything is reserved: a request that cannot be sent costs nothing
+    const toolConfig = endpoint === undefined ? toolConfigOf(body) : noTools(body);
     const prices = pricesFor(caller, body.model);
     const count = await counter;
     const prompt = promptText(body);
@@ -367,9 +378,8 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
     const settle = settler(caller, id, r.month, prices);
     const created = Math.floor(now() / 1000);
     const head = { id: `chatcmpl-${id}`, created, model: body.model };
-    const endpoint = sagemakerEndpointOf(body.model);
     try {
-      const call = { body, caller, head, maxTokens: r.outputTokens, settle, signal: req.signal };
+      const call = { body, caller, head, maxTokens: r.outputTokens, settle, signal: req.signal, toolConfig };
       return await (endpoint === undefined ? bedrockChat(call) : sagemakerChat(call));
     } catch (e) {
       const capture = (e as { usageEvent?: UsageEvent }).usageEvent;
@@ -414,7 +424,7 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
   }
 
   async function bedrockChat(call: ChatCall): Promise<GatewayResponse> {
-    const { body, caller, head, maxTokens, settle, signal } = call;
+    const { body, caller, head, maxTokens, settle, signal, toolConfig } = call;
     const bedrockModel = gw.models[body.model]?.bedrockModel ?? body.model;
     const profileArn = await profileFor(caller, bedrockModel);
     const capture = new CaptureRecorder();
@@ -426,15 +436,21 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       modelId: bedrockModel,
       now,
     });
-    const input = { ...toConverse(body), inferenceConfig: inferenceConfig(body, maxTokens) };
+    const input = {
+      ...toConverse(body),
+      inferenceConfig: inferenceConfig(body, maxTokens),
+      ...(toolConfig ? { toolConfig } : {}),
+    };
     const fail = (e: unknown) => Object.assign(e as object, { usageEvent: capture.event });
     if (!body.stream) {
       const out = await client.converse(input).catch((e: unknown) => {
         throw fail(e);
       });
       await settle(out.usageEvent);
-      const text = (out.output?.message?.content ?? []).map((c) => c.text ?? "").join("");
-      return completion(head, text, finishReason(out.stopReason), openAiUsage(converseTokens(out.usage)));
+      const content = out.output?.message?.content ?? [];
+      const text = content.map((c) => c.text ?? "").join("");
+      const usage = openAiUsage(converseTokens(out.usage));
+      return completion(head, text, finishReason(out.stopReason), usage, toolCallsOf(content));
     }
     const out = await client.converseStream(input).catch((e: unknown) => {
       throw fail(e);
@@ -450,6 +466,8 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
       try {
         yield sse(chunk({ role: "assistant", content: "" }, null));
         let finish = "stop";
+        // Converse's content block index of each tool use → its index among the answer's tool calls (OpenAI's)
+        const toolIndex = new Map<number, number>();
         for await (const ev of out.stream) {
           if (signal?.aborted) break;
           const text = streamText(ev);
@@ -457,6 +475,29 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
             const c = chunk({ content: text }, null);
             sent.push(c);
             yield sse(c);
+          }
+          const started = ev.contentBlockStart?.start?.toolUse;
+          if (started) {
+            const index = toolIndex.size;
+            toolIndex.set(ev.contentBlockStart?.contentBlockIndex ?? index, index);
+            const name = started.name ?? "";
+            sent.push(chunk({ content: name }, null)); // counted as output, like text, if the stream breaks off
+            yield sse(
+              chunk(
+                {
+                  tool_calls: [
+                    { index, id: started.toolUseId, type: "function", function: { name, arguments: "" } },
+                  ],
+                },
+                null,
+              ),
+            );
+          }
+          const args = ev.contentBlockDelta?.delta?.toolUse?.input;
+          if (args !== undefined && args !== "") {
+            const index = toolIndex.get(ev.contentBlockDelta?.contentBlockIndex ?? -1) ?? 0;
+            sent.push(chunk({ content: args }, null));
+            yield sse(chunk({ tool_calls: [{ index, function: { arguments: args } }] }, null));
           }
           if (ev.messageStop) finish = finishReason(ev.messageStop.stopReason);
           if (ev.metadata?.usage) {
@@ -481,7 +522,8 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
         else {
           // Broken off (by the client or the model): settle with what was sent, counted by us.
           const counted = await extractTokenUsage({
-            request: body,
+            // the prompt as the reservation counted it (tool definitions and calls included)
+            request: { messages: [{ role: "user", content: promptText(body) }] },
             events: sent,
             countTokens: await counter,
           });
@@ -762,14 +804,29 @@ export function createGatewayHandler(deps: GatewayDeps): GatewayHandler {
 /** Thrown by the store guard when the store failed and `onStoreError` is `open`: the call goes on unreserved. */
 class StoreBypass extends Error {}
 
+/** SageMaker endpoints get no tools: a 400 for a request with tools or tool calls (nothing is reserved). */
+function noTools(body: ChatRequest): undefined {
+  if (body.tools?.length || body.messages.some((m) => m.role === "tool" || (m.tool_calls?.length ?? 0) > 0))
+    throw badRequest(
+      "tools are supported for Bedrock models only (Converse toolConfig), not for SageMaker endpoints.",
+      "tools_not_supported",
+    );
+  return undefined;
+}
+
 /** A whole chat completion answer. */
 function completion(
   head: ChatCall["head"],
   content: string,
   finish: string,
   usage: ReturnType<typeof openAiUsage>,
+  toolCalls?: ReturnType<typeof toolCallsOf>,
 ): GatewayResponse {
-  const choice = { index: 0, message: { role: "assistant", content }, finish_reason: finish, logprobs: null };
+  // with tool calls and no text, OpenAI's content is null
+  const message = toolCalls
+    ? { role: "assistant", content: content === "" ? null : content, tool_calls: toolCalls }
+    : { role: "assistant", content };
+  const choice = { index: 0, message, finish_reason: finish, logprobs: null };
   return json(200, { ...head, object: "chat.completion", choices: [choice], usage }, head.id.slice(9));
 }
 

@@ -10,6 +10,12 @@
  *
  * The model answers "tok tok …": exactly `min(maxTokens, outputTokens)` output tokens (the worst case a budget has
  * to hold), and reports as input tokens the prompt's word count.
+ *
+ * With a `toolConfig` whose turn has no `toolResult` yet, it calls a tool instead (stop reason `tool_use`): the one
+ * `toolChoice.tool` names, else the first, with the input `{"query":"tok"}` — a `toolUse` content block, or streamed
+ * as `contentBlockStart` (`start.toolUse`: `toolUseId`, `name`) and `contentBlockDelta` events whose
+ * `delta.toolUse.input` carry the input's JSON in pieces (botocore: ContentBlockStartEvent, ToolUseBlockStart,
+ * ToolUseBlockDelta). Once the last user turn holds a `toolResult`, it answers with text again.
  */
 import { createServer, type Http2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
@@ -41,6 +47,18 @@ export interface BedrockRuntimeServer {
   readonly endpoint: string;
   readonly requests: BedrockRuntimeRequest[];
   close(): Promise<void>;
+}
+
+/** The tool the stand-in calls for this request, if it calls one (see the module comment). */
+function toolToCall(body: Record<string, unknown>): string | undefined {
+  const config = body.toolConfig as
+    | { tools?: { toolSpec?: { name?: string } }[]; toolChoice?: { tool?: { name?: string } } }
+    | undefined;
+  if (!config?.tools?.length) return undefined;
+  const messages = (body.messages ?? []) as { role?: string; content?: { toolResult?: unknown }[] }[];
+  const last = messages[messages.length - 1];
+  if (last?.content?.some((c) => c.toolResult !== undefined)) return undefined;
+  return config.toolChoice?.tool?.name ?? config.tools[0]?.toolSpec?.name;
 }
 
 function words(body: Record<string, unknown>): number {
@@ -111,11 +129,16 @@ export async function startBedrockRuntime(
         cacheReadInputTokens: b.cacheReadTokens ?? 0,
         cacheWriteInputTokens: b.cacheWriteTokens ?? 0,
       };
-      const stopReason = n < (b.outputTokens ?? 20) ? "max_tokens" : "end_turn";
+      const tool = toolToCall(r.body);
+      const toolUseId = `tooluse_${requests.length}`;
+      const stopReason = tool ? "tool_use" : n < (b.outputTokens ?? 20) ? "max_tokens" : "end_turn";
       if (r.operation === "converse") {
+        const content = tool
+          ? [{ toolUse: { toolUseId, name: tool, input: { query: "tok" } } }]
+          : [{ text: Array(n).fill("tok").join(" ") }];
         res.writeHead(200, { "content-type": "application/json" }).end(
           JSON.stringify({
-            output: { message: { role: "assistant", content: [{ text: Array(n).fill("tok").join(" ") }] } },
+            output: { message: { role: "assistant", content } },
             stopReason,
             usage,
             metrics: { latencyMs: b.delayMs ?? 0 },
@@ -132,6 +155,16 @@ export async function startBedrockRuntime(
           ),
         );
       event("messageStart", { role: "assistant" });
+      if (tool) {
+        event("contentBlockStart", { contentBlockIndex: 0, start: { toolUse: { toolUseId, name: tool } } });
+        for (const piece of ['{"query":', '"tok"}'])
+          event("contentBlockDelta", { contentBlockIndex: 0, delta: { toolUse: { input: piece } } });
+        event("contentBlockStop", { contentBlockIndex: 0 });
+        event("messageStop", { stopReason });
+        event("metadata", { usage, metrics: { latencyMs: b.delayMs ?? 0 } });
+        res.end();
+        return;
+      }
       for (let i = 0; i < n; i++) {
         if (gone) return;
         event("contentBlockDelta", { contentBlockIndex: 0, delta: { text: i === 0 ? "tok" : " tok" } });

@@ -98,6 +98,20 @@ describe("gateway to a shared SageMaker endpoint", () => {
     expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 2 });
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
 
+    // tools are for Bedrock models (Converse toolConfig): a 400, before anything is reserved or sent
+    const withTools = await handle({
+      method: "POST",
+      path: "/v1/chat/completions",
+      headers: { authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        model,
+        messages: [{ role: "user", content: "hi" }],
+        tools: [{ type: "function", function: { name: "noop" } }],
+      }),
+    });
+    expect(withTools.status).toBe(400);
+    expect(withTools.body).toContain("tools are supported for Bedrock models only");
+
     expect(server.requests.map((r) => r.stream)).toEqual([false, true]);
     for (const r of server.requests) {
       expect(r.endpoint).toBe("shared-llm");
