@@ -272,6 +272,7 @@ function configuredUsageSource(
           window,
           hourlyEndpoints,
           gatewayEstimates,
+          ...(table.compactedTable !== undefined ? { compactedTable: table.compactedTable } : {}),
         });
       };
     }

@@ -46,6 +46,12 @@ const athenaTable = z.strictObject({
     .optional(),
 });
 
+/** The usage lake's Athena table, and optionally the Glue table over compacted days (docs/ledger.md). */
+const usageAthenaTable = athenaTable.extend({
+  /** A Glue table over the ledger's compacted layout copied to S3, read together with `table`. */
+  compactedTable: z.string().min(1).optional(),
+});
+
 const usageSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("file"),
@@ -59,7 +65,7 @@ const usageSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("firehose"),
     deliveryStream: z.string().min(1).max(64),
-    athena: athenaTable.optional(),
+    athena: usageAthenaTable.optional(),
   }),
 ]);
 

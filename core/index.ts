@@ -77,6 +77,7 @@ export {
   tagValueProblem,
 } from "./tags.js";
 export {
+  COMPACTED_USAGE_COLUMNS,
   type GlueColumnType,
   USAGE_EVENT_COLUMNS,
   USAGE_EVENT_FIELDS,

@@ -8,7 +8,7 @@
 import { z } from "zod";
 
 /** A column type of the Glue table (Hive DDL type names). */
-export type GlueColumnType = "int" | "bigint" | "double" | "string";
+export type GlueColumnType = "int" | "bigint" | "double" | "string" | "timestamp" | "boolean";
 
 /** One field of the usage event. */
 export interface UsageEventField {
@@ -83,3 +83,17 @@ export const USAGE_EVENT_COLUMNS: readonly {
   name: name as UsageEventFieldName,
   type: f.glue,
 }));
+
+/**
+ * The Glue columns of a compacted ledger file (`smcb ledger compact`, docs/ledger.md), in its order: the event's
+ * fields with `ts` as a timestamp (Parquet, adjusted to UTC), then `copies` (how many identical events a row
+ * stands for) and `counted` (the row that counts its id over the month). The usage lake's compacted table.
+ */
+export const COMPACTED_USAGE_COLUMNS: readonly { readonly name: string; readonly type: GlueColumnType }[] = [
+  ...USAGE_EVENT_COLUMNS.map((c) => ({
+    name: c.name,
+    type: c.name === "ts" ? ("timestamp" as const) : c.type,
+  })),
+  { name: "copies", type: "bigint" },
+  { name: "counted", type: "boolean" },
+];

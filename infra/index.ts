@@ -4,7 +4,7 @@
  */
 
 /** The Glue columns of the usage lake's table: the usage event's fields (from `core`). */
-export { USAGE_EVENT_COLUMNS } from "../core/index.js";
+export { COMPACTED_USAGE_COLUMNS, USAGE_EVENT_COLUMNS } from "../core/index.js";
 export { ChargebackDashboard, type ChargebackDashboardProps } from "./chargeback-dashboard.js";
 export { ChargebackGovernance, type ChargebackGovernanceProps } from "./chargeback-governance.js";
 export { DedicatedEndpoint, type DedicatedEndpointProps } from "./dedicated-endpoint.js";

@@ -25,6 +25,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from "aws-cdk-lib/cx-api";
 import { Construct } from "constructs";
 import {
   ATHENA_NAME,
+  COMPACTED_USAGE_COLUMNS,
   USAGE_LAKE_DEFAULTS as D,
   DELIVERY_STREAM_NAME,
   KEY_PREFIX,
@@ -68,6 +69,11 @@ export interface UsageLakeProps {
   readonly databaseName?: string;
   /** The Glue table. @default "usage_events" */
   readonly tableName?: string;
+  /**
+   * The Glue table over the ledger's compacted days copied to `<prefix>compacted/` (docs/ledger.md), which the
+   * chargeback reads together with `tableName`. @default `<tableName>_compacted`
+   */
+  readonly compactedTableName?: string;
   /**
    * The first and last year the partition projection enumerates. A query without `year`/`month`/`day` predicates
    * (as the chargeback's usage SQL) lists every projected day of these years.
@@ -117,7 +123,31 @@ interface CheckedLakeProps {
   readonly cutoff: number;
   readonly databaseName: string;
   readonly tableName: string;
+  readonly compactedTableName: string;
   readonly workgroupName: string;
+}
+
+/** The tables' partitions: the UTC day. */
+const DAY_PARTITIONS = [
+  { name: "year", type: "int" },
+  { name: "month", type: "int" },
+  { name: "day", type: "int" },
+];
+
+/** Partition projection of `year=YYYY/month=MM/day=DD/` below `location` (no partition is ever added). */
+function dayProjection(location: string, years: CheckedLakeProps["years"]): Record<string, string> {
+  return {
+    "projection.enabled": "true",
+    "projection.year.type": "integer",
+    "projection.year.range": `${years.first},${years.last}`,
+    "projection.month.type": "integer",
+    "projection.month.range": "1,12",
+    "projection.month.digits": "2",
+    "projection.day.type": "integer",
+    "projection.day.range": "1,31",
+    "projection.day.digits": "2",
+    "storage.location.template": `${location}year=\${year}/month=\${month}/day=\${day}/`,
+  };
 }
 
 /**
@@ -150,6 +180,8 @@ export class UsageLake extends Construct {
   readonly database: glue.CfnDatabase;
   /** The Glue table of the events. */
   readonly table: glue.CfnTable;
+  /** The Glue table over the compacted days (`<prefix>compacted/`, Parquet). */
+  readonly compactedTable: glue.CfnTable;
   /** The Athena workgroup. */
   readonly workgroup: athena.CfnWorkGroup;
   /** The Firehose stream's name (the config's `deliveryStream`). */
@@ -160,6 +192,8 @@ export class UsageLake extends Construct {
   readonly databaseName: string;
   /** The Glue table's name. */
   readonly tableName: string;
+  /** The compacted table's name. */
+  readonly compactedTableName: string;
   /** The Athena workgroup's name. */
   readonly workgroupName: string;
   /** The `s3://` URI of the Athena results. */
@@ -176,6 +210,7 @@ export class UsageLake extends Construct {
     this.resultsPrefix = checked.resultsPrefix;
     this.databaseName = checked.databaseName;
     this.tableName = checked.tableName;
+    this.compactedTableName = checked.compactedTableName;
     this.workgroupName = checked.workgroupName;
 
     this.key =
@@ -219,6 +254,7 @@ export class UsageLake extends Construct {
       databaseInput: { name: this.databaseName, description: "sagemaker-chargeback usage lake" },
     });
     this.table = this.createTable(props, checked.years);
+    this.compactedTable = this.createCompactedTable(checked.years);
     this.workgroup = this.createWorkgroup(checked.cutoff);
     this.addOutputs();
   }
@@ -264,6 +300,12 @@ export class UsageLake extends Construct {
       // Athena reads Glue names in lower case: letters, digits and underscores only.
       databaseName: named(this, "databaseName", props.databaseName ?? D.databaseName, ATHENA_NAME),
       tableName: named(this, "tableName", props.tableName ?? D.tableName, ATHENA_NAME),
+      compactedTableName: named(
+        this,
+        "compactedTableName",
+        props.compactedTableName ?? `${props.tableName ?? D.tableName}_compacted`,
+        ATHENA_NAME,
+      ),
       workgroupName: named(this, "workgroupName", props.workgroupName ?? D.workgroupName, WORKGROUP_NAME),
     };
   }
@@ -383,24 +425,11 @@ export class UsageLake extends Construct {
         name: this.tableName,
         description: "Usage events (DESIGN §3.3), one JSON object per line, delivered by Firehose",
         tableType: "EXTERNAL_TABLE",
-        partitionKeys: [
-          { name: "year", type: "int" },
-          { name: "month", type: "int" },
-          { name: "day", type: "int" },
-        ],
+        partitionKeys: DAY_PARTITIONS,
         parameters: {
           classification: "json",
           compressionType: "gzip",
-          "projection.enabled": "true",
-          "projection.year.type": "integer",
-          "projection.year.range": `${years.first},${years.last}`,
-          "projection.month.type": "integer",
-          "projection.month.range": "1,12",
-          "projection.month.digits": "2",
-          "projection.day.type": "integer",
-          "projection.day.range": "1,31",
-          "projection.day.digits": "2",
-          "storage.location.template": `${location}year=\${year}/month=\${month}/day=\${day}/`,
+          ...dayProjection(location, years),
         },
         storageDescriptor: {
           location,
@@ -412,6 +441,35 @@ export class UsageLake extends Construct {
             serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
             parameters: { "ignore.malformed.json": String(props.ignoreMalformedJson ?? true) },
           },
+        },
+      },
+    });
+    table.addResourceDependency(this.database);
+    return table;
+  }
+
+  /**
+   * The Glue table over the compacted days: the ledger's `compacted/` folder copied below `<prefix>compacted/`
+   * (Parquet, the same `year=`/`month=`/`day=` partitions, projected). The JSON table's projection never reads
+   * there (its locations are `<prefix>year=…`), and the query grants on `<prefix>*` cover it.
+   */
+  private createCompactedTable(years: CheckedLakeProps["years"]): glue.CfnTable {
+    const location = this.bucket.s3UrlForObject(`${this.prefix}compacted/`);
+    const table = new glue.CfnTable(this, "CompactedTable", {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: this.compactedTableName,
+        description: "Compacted usage events (smcb ledger compact): Parquet, one row per id and its copies",
+        tableType: "EXTERNAL_TABLE",
+        partitionKeys: DAY_PARTITIONS,
+        parameters: { classification: "parquet", ...dayProjection(location, years) },
+        storageDescriptor: {
+          location,
+          columns: COMPACTED_USAGE_COLUMNS.map((c) => ({ name: c.name, type: c.type })),
+          inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+          outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+          serdeInfo: { serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
         },
       },
     });
@@ -444,6 +502,7 @@ export class UsageLake extends Construct {
     out("DeliveryStreamName", this.deliveryStreamName, "usage.deliveryStream");
     out("AthenaDatabase", this.databaseName, "usage.athena.database");
     out("AthenaTable", this.tableName, "usage.athena.table");
+    out("AthenaCompactedTable", this.compactedTableName, "usage.athena.compactedTable");
     out("AthenaWorkGroup", this.workgroupName, "usage.athena.workgroup");
     out("AthenaOutputLocation", this.outputLocation, "usage.athena.outputLocation");
     out(
@@ -464,6 +523,7 @@ export class UsageLake extends Construct {
       athena: {
         database: this.databaseName,
         table: this.tableName,
+        compactedTable: this.compactedTableName,
         workgroup: this.workgroupName,
         outputLocation: this.outputLocation,
       },
@@ -509,11 +569,13 @@ export class UsageLake extends Construct {
         resourceArns: [
           stack.formatArn({ service: "glue", resource: "catalog" }),
           stack.formatArn({ service: "glue", resource: "database", resourceName: this.databaseName }),
-          stack.formatArn({
-            service: "glue",
-            resource: "table",
-            resourceName: `${this.databaseName}/${this.tableName}`,
-          }),
+          ...[this.tableName, this.compactedTableName].map((t) =>
+            stack.formatArn({
+              service: "glue",
+              resource: "table",
+              resourceName: `${this.databaseName}/${t}`,
+            }),
+          ),
         ],
       },
       {

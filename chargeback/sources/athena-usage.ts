@@ -9,6 +9,7 @@ import type { MonthWindow } from "../engine/index.js";
 import type { UsageSourceResult } from "../model.js";
 import { type AthenaQueryOptions, athenaEngine, athenaIdent } from "./athena.js";
 import {
+  compactedLakeEventsSql,
   gatewayEstimateSql,
   gatewayEstimatesFromRows,
   lakeEventsSql,
@@ -28,17 +29,39 @@ export interface AthenaUsageOptions extends AthenaQueryOptions {
    * `price_estimate` column of §3.3): a second query, so asked for only where a gateway runs. @default false
    */
   readonly gatewayEstimates?: boolean;
+  /**
+   * The Glue table over the ledger's compacted layout (docs/ledger.md), read together with `table` and
+   * de-duplicated with it. @default none: the JSON table only
+   */
+  readonly compactedTable?: string;
 }
 
-/** The Athena SQL of {@link readAthenaUsage}: the lake's events, checked, aggregated per endpoint and LOB. */
+/** The lake's events: the JSON table, and the compacted table when there is one (one relation, `UNION ALL`). */
+function lakeEvents(
+  database: string,
+  table: string,
+  window: MonthWindow,
+  compactedTable: string | undefined,
+  o: { readonly priceEstimate?: boolean } = {},
+): string {
+  const raw = lakeEventsSql(`${athenaIdent(database)}.${athenaIdent(table)}`, o);
+  if (compactedTable === undefined) return raw;
+  return `${raw}\nUNION ALL\n${compactedLakeEventsSql(`${athenaIdent(database)}.${athenaIdent(compactedTable)}`, window, o)}`;
+}
+
+/**
+ * The Athena SQL of {@link readAthenaUsage}: the lake's events (with its compacted table, if given), checked,
+ * de-duplicated by id, aggregated per endpoint and LOB.
+ */
 export function athenaUsageSql(
   database: string,
   table: string,
   window: MonthWindow,
   hourlyEndpoints?: readonly string[],
+  compactedTable?: string,
 ): string {
   return usageAggregationSql(
-    lakeEventsSql(`${athenaIdent(database)}.${athenaIdent(table)}`),
+    lakeEvents(database, table, window, compactedTable),
     window,
     undefined,
     hourlyEndpoints,
@@ -61,11 +84,16 @@ export async function readAthenaUsage(
   options: AthenaUsageOptions,
 ): Promise<UsageSourceResult> {
   const engine = athenaEngine(client, options);
-  const table = `${athenaIdent(options.database)}.${athenaIdent(options.table)}`;
+  const { database, table, window, compactedTable } = options;
   const [rows, priced] = await Promise.all([
-    engine.query(athenaUsageSql(options.database, options.table, options.window, options.hourlyEndpoints)),
+    engine.query(athenaUsageSql(database, table, window, options.hourlyEndpoints, compactedTable)),
     options.gatewayEstimates
-      ? engine.query(gatewayEstimateSql(lakeEventsSql(table, { priceEstimate: true }), options.window))
+      ? engine.query(
+          gatewayEstimateSql(
+            lakeEvents(database, table, window, compactedTable, { priceEstimate: true }),
+            window,
+          ),
+        )
       : Promise.resolve([]),
   ]);
   const gatewayEstimates = gatewayEstimatesFromRows(priced);

@@ -78,6 +78,45 @@ FROM (
 }
 
 /**
+ * The events of the Glue table over the ledger's compacted layout (docs/ledger.md: Parquet rows that each stand for
+ * `copies` identical events, partitioned by `year`/`month`/`day`), in the shape of {@link lakeEventsSql} so that the
+ * two are read as one `UNION ALL` and de-duplicated together by `usageAggregationSql` (an id compacted and also still
+ * in the JSON table counts once). Compaction checked every line (malformed lines are quarantined, outside the
+ * table), so no row is malformed. Only the partitions of the window's month and its neighbours are read (a day
+ * folder holds the events written that day, which may lie a little outside it). Athena (Trino) SQL; plain enough to
+ * run on DuckDB too.
+ *
+ * @example
+ * ```ts
+ * usageAggregationSql(`${lakeEventsSql(raw)}\nUNION ALL\n${compactedLakeEventsSql(compacted, window)}`, window);
+ * ```
+ */
+export function compactedLakeEventsSql(
+  table: string,
+  window: MonthWindow,
+  o: { readonly priceEstimate?: boolean } = {},
+): string {
+  const [y, m] = window.month.split("-").map(Number) as [number, number];
+  const months = [-1, 0, 1].map((d) => {
+    const at = new Date(Date.UTC(y, m - 1 + d, 1));
+    return { year: at.getUTCFullYear(), month: at.getUTCMonth() + 1 };
+  });
+  const years = [...new Set(months.map((x) => x.year))];
+  const partitions = years
+    .map((year) => {
+      const ms = months.filter((x) => x.year === year).map((x) => x.month);
+      return `(year = ${year} AND month IN (${ms.join(", ")}))`;
+    })
+    .join(" OR ");
+  const price = o.priceEstimate ? ", price_estimate" : "";
+  return `SELECT id, CAST(ts AS TIMESTAMP) AS ts, lob, kind, endpoint, CAST(input_tokens AS BIGINT) AS input_tokens,
+  CAST(output_tokens AS BIGINT) AS output_tokens, CAST(copies AS BIGINT) AS copies, CAST(NULL AS varchar) AS file${price},
+  false AS malformed
+FROM ${table}
+WHERE ${partitions}`;
+}
+
+/**
  * The tenant gateway's price estimates of a month per LOB (docs/gateway.md): over a relation of usage events with
  * the columns of `usageAggregationSql` plus `price_estimate` (decimal text, §3.3), the valid events of the
  * window — Bedrock and SageMaker alike — whose `price_estimate` reads as a decimal, duplicates by `id` counted

@@ -78,7 +78,8 @@ describe("ChargebackGovernance from examples/smcb.config.json + an infra block, 
       DeliveryStreamName: "smcb-usage",
       ExtendedS3DestinationConfiguration: { BufferingHints: { IntervalInSeconds: 60, SizeInMBs: 5 } },
     });
-    template.resourceCountIs("AWS::Glue::Table", 1);
+    // the events table and the compacted days' table
+    template.resourceCountIs("AWS::Glue::Table", 2);
     template.resourceCountIs("AWS::Athena::WorkGroup", 1);
     // One alert topic for the budgets, one for the anomalies.
     template.resourceCountIs("AWS::SNS::Topic", 2);

@@ -6,7 +6,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../core/config.js";
 import { usageEventSchema } from "../../../core/usage-event.js";
-import { USAGE_EVENT_COLUMNS, UsageLake } from "../../../infra/index.js";
+import { COMPACTED_USAGE_COLUMNS, USAGE_EVENT_COLUMNS, UsageLake } from "../../../infra/index.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
 import { problemsOf, stackWith } from "../../support/cdk-nag.js";
 import { cdkValidationMessage } from "../../support/cdk-validation.js";
@@ -177,6 +177,48 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
     for (const s of ss) expect(resources(s)).not.toContain("*");
   });
 
+  it("defines the compacted days' table: Parquet below <prefix>compacted/, the compacted columns, projected days", () => {
+    // the columns of a compacted file (chargeback/sources/ledger-compact.ts, docs/ledger.md): the event's, ts a
+    // timestamp, then copies and counted
+    expect(COMPACTED_USAGE_COLUMNS.map((c) => c.name)).toEqual([
+      ...Object.keys(usageEventSchema.shape),
+      "copies",
+      "counted",
+    ]);
+    const location = (tail: string) => ({
+      "Fn::Join": ["", ["s3://", { Ref: Match.stringLikeRegexp("^UsageLakeEvents") }, tail]],
+    });
+    template.hasResourceProperties("AWS::Glue::Table", {
+      DatabaseName: "smcb",
+      TableInput: {
+        Name: "usage_events_compacted",
+        TableType: "EXTERNAL_TABLE",
+        PartitionKeys: [
+          { Name: "year", Type: "int" },
+          { Name: "month", Type: "int" },
+          { Name: "day", Type: "int" },
+        ],
+        Parameters: Match.objectLike({
+          classification: "parquet",
+          "projection.enabled": "true",
+          "storage.location.template": location(
+            `/usage/compacted/year=\${year}/month=\${month}/day=\${day}/`,
+          ),
+        }),
+        StorageDescriptor: Match.objectLike({
+          Location: location("/usage/compacted/"),
+          Columns: Match.arrayWith([
+            { Name: "ts", Type: "timestamp" },
+            { Name: "copies", Type: "bigint" },
+            { Name: "counted", Type: "boolean" },
+          ]),
+          InputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+          SerdeInfo: { SerializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
+        }),
+      },
+    });
+  });
+
   it("defines the §3.3 columns, the OpenX JSON SerDe and year/month/day partition projection", () => {
     expect(USAGE_EVENT_COLUMNS.map((c) => c.name)).toEqual(Object.keys(usageEventSchema.shape));
     // The columns the chargeback's usage query reads (chargeback/run.ts, usage-sql.ts): text and bigint counts.
@@ -306,7 +348,9 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
     const text = JSON.stringify(ss);
     for (const s of ss) expect(resources(s)).not.toContain("*");
     expect(text).toContain(":athena:us-east-1:123456789012:workgroup/smcb-usage");
-    expect(text).toContain(":glue:us-east-1:123456789012:table/smcb/usage_events");
+    expect(text).toContain(':glue:us-east-1:123456789012:table/smcb/usage_events"');
+    // and the compacted days' table
+    expect(text).toContain(':glue:us-east-1:123456789012:table/smcb/usage_events_compacted"');
     const getDatabase = ss.find((s) => actions([s]).join() === "glue:GetDatabase") as Statement;
     expect(JSON.stringify(getDatabase.Resource)).toMatch(/:catalog".*:database\/default".*:database\/smcb"/);
     const writes = ss.find((s) => actions([s]).includes("s3:PutObject")) as Statement;
@@ -327,6 +371,7 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
       athena: {
         database: "smcb",
         table: "usage_events",
+        compactedTable: "usage_events_compacted",
         workgroup: "smcb-usage",
         outputLocation: {
           "Fn::Join": [
@@ -344,6 +389,7 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
     ).toEqual(
       [
         "the usage block of smcb.config.json",
+        "usage.athena.compactedTable",
         "usage.athena.database",
         "usage.athena.outputLocation",
         "usage.athena.table",
@@ -423,8 +469,15 @@ describe("UsageLake's resources as API requests (botocore models)", () => {
     const glue = loadApiModel("glue");
     const db = props("AWS::Glue::Database");
     expect(shapeProblems(glue, "CreateDatabase", "input", db)).toEqual([]);
-    const table = props("AWS::Glue::Table");
-    expect(shapeProblems(glue, "CreateTable", "input", table)).toEqual([]);
+    for (const table of Object.values(template.findResources("AWS::Glue::Table")))
+      expect(
+        shapeProblems(
+          glue,
+          "CreateTable",
+          "input",
+          deployed(template, (table as { Properties: unknown }).Properties),
+        ),
+      ).toEqual([]);
   });
 
   it("Athena CreateWorkGroup accepts the workgroup's configuration", () => {
