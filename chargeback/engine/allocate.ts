@@ -6,7 +6,6 @@ import type { SharedEndpointConfig } from "../../core/index.js";
 import {
   DataSourceError,
   type Decimal,
-  dec,
   formatMoney,
   REPORT_LINE_LABELS,
   roundToCentsConserving,
@@ -673,11 +672,10 @@ function assembleReport(
 function measuredFields(
   a: SharedEndpointAllocation,
   m: MeasuredSummary | undefined,
-  allocations: readonly SharedAllocation[],
+  idleByLob: readonly { readonly lob: string; readonly cents: Decimal }[],
   idleLine: Decimal,
 ): Partial<SharedEndpointReport> {
-  const idleByLob = allocations.filter((x) => dec(x.idleCost ?? "0").greaterThan(0));
-  const idleTotal = sum(idleByLob.map((x) => dec(x.idleCost ?? "0"))).plus(idleLine);
+  const idleTotal = sum(idleByLob.map((x) => x.cents)).plus(idleLine);
   const why =
     m === undefined || m.source === "tokens"
       ? "capacity not used by weighted tokens"
@@ -690,7 +688,7 @@ function measuredFields(
       ? "nothing was idle"
       : a.idlePolicy === "separate"
         ? `kept as the endpoint's __idle__ line`
-        : `charged ${a.idlePolicy === "owner" ? "to the owner" : a.idlePolicy === "even" ? "evenly" : "in proportion to use"}: ${idleByLob.map((x) => `${x.lob} ${x.idleCost}`).join(", ")}`;
+        : `charged ${a.idlePolicy === "owner" ? "to the owner" : a.idlePolicy === "even" ? "evenly" : "in proportion to use"}: ${idleByLob.map((x) => `${x.lob} ${formatMoney(x.cents)}`).join(", ")}`;
   const idleExplanation = `Idle ${formatMoney(idleTotal)}: ${why}; ${where}.`;
   if (m === undefined) return { idleExplanation };
   return {
@@ -740,6 +738,7 @@ function roundShared(
     readonly kind: "used" | "idle" | "line";
     readonly exact: Decimal;
   }
+  // share j's used and idle parts are parts 2j and 2j + 1; the __idle__ line is the last
   const parts: Part[] = [];
   for (const s of a.shares) {
     parts.push({ lob: s.lob, kind: "used", exact: s.used });
@@ -752,15 +751,14 @@ function roundShared(
     (p) => p.exact,
     (p) => `${p.lob}\u0000${p.kind}`,
   );
-  const index = new Map(parts.map((p, i) => [`${p.lob}\u0000${p.kind}`, i]));
-  const centsOf = (lob: string, kind: Part["kind"]) =>
-    pc[index.get(`${lob}\u0000${kind}`) as number] as Decimal;
 
   const lines: AllocationLine[] = [];
   const byLob = new Map<string, Decimal>();
-  const allocations: SharedAllocation[] = a.shares.map((s) => {
-    const used = centsOf(s.lob, "used");
-    const idle = centsOf(s.lob, "idle");
+  const idleCents: { readonly lob: string; readonly cents: Decimal }[] = [];
+  const allocations: SharedAllocation[] = a.shares.map((s, j) => {
+    const used = pc[2 * j] as Decimal;
+    const idle = pc[2 * j + 1] as Decimal;
+    if (idle.greaterThan(0)) idleCents.push({ lob: s.lob, cents: idle });
     byLob.set(s.lob, used.plus(idle));
     const row = (method: string, quantity: string, unit: string, cost: Decimal): AllocationLine => ({
       lob: s.lob,
@@ -802,7 +800,7 @@ function roundShared(
         : {}),
     };
   });
-  const idle = centsOf(IDLE_LOB, "line");
+  const idle = pc[parts.length - 1] as Decimal;
   if (!idle.isZero() || !a.idleLine.isZero())
     lines.push({
       lob: IDLE_LOB,
@@ -839,7 +837,7 @@ function roundShared(
       unusedCost: formatMoney(toCents(a.unusedCost)),
       effectiveCostPerMillionTokens: fixed4(a.effectiveCostPerMillionTokens),
       fullUtilizationCostPerMillionTokens: fixed4(a.fullUtilizationCostPerMillionTokens),
-      ...measuredFields(a, measured, allocations, idle),
+      ...measuredFields(a, measured, idleCents, idle),
     },
     lines,
     byLob,

@@ -452,6 +452,15 @@ const CATEGORIES: ReadonlySet<string> = new Set<CostCategory>([
   "tax",
 ]);
 
+/** The value of `key` in `cache`, made by `make` the first time. */
+function onceFor<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const made = make();
+  cache.set(key, made);
+  return made;
+}
+
 /**
  * The one row mapper for CUR lines (both engines): the rows of {@link curSql} (text cells) as cost lines and
  * excluded sums. `resource_tags` and the `tags` column are merged into one tag map, keys unchanged.
@@ -465,6 +474,12 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
   let invoiceOpen = false;
   let inScopeLines = 0;
   const text = (v: string | null | undefined) => (v === null || v === undefined || v === "" ? undefined : v);
+  // a month has few distinct start times and tag texts: each is parsed once (a new Date and a new map per line)
+  const starts = new Map<string, number>();
+  const startOf = (t: string) => new Date(onceFor(starts, t, () => parseUtcTimestamp(t).getTime()));
+  const tagTexts = new Map<string, Readonly<Record<string, string>>>();
+  const tagsOf = (t: string | null | undefined, column: string) =>
+    t === null || t === undefined ? {} : onceFor(tagTexts, t, () => parseTagMap(t, column));
   for (const r of rows) {
     const currency = text(r.currency);
     if (currency) currencies.add(currency);
@@ -485,7 +500,7 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
     const unit = text(r.pricing_unit);
     const productName = text(r.product_name);
     lines.push({
-      usageStart: parseUtcTimestamp(text(r.hour_start) ?? r.usage_start ?? ""),
+      usageStart: startOf(text(r.hour_start) ?? r.usage_start ?? ""),
       service: service as InScopeService,
       category,
       lineItemType: r.line_item_type ?? "Usage",
@@ -495,7 +510,7 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
       resourceId: text(r.resource_id) ?? null,
       usageAmount: dec(r.usage_amount),
       cost,
-      tags: { ...parseTagMap(r.resource_tags, "resource_tags"), ...parseTagMap(r.tags, "tags") },
+      tags: { ...tagsOf(r.resource_tags, "resource_tags"), ...tagsOf(r.tags, "tags") },
       ...(unit ? { unit } : {}),
     });
   }
