@@ -759,8 +759,13 @@ function roundShared(
     const used = pc[2 * j] as Decimal;
     const idle = pc[2 * j + 1] as Decimal;
     if (idle.greaterThan(0)) idleCents.push({ lob: s.lob, cents: idle });
-    byLob.set(s.lob, used.plus(idle));
-    const row = (method: string, quantity: string, unit: string, cost: Decimal): AllocationLine => ({
+    const total = used.plus(idle);
+    byLob.set(s.lob, total);
+    // each figure formatted once, for the detail rows and the allocation alike
+    const usedText = formatMoney(used);
+    const idleText = formatMoney(idle);
+    const chargedText = s.chargedTokens.toString();
+    const row = (method: string, quantity: string, unit: string, cost: string): AllocationLine => ({
       lob: s.lob,
       category: "shared",
       service: "AmazonSageMaker",
@@ -769,29 +774,29 @@ function roundShared(
       method,
       consumedQuantity: quantity,
       consumedUnit: unit,
-      cost: formatMoney(cost),
+      cost,
       chargeCategory: "usage",
       usageType: null,
     });
     if (!used.isZero() || !s.used.isZero())
       lines.push(
         s.method === "owner-fallback"
-          ? row(s.method, a.instanceHours.toString(), "Hours", used)
+          ? row(s.method, a.instanceHours.toString(), "Hours", usedText)
           : s.capacityHours !== undefined
-            ? row(s.method, s.capacityHours.toDecimalPlaces(6).toString(), "Hours", used)
-            : row(s.method, s.chargedTokens.toString(), "Tokens", used),
+            ? row(s.method, s.capacityHours.toDecimalPlaces(6).toString(), "Hours", usedText)
+            : row(s.method, chargedText, "Tokens", usedText),
       );
-    if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idle));
+    if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idleText));
     return {
       lob: s.lob,
       inputTokens: s.inputTokens,
       outputTokens: s.outputTokens,
       weightedTokens: s.weightedTokens.toNumber(),
-      cost: formatMoney(used.plus(idle)),
+      cost: formatMoney(total),
       invocations: s.invocations,
-      chargedTokens: s.chargedTokens.toNumber(),
-      usedCost: formatMoney(used),
-      idleCost: formatMoney(idle),
+      chargedTokens: Number(chargedText),
+      usedCost: usedText,
+      idleCost: idleText,
       ...(s.capacityHours === undefined
         ? {}
         : { capacityHours: s.capacityHours.toDecimalPlaces(6).toString() }),

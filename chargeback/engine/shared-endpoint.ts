@@ -138,7 +138,8 @@ export function allocateSharedEndpoint(
         : wl,
     );
   }
-  const A = sum(a.values());
+  // without a reservation, a is w
+  const A = lobs.some((lob) => Object.hasOwn(endpoint.reservations, lob)) ? sum(a.values()) : W;
 
   const used = new Map<string, Decimal>();
   let unusedCost = ZERO;
