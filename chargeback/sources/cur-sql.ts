@@ -477,9 +477,12 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
   // a month has few distinct start times and tag texts: each is parsed once (a new Date and a new map per line)
   const starts = new Map<string, number>();
   const startOf = (t: string) => new Date(onceFor(starts, t, () => parseUtcTimestamp(t).getTime()));
+  // the merged map of a pair of tag texts, shared (frozen) by the lines that have that pair
   const tagTexts = new Map<string, Readonly<Record<string, string>>>();
-  const tagsOf = (t: string | null | undefined, column: string) =>
-    t === null || t === undefined ? {} : onceFor(tagTexts, t, () => parseTagMap(t, column));
+  const tagsOf = (resourceTags: string | null | undefined, tags: string | null | undefined) =>
+    onceFor(tagTexts, `${resourceTags ?? ""}\u0000${tags ?? ""}`, () =>
+      Object.freeze({ ...parseTagMap(resourceTags, "resource_tags"), ...parseTagMap(tags, "tags") }),
+    );
   for (const r of rows) {
     const currency = text(r.currency);
     if (currency) currencies.add(currency);
@@ -499,20 +502,21 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
     if (category !== "usage" && cost.isZero()) continue;
     const unit = text(r.pricing_unit);
     const productName = text(r.product_name);
-    lines.push({
+    const line: { -readonly [K in keyof CostLine]: CostLine[K] } = {
       usageStart: startOf(text(r.hour_start) ?? r.usage_start ?? ""),
       service: service as InScopeService,
       category,
       lineItemType: r.line_item_type ?? "Usage",
       productCode,
-      ...(productName ? { productName } : {}),
       usageType: r.usage_type ?? "",
       resourceId: text(r.resource_id) ?? null,
       usageAmount: dec(r.usage_amount),
       cost,
-      tags: { ...tagsOf(r.resource_tags, "resource_tags"), ...tagsOf(r.tags, "tags") },
-      ...(unit ? { unit } : {}),
-    });
+      tags: tagsOf(r.resource_tags, r.tags),
+    };
+    if (productName) line.productName = productName;
+    if (unit) line.unit = unit;
+    lines.push(line);
   }
   const key = (l: CostLine) =>
     [

@@ -57,15 +57,11 @@ async function textRows(connection: DuckDBConnection, sql: string): Promise<SqlR
       const ref = `"${name.replaceAll('"', '""')}"`;
       return `'${name.replaceAll("'", "''")}': ${AS_TEXT.test(type) ? `CAST(${ref} AS VARCHAR)` : ref}`;
     });
+    // one text for the whole result (a text per row would be decoded row by row), rows in the table's order
     const json = await connection.runAndReadAll(
-      `SELECT CAST(to_json({${fields.join(", ")}}) AS VARCHAR) FROM ${table}`,
+      `SELECT string_agg(CAST(to_json({${fields.join(", ")}}) AS VARCHAR), ',' ORDER BY rowid) FROM ${table}`,
     );
-    const rows = JSON.parse(
-      `[${json
-        .getRows()
-        .map((r) => r[0])
-        .join(",")}]`,
-    ) as Record<string, unknown>[];
+    const rows = JSON.parse(`[${json.getRows()[0]?.[0] ?? ""}]`) as Record<string, unknown>[];
     return columns.some((c) => JSON_NUMBER.test(c.column_type)) ? asTextRows(rows) : (rows as SqlRow[]);
   } finally {
     await connection.run(`DROP TABLE ${table}`);
