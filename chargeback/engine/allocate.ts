@@ -199,6 +199,8 @@ interface TagDiagnostics {
   checked: number;
   matched: number;
   keysSeen: Set<string>;
+  /** The tag maps whose keys are in {@link keysSeen} (lines may share one). */
+  mapsSeen: WeakSet<object>;
   /** `"best key ↔ other key"` → lines on which they named different LOBs. */
   collisions: Map<string, number>;
 }
@@ -212,7 +214,13 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
     adjustments: { ...CENTRAL, ...input.adjustments },
     matcher: lobKeyMatcher(input.policy.tagKey),
   };
-  const tags: TagDiagnostics = { checked: 0, matched: 0, keysSeen: new Set(), collisions: new Map() };
+  const tags: TagDiagnostics = {
+    checked: 0,
+    matched: 0,
+    keysSeen: new Set(),
+    mapsSeen: new WeakSet(),
+    collisions: new Map(),
+  };
   const pools = new Map<string, Pool>();
   for (const e of input.sharedEndpoints)
     pools.set(`shared\u0000${e.name}`, {
@@ -225,9 +233,15 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
       resourceId: null,
       lines: isMeasured(e) ? [] : undefined,
     });
+  // lines of a source often share one tag map (the CUR reader's are per distinct tag text): matched once each
+  const matches = new WeakMap<object, LobTagMatch>();
   for (const line of input.costs) {
     if (!IN_SCOPE.has(line.service) || !inWindow(window, line.usageStart)) continue;
-    const match = findLob(ctx.matcher, line.tags);
+    let match = matches.get(line.tags);
+    if (match === undefined) {
+      match = findLob(ctx.matcher, line.tags);
+      matches.set(line.tags, match);
+    }
     const d = classify(line, ctx, match);
     if (d.kind === "shared") {
       const p = pools.get(`shared\u0000${d.endpoint}`) as Extract<Pool, { kind: "shared" }>;
@@ -257,7 +271,10 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
 function noteTags(tags: TagDiagnostics, line: CostLine, match: LobTagMatch): void {
   tags.checked++;
   if (match.key !== undefined) tags.matched++;
-  for (const k of Object.keys(line.tags)) tags.keysSeen.add(k);
+  if (!tags.mapsSeen.has(line.tags)) {
+    tags.mapsSeen.add(line.tags);
+    for (const k of Object.keys(line.tags)) tags.keysSeen.add(k);
+  }
   for (const other of match.conflicting) {
     const k = `${match.key} ↔ ${other}`;
     tags.collisions.set(k, (tags.collisions.get(k) ?? 0) + 1);
@@ -787,7 +804,7 @@ function roundShared(
             : row(s.method, chargedText, "Tokens", usedText),
       );
     if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idleText));
-    return {
+    const allocation: { -readonly [K in keyof SharedAllocation]: SharedAllocation[K] } = {
       lob: s.lob,
       inputTokens: s.inputTokens,
       outputTokens: s.outputTokens,
@@ -797,13 +814,12 @@ function roundShared(
       chargedTokens: Number(chargedText),
       usedCost: usedText,
       idleCost: idleText,
-      ...(s.capacityHours === undefined
-        ? {}
-        : { capacityHours: s.capacityHours.toDecimalPlaces(6).toString() }),
-      ...(measured?.source === "components"
-        ? { reservedShare: Number((measured.reserved.get(s.lob) ?? ZERO).toDecimalPlaces(6)) }
-        : {}),
     };
+    if (s.capacityHours !== undefined)
+      allocation.capacityHours = s.capacityHours.toDecimalPlaces(6).toString();
+    if (measured?.source === "components")
+      allocation.reservedShare = Number((measured.reserved.get(s.lob) ?? ZERO).toDecimalPlaces(6));
+    return allocation;
   });
   const idle = pc[parts.length - 1] as Decimal;
   if (!idle.isZero() || !a.idleLine.isZero())

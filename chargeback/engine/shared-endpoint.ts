@@ -196,7 +196,9 @@ export function shareFields(
 ): Omit<SharedShare, "method" | "capacityHours"> {
   return {
     lob,
-    ...tokens,
+    invocations: tokens.invocations,
+    inputTokens: tokens.inputTokens,
+    outputTokens: tokens.outputTokens,
     weightedTokens,
     chargedTokens,
     used: used.get(lob) ?? ZERO,
