@@ -3,7 +3,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_CONFIG_FILE } from "./config-file.js";
 import { ConfigError, UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";

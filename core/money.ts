@@ -59,9 +59,20 @@ export function roundToCentsConserving(
     throw new RangeError(`whole ${whole.toString()} is not a whole number of cents`);
   const floors = parts.map((p) => p.toDecimalPlaces(2, Decimal.ROUND_FLOOR));
   let missingCents = whole.minus(sum(floors)).times(100).toNumber();
+  // Sorted by the remainders as doubles first: `toNumber` rounds correctly, so it never reverses an order, and only
+  // equal doubles (ties, or remainders closer than a double tells apart) are compared exactly.
   const order = parts
-    .map((p, i) => ({ i, rem: p.minus(floors[i] as Decimal), key: keys?.[i] ?? "" }))
-    .sort((a, b) => b.rem.comparedTo(a.rem) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.i - b.i);
+    .map((p, i) => {
+      const rem = p.minus(floors[i] as Decimal);
+      return { i, rem, approx: rem.toNumber(), key: keys?.[i] ?? "" };
+    })
+    .sort(
+      (a, b) =>
+        b.approx - a.approx ||
+        b.rem.comparedTo(a.rem) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
+        a.i - b.i,
+    );
   const out = [...floors];
   const step = new Decimal("0.01");
   if (order.length === 0) {

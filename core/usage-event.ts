@@ -5,7 +5,7 @@
  * here. One JSON object per line, snake_case (Athena lower-cases column names); also the Firehose record.
  * @module
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** A column type of the Glue table (Hive DDL type names). */
 export type GlueColumnType = "int" | "bigint" | "double" | "string" | "timestamp" | "boolean";

@@ -12,7 +12,7 @@ import type {
   SystemContentBlock,
   ToolConfiguration,
 } from "@aws-sdk/client-bedrock-runtime";
-import { z } from "zod";
+import * as z from "zod";
 import { badRequest } from "./errors.js";
 
 const textPart = z.looseObject({ type: z.literal("text"), text: z.string() });

@@ -19,7 +19,7 @@ import { readFileSync } from "node:fs";
 import { chmod, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -37,6 +37,36 @@ const external = Object.keys(pkg.dependencies)
   .filter((name) => !BUNDLED.has(name))
   .concat("@duckdb/node-bindings")
   .flatMap((name) => [name, `${name}/*`]);
+
+/**
+ * One copy of `string-width`, the one cliui ships (7.x), for yargs too: yargs 18 imports 8.x, whose module builds a
+ * `\p{RGI_Emoji}` regular expression at load (about 20 ms of every start-up), where 7.x builds its emoji pattern when
+ * a width is first measured. Both measure a string the same way for yargs' help (same signature and options).
+ */
+const oneStringWidth: Plugin = {
+  name: "one-string-width",
+  setup(b) {
+    let cliuiCopy: Promise<string> | undefined;
+    b.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === "cliui-copy") return undefined;
+      cliuiCopy ??= (async () => {
+        const yargs = await b.resolve("yargs", { resolveDir: ROOT, kind: "import-statement" });
+        const cliui = await b.resolve("cliui", {
+          resolveDir: path.dirname(yargs.path),
+          kind: "import-statement",
+        });
+        const copy = await b.resolve("string-width", {
+          resolveDir: path.dirname(cliui.path),
+          kind: "import-statement",
+          pluginData: "cliui-copy",
+        });
+        if (copy.errors.length > 0 || copy.path === "") throw new Error("cliui's string-width not found");
+        return copy.path;
+      })();
+      return { path: await cliuiCopy };
+    });
+  },
+};
 
 await rm(path.join(ROOT, "dist/cli-chunks"), { recursive: true, force: true });
 const { metafile } = await build({
@@ -57,6 +87,7 @@ const { metafile } = await build({
   },
   logLevel: "warning",
   metafile: true,
+  plugins: [oneStringWidth],
 });
 // Which source files each output holds: the e2e test that checks what a command loads reads it.
 const inputs = Object.fromEntries(

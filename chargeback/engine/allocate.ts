@@ -6,7 +6,6 @@ import type { SharedEndpointConfig } from "../../core/index.js";
 import {
   DataSourceError,
   type Decimal,
-  dec,
   formatMoney,
   REPORT_LINE_LABELS,
   roundToCentsConserving,
@@ -200,6 +199,8 @@ interface TagDiagnostics {
   checked: number;
   matched: number;
   keysSeen: Set<string>;
+  /** The tag maps whose keys are in {@link keysSeen} (lines may share one). */
+  mapsSeen: WeakSet<object>;
   /** `"best key ↔ other key"` → lines on which they named different LOBs. */
   collisions: Map<string, number>;
 }
@@ -213,7 +214,13 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
     adjustments: { ...CENTRAL, ...input.adjustments },
     matcher: lobKeyMatcher(input.policy.tagKey),
   };
-  const tags: TagDiagnostics = { checked: 0, matched: 0, keysSeen: new Set(), collisions: new Map() };
+  const tags: TagDiagnostics = {
+    checked: 0,
+    matched: 0,
+    keysSeen: new Set(),
+    mapsSeen: new WeakSet(),
+    collisions: new Map(),
+  };
   const pools = new Map<string, Pool>();
   for (const e of input.sharedEndpoints)
     pools.set(`shared\u0000${e.name}`, {
@@ -226,9 +233,15 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
       resourceId: null,
       lines: isMeasured(e) ? [] : undefined,
     });
+  // lines of a source often share one tag map (the CUR reader's are per distinct tag text): matched once each
+  const matches = new WeakMap<object, LobTagMatch>();
   for (const line of input.costs) {
     if (!IN_SCOPE.has(line.service) || !inWindow(window, line.usageStart)) continue;
-    const match = findLob(ctx.matcher, line.tags);
+    let match = matches.get(line.tags);
+    if (match === undefined) {
+      match = findLob(ctx.matcher, line.tags);
+      matches.set(line.tags, match);
+    }
     const d = classify(line, ctx, match);
     if (d.kind === "shared") {
       const p = pools.get(`shared\u0000${d.endpoint}`) as Extract<Pool, { kind: "shared" }>;
@@ -258,7 +271,10 @@ function collectPools(input: AllocationInput): { pools: Map<string, Pool>; tags:
 function noteTags(tags: TagDiagnostics, line: CostLine, match: LobTagMatch): void {
   tags.checked++;
   if (match.key !== undefined) tags.matched++;
-  for (const k of Object.keys(line.tags)) tags.keysSeen.add(k);
+  if (!tags.mapsSeen.has(line.tags)) {
+    tags.mapsSeen.add(line.tags);
+    for (const k of Object.keys(line.tags)) tags.keysSeen.add(k);
+  }
   for (const other of match.conflicting) {
     const k = `${match.key} ↔ ${other}`;
     tags.collisions.set(k, (tags.collisions.get(k) ?? 0) + 1);
@@ -673,11 +689,10 @@ function assembleReport(
 function measuredFields(
   a: SharedEndpointAllocation,
   m: MeasuredSummary | undefined,
-  allocations: readonly SharedAllocation[],
+  idleByLob: readonly { readonly lob: string; readonly cents: Decimal }[],
   idleLine: Decimal,
 ): Partial<SharedEndpointReport> {
-  const idleByLob = allocations.filter((x) => dec(x.idleCost ?? "0").greaterThan(0));
-  const idleTotal = sum(idleByLob.map((x) => dec(x.idleCost ?? "0"))).plus(idleLine);
+  const idleTotal = sum(idleByLob.map((x) => x.cents)).plus(idleLine);
   const why =
     m === undefined || m.source === "tokens"
       ? "capacity not used by weighted tokens"
@@ -690,7 +705,7 @@ function measuredFields(
       ? "nothing was idle"
       : a.idlePolicy === "separate"
         ? `kept as the endpoint's __idle__ line`
-        : `charged ${a.idlePolicy === "owner" ? "to the owner" : a.idlePolicy === "even" ? "evenly" : "in proportion to use"}: ${idleByLob.map((x) => `${x.lob} ${x.idleCost}`).join(", ")}`;
+        : `charged ${a.idlePolicy === "owner" ? "to the owner" : a.idlePolicy === "even" ? "evenly" : "in proportion to use"}: ${idleByLob.map((x) => `${x.lob} ${formatMoney(x.cents)}`).join(", ")}`;
   const idleExplanation = `Idle ${formatMoney(idleTotal)}: ${why}; ${where}.`;
   if (m === undefined) return { idleExplanation };
   return {
@@ -740,6 +755,7 @@ function roundShared(
     readonly kind: "used" | "idle" | "line";
     readonly exact: Decimal;
   }
+  // share j's used and idle parts are parts 2j and 2j + 1; the __idle__ line is the last
   const parts: Part[] = [];
   for (const s of a.shares) {
     parts.push({ lob: s.lob, kind: "used", exact: s.used });
@@ -752,17 +768,21 @@ function roundShared(
     (p) => p.exact,
     (p) => `${p.lob}\u0000${p.kind}`,
   );
-  const index = new Map(parts.map((p, i) => [`${p.lob}\u0000${p.kind}`, i]));
-  const centsOf = (lob: string, kind: Part["kind"]) =>
-    pc[index.get(`${lob}\u0000${kind}`) as number] as Decimal;
 
   const lines: AllocationLine[] = [];
   const byLob = new Map<string, Decimal>();
-  const allocations: SharedAllocation[] = a.shares.map((s) => {
-    const used = centsOf(s.lob, "used");
-    const idle = centsOf(s.lob, "idle");
-    byLob.set(s.lob, used.plus(idle));
-    const row = (method: string, quantity: string, unit: string, cost: Decimal): AllocationLine => ({
+  const idleCents: { readonly lob: string; readonly cents: Decimal }[] = [];
+  const allocations: SharedAllocation[] = a.shares.map((s, j) => {
+    const used = pc[2 * j] as Decimal;
+    const idle = pc[2 * j + 1] as Decimal;
+    if (idle.greaterThan(0)) idleCents.push({ lob: s.lob, cents: idle });
+    const total = used.plus(idle);
+    byLob.set(s.lob, total);
+    // each figure formatted once, for the detail rows and the allocation alike
+    const usedText = formatMoney(used);
+    const idleText = formatMoney(idle);
+    const chargedText = s.chargedTokens.toString();
+    const row = (method: string, quantity: string, unit: string, cost: string): AllocationLine => ({
       lob: s.lob,
       category: "shared",
       service: "AmazonSageMaker",
@@ -771,38 +791,37 @@ function roundShared(
       method,
       consumedQuantity: quantity,
       consumedUnit: unit,
-      cost: formatMoney(cost),
+      cost,
       chargeCategory: "usage",
       usageType: null,
     });
     if (!used.isZero() || !s.used.isZero())
       lines.push(
         s.method === "owner-fallback"
-          ? row(s.method, a.instanceHours.toString(), "Hours", used)
+          ? row(s.method, a.instanceHours.toString(), "Hours", usedText)
           : s.capacityHours !== undefined
-            ? row(s.method, s.capacityHours.toDecimalPlaces(6).toString(), "Hours", used)
-            : row(s.method, s.chargedTokens.toString(), "Tokens", used),
+            ? row(s.method, s.capacityHours.toDecimalPlaces(6).toString(), "Hours", usedText)
+            : row(s.method, chargedText, "Tokens", usedText),
       );
-    if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idle));
-    return {
+    if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idleText));
+    const allocation: { -readonly [K in keyof SharedAllocation]: SharedAllocation[K] } = {
       lob: s.lob,
       inputTokens: s.inputTokens,
       outputTokens: s.outputTokens,
       weightedTokens: s.weightedTokens.toNumber(),
-      cost: formatMoney(used.plus(idle)),
+      cost: formatMoney(total),
       invocations: s.invocations,
-      chargedTokens: s.chargedTokens.toNumber(),
-      usedCost: formatMoney(used),
-      idleCost: formatMoney(idle),
-      ...(s.capacityHours === undefined
-        ? {}
-        : { capacityHours: s.capacityHours.toDecimalPlaces(6).toString() }),
-      ...(measured?.source === "components"
-        ? { reservedShare: Number((measured.reserved.get(s.lob) ?? ZERO).toDecimalPlaces(6)) }
-        : {}),
+      chargedTokens: Number(chargedText),
+      usedCost: usedText,
+      idleCost: idleText,
     };
+    if (s.capacityHours !== undefined)
+      allocation.capacityHours = s.capacityHours.toDecimalPlaces(6).toString();
+    if (measured?.source === "components")
+      allocation.reservedShare = Number((measured.reserved.get(s.lob) ?? ZERO).toDecimalPlaces(6));
+    return allocation;
   });
-  const idle = centsOf(IDLE_LOB, "line");
+  const idle = pc[parts.length - 1] as Decimal;
   if (!idle.isZero() || !a.idleLine.isZero())
     lines.push({
       lob: IDLE_LOB,
@@ -839,7 +858,7 @@ function roundShared(
       unusedCost: formatMoney(toCents(a.unusedCost)),
       effectiveCostPerMillionTokens: fixed4(a.effectiveCostPerMillionTokens),
       fullUtilizationCostPerMillionTokens: fixed4(a.fullUtilizationCostPerMillionTokens),
-      ...measuredFields(a, measured, allocations, idle),
+      ...measuredFields(a, measured, idleCents, idle),
     },
     lines,
     byLob,

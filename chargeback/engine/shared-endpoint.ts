@@ -130,12 +130,16 @@ export function allocateSharedEndpoint(
       : H.times(new Decimal(endpoint.capacityTokensPerInstanceHour));
   const a = new Map<string, Decimal>();
   for (const lob of lobs) {
-    const reserved = new Decimal(
-      Object.hasOwn(endpoint.reservations, lob) ? (endpoint.reservations[lob] as number) : 0,
-    ).times(K);
-    a.set(lob, Decimal.max(reserved, w.get(lob) as Decimal));
+    const wl = w.get(lob) as Decimal;
+    a.set(
+      lob,
+      Object.hasOwn(endpoint.reservations, lob)
+        ? Decimal.max(new Decimal(endpoint.reservations[lob] as number).times(K), wl)
+        : wl,
+    );
   }
-  const A = sum(a.values());
+  // without a reservation, a is w
+  const A = lobs.some((lob) => Object.hasOwn(endpoint.reservations, lob)) ? sum(a.values()) : W;
 
   const used = new Map<string, Decimal>();
   let unusedCost = ZERO;
@@ -192,7 +196,9 @@ export function shareFields(
 ): Omit<SharedShare, "method" | "capacityHours"> {
   return {
     lob,
-    ...tokens,
+    invocations: tokens.invocations,
+    inputTokens: tokens.inputTokens,
+    outputTokens: tokens.outputTokens,
     weightedTokens,
     chargedTokens,
     used: used.get(lob) ?? ZERO,

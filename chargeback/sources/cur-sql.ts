@@ -452,6 +452,15 @@ const CATEGORIES: ReadonlySet<string> = new Set<CostCategory>([
   "tax",
 ]);
 
+/** The value of `key` in `cache`, made by `make` the first time. */
+function onceFor<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const made = make();
+  cache.set(key, made);
+  return made;
+}
+
 /**
  * The one row mapper for CUR lines (both engines): the rows of {@link curSql} (text cells) as cost lines and
  * excluded sums. `resource_tags` and the `tags` column are merged into one tag map, keys unchanged.
@@ -465,6 +474,15 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
   let invoiceOpen = false;
   let inScopeLines = 0;
   const text = (v: string | null | undefined) => (v === null || v === undefined || v === "" ? undefined : v);
+  // a month has few distinct start times and tag texts: each is parsed once (a new Date and a new map per line)
+  const starts = new Map<string, number>();
+  const startOf = (t: string) => new Date(onceFor(starts, t, () => parseUtcTimestamp(t).getTime()));
+  // the merged map of a pair of tag texts, shared (frozen) by the lines that have that pair
+  const tagTexts = new Map<string, Readonly<Record<string, string>>>();
+  const tagsOf = (resourceTags: string | null | undefined, tags: string | null | undefined) =>
+    onceFor(tagTexts, `${resourceTags ?? ""}\u0000${tags ?? ""}`, () =>
+      Object.freeze({ ...parseTagMap(resourceTags, "resource_tags"), ...parseTagMap(tags, "tags") }),
+    );
   for (const r of rows) {
     const currency = text(r.currency);
     if (currency) currencies.add(currency);
@@ -484,20 +502,21 @@ export function curResultFromRows(rows: readonly SqlRow[]): CurRowsResult {
     if (category !== "usage" && cost.isZero()) continue;
     const unit = text(r.pricing_unit);
     const productName = text(r.product_name);
-    lines.push({
-      usageStart: parseUtcTimestamp(text(r.hour_start) ?? r.usage_start ?? ""),
+    const line: { -readonly [K in keyof CostLine]: CostLine[K] } = {
+      usageStart: startOf(text(r.hour_start) ?? r.usage_start ?? ""),
       service: service as InScopeService,
       category,
       lineItemType: r.line_item_type ?? "Usage",
       productCode,
-      ...(productName ? { productName } : {}),
       usageType: r.usage_type ?? "",
       resourceId: text(r.resource_id) ?? null,
       usageAmount: dec(r.usage_amount),
       cost,
-      tags: { ...parseTagMap(r.resource_tags, "resource_tags"), ...parseTagMap(r.tags, "tags") },
-      ...(unit ? { unit } : {}),
-    });
+      tags: tagsOf(r.resource_tags, r.tags),
+    };
+    if (productName) line.productName = productName;
+    if (unit) line.unit = unit;
+    lines.push(line);
   }
   const key = (l: CostLine) =>
     [

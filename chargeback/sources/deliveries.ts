@@ -16,7 +16,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { z } from "zod";
+import * as z from "zod";
 import { DataSourceError, UsageError } from "../../core/index.js";
 import type { CostProvenance } from "../model.js";
 import { queryRows, sqlString, withDuckDb } from "./duckdb.js";

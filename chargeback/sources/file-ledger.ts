@@ -12,7 +12,9 @@ import type { MonthWindow } from "../engine/index.js";
 import type { GatewayEstimateInput, MalformedLine, UsageSourceResult } from "../model.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import { ledgerFileDay, listLedgerFiles, QUARANTINE_DIR } from "./ledger-files.js";
+import { duckDbEngine } from "./sql-engine.js";
 import {
+  countedGroupsSql,
   gatewayEstimateSql,
   gatewayEstimatesFromRows,
   usageAggregationSql,
@@ -314,10 +316,13 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
       // all compacted: the hashed form (cheap re-reads of Parquet); else one scan of the JSON (the fast form)
       let rows: Record<string, unknown>[] = [];
       let result: UsageSourceResult | undefined;
-      if (raw.length === 0 && compacted.monthUnique) {
+      if (raw.length === 0 && compacted.totals && (o.hourlyEndpoints ?? []).length === 0) {
+        // every compacted file carries the guarantee and its totals: the month is the sum of the files' totals
+        rows = await duckDbEngine(c).query(compactedTotalsSql(files.compacted, o.window));
+        result = { ...usageFromRows(rows), duplicates: Number(rows[0]?.all_duplicates ?? 0) };
+      } else if (raw.length === 0 && compacted.monthUnique) {
         // every compacted file carries the month-wide guarantee: a pure aggregation of the counted rows
-        rows = await queryRows(
-          c,
+        rows = await duckDbEngine(c).query(
           usageCountedAggregationSql(countedEventsSql(files.compacted), o.window, o.hourlyEndpoints),
         );
         result = { ...usageFromRows(rows), duplicates: Number(rows[0]?.all_duplicates ?? 0) };
@@ -385,6 +390,8 @@ interface CompactedIndex {
   readonly sources: ReadonlyMap<string, string>;
   /** Whether there are compacted files and every one carries the month-wide guarantee ({@link MONTH_UNIQUE_KEY}). */
   readonly monthUnique: boolean;
+  /** Whether {@link monthUnique} holds and every compacted file also carries its totals ({@link TOTALS_KEY}). */
+  readonly totals: boolean;
   malformedOf(window: MonthWindow): Promise<{ count: number; samples: MalformedLine[] }>;
 }
 
@@ -402,6 +409,51 @@ export const SOURCES_KEY = "smcb_sources";
  * with `false` (an earlier file counts a copy that is not the least) makes the reader de-duplicate as before.
  */
 export const MONTH_UNIQUE_KEY = "smcb_month_unique";
+
+/**
+ * The key of a compacted file's Parquet metadata that carries the file's totals, for a month read only from compacted
+ * files with the month-wide guarantee: JSON `{m, e, l, n, i, o, c}`, lists of equal length, one entry per month of
+ * `ts` (`YYYY-MM`, UTC), endpoint and LOB of the file's SageMaker events: `n` the rows marked `counted`, `i` and `o`
+ * their input and output tokens, `c` the copies of all its rows. Summed over the files, they give what the aggregation
+ * of the counted rows gives ({@link compactedTotalsSql}), without reading an event. Written by `compactLedger`; a file
+ * without it (an older compaction) makes the reader aggregate the events as before.
+ */
+export const TOTALS_KEY = "smcb_totals";
+
+/**
+ * The month's usage (the columns of `usageCountedAggregationSql`, no `hour`) as the sum of the compacted files'
+ * totals ({@link TOTALS_KEY}). Only for files that all carry the month-wide guarantee. DuckDB.
+ */
+export function compactedTotalsSql(files: readonly string[], window: MonthWindow): string {
+  const lists = `'{"m": ["VARCHAR"], "e": ["VARCHAR"], "l": ["VARCHAR"], "n": ["BIGINT"], "i": ["BIGINT"], "o": ["BIGINT"], "c": ["BIGINT"]}'`;
+  return `WITH t AS (
+  SELECT from_json(decode(value), ${lists}) AS t FROM parquet_kv_metadata(${sqlList(files)})
+  WHERE decode(key) = '${TOTALS_KEY}'
+), e AS (
+  SELECT unnest(t.m) AS month, unnest(t.e) AS endpoint, unnest(t.l) AS lob, unnest(t.n) AS n, unnest(t.i) AS i,
+    unnest(t.o) AS o, unnest(t.c) AS c FROM t
+), g AS (
+  SELECT endpoint, lob, sum(n) AS n, sum(i) AS input_tokens, sum(o) AS output_tokens, sum(c) - sum(n) AS d
+  FROM e WHERE month = ${sqlString(window.month)} GROUP BY endpoint, lob
+)
+${countedGroupsSql()}`;
+}
+
+/**
+ * The SQL of a compacted file's totals ({@link TOTALS_KEY}) over a relation of its rows (with `counted`), as one JSON
+ * text. DuckDB.
+ */
+export function compactedTotalsJsonSql(rows: string): string {
+  return `SELECT CAST(to_json({m: coalesce(list(month), []), e: coalesce(list(endpoint), []), l: coalesce(list(lob), []),
+    n: coalesce(list(n), []), i: coalesce(list(i), []), o: coalesce(list(o), []), c: coalesce(list(c), [])}) AS VARCHAR) AS totals
+FROM (
+  SELECT strftime(ts, '%Y-%m') AS month, endpoint, lob, count(*) FILTER (WHERE counted) AS n,
+    coalesce(sum(input_tokens) FILTER (WHERE counted), 0) AS i, coalesce(sum(output_tokens) FILTER (WHERE counted), 0) AS o,
+    sum(copies) AS c
+  FROM (${rows}) WHERE kind = 'sagemaker' AND endpoint IS NOT NULL
+  GROUP BY ALL ORDER BY ALL
+)`;
+}
 
 /** One source file of a compacted file, as {@link SOURCES_KEY} lists it. */
 export interface CompactedSource {
@@ -437,12 +489,18 @@ async function readCompactedIndex(
 ): Promise<CompactedIndex> {
   const sources = new Map<string, string>();
   const unique = new Set<string>();
+  const totals = new Set<string>();
   if (compacted.length > 0)
     for (const r of await queryRows(
       c,
-      `SELECT file_name, decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata(${sqlList(compacted)})
-       WHERE decode(key) IN (${sqlString(SOURCES_KEY)}, ${sqlString(MONTH_UNIQUE_KEY)})`,
+      `SELECT file_name, decode(key) AS key, CASE WHEN decode(key) <> ${sqlString(TOTALS_KEY)} THEN decode(value) END AS value
+       FROM parquet_kv_metadata(${sqlList(compacted)})
+       WHERE decode(key) IN (${sqlString(SOURCES_KEY)}, ${sqlString(MONTH_UNIQUE_KEY)}, ${sqlString(TOTALS_KEY)})`,
     )) {
+      if (r.key === TOTALS_KEY) {
+        totals.add(String(r.file_name));
+        continue;
+      }
       if (r.key === MONTH_UNIQUE_KEY) {
         if (r.value === "true") unique.add(String(r.file_name));
         continue;
@@ -454,9 +512,11 @@ async function readCompactedIndex(
   // a quarantine file counts only with its compacted file (else the compaction stopped before committing it)
   const live = new Set(compacted.map(quarantineFileOf));
   const files = quarantine.filter((q) => live.has(q));
+  const monthUnique = compacted.length > 0 && compacted.every((f) => unique.has(f));
   return {
     sources,
-    monthUnique: compacted.length > 0 && compacted.every((f) => unique.has(f)),
+    monthUnique,
+    totals: monthUnique && compacted.every((f) => totals.has(f)),
     async malformedOf(window) {
       if (files.length === 0) return { count: 0, samples: [] };
       const rows = await queryRows(

@@ -9,7 +9,6 @@ import { queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import {
   assertFocusBasis,
   FOCUS_USAGE_TYPE_COLUMNS,
-  type FocusSqlOptions,
   focusRequiredColumns,
   readFocusLines,
 } from "./focus-sql.js";

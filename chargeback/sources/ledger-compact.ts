@@ -10,6 +10,7 @@ import { UsageError } from "../../core/index.js";
 import { type DuckDbSettings, queryRows, sqlString, withDuckDb } from "./duckdb.js";
 import {
   type CompactedSource,
+  compactedTotalsJsonSql,
   fileMonthsOf,
   ledgerEventsSql,
   locateMalformed,
@@ -19,6 +20,7 @@ import {
   READ_FIELDS,
   SOURCES_KEY,
   sqlList,
+  TOTALS_KEY,
 } from "./file-ledger.js";
 import { COMPACTED_DIR, ledgerFileDay, listLedgerFiles } from "./ledger-files.js";
 
@@ -288,11 +290,17 @@ async function compactDay(
   );
   const unique = await clashes(c, earlier);
   await c.run(
-    `COPY (SELECT g.* EXCLUDE (counted), g.counted AND NOT coalesce(k.kept, false) AS counted
-           FROM grouped g LEFT JOIN clash k ON g.counted AND k.id = g.id AND k.month = strftime(g.ts, '%Y-%m'))
-     TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd,
-       KV_METADATA {${SOURCES_KEY}: ${sqlString(JSON.stringify(listed))}, ${MONTH_UNIQUE_KEY}: '${unique}'})`,
+    `CREATE OR REPLACE TEMP TABLE final AS
+     SELECT g.* EXCLUDE (counted), g.counted AND NOT coalesce(k.kept, false) AS counted
+     FROM grouped g LEFT JOIN clash k ON g.counted AND k.id = g.id AND k.month = strftime(g.ts, '%Y-%m')`,
   );
+  const [totals] = await queryRows(c, compactedTotalsJsonSql("SELECT * FROM final"));
+  await c.run(
+    `COPY final TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd,
+       KV_METADATA {${SOURCES_KEY}: ${sqlString(JSON.stringify(listed))}, ${MONTH_UNIQUE_KEY}: '${unique}',
+                    ${TOTALS_KEY}: ${sqlString(String(totals?.totals ?? ""))}})`,
+  );
+  await c.run("DROP TABLE final");
   await c.run("DROP TABLE clash");
   await c.run("DROP TABLE grouped");
   await fsync(tmp);

@@ -24,22 +24,26 @@ function asText(v: unknown): string | null {
   return String(v);
 }
 
-/** Types whose JSON (`to_json`) reads back with `JSON.parse` as node-api's JSON conversion gives them. */
-const JSON_AS_IS = /^(?:VARCHAR|BOOLEAN|U?TINYINT|U?SMALLINT|U?INTEGER|FLOAT|DOUBLE)$/;
-/** Types node-api gives as text: cast to text by DuckDB, the same text (test/unit/chargeback/sources/sql-engine.test.ts). */
-const AS_TEXT = /^(?:U?BIGINT|U?HUGEINT|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP|TIMESTAMP WITH TIME ZONE)$/;
+/** Types whose JSON (`to_json`) is a number that reads back with `JSON.parse` as node-api's JSON conversion gives it. */
+const JSON_NUMBER = /^(?:FLOAT|DOUBLE)$/;
+/**
+ * Types that DuckDB casts to the text `asText` makes of node-api's JSON conversion (node-api gives the wide ones as
+ * text; test/unit/chargeback/sources/sql-engine.test.ts): they come back as text already.
+ */
+const AS_TEXT =
+  /^(?:VARCHAR|BOOLEAN|U?TINYINT|U?SMALLINT|U?INTEGER|U?BIGINT|U?HUGEINT|DECIMAL\(\d+,\d+\)|DATE|TIME|TIMESTAMP|TIMESTAMP WITH TIME ZONE)$/;
 
 let resultTables = 0;
 
 /**
- * A query's rows as node-api's `getRowObjectsJson` gives them, fetched as one JSON text per row: node-api converts
- * value by value in JavaScript (about 2 µs a cell, 0.2 s for a month's CUR), DuckDB writes the JSON in native code.
- * The result is kept in a temporary table so that its column types are known without binding the query twice; a
- * result with a type outside the two lists above (nested, intervals…) is converted by node-api as before.
+ * A query's rows as text, fetched as one JSON text per row: node-api converts value by value in JavaScript (about
+ * 2 µs a cell, 0.2 s for a month's CUR), DuckDB writes the JSON in native code. The result is kept in a temporary
+ * table so that its column types are known without binding the query twice; a result with a type outside the two
+ * lists above (nested, intervals…) is converted by node-api as before.
  */
-async function rowObjects(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+async function textRows(connection: DuckDBConnection, sql: string): Promise<SqlRow[]> {
   if (!/^\s*(?:WITH|SELECT|FROM)\b/i.test(sql))
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    return asTextRows((await connection.runAndReadAll(sql)).getRowObjectsJson());
   const table = `smcb_result_${++resultTables}`;
   await connection.run(`CREATE TEMP TABLE ${table} AS ${sql}`);
   try {
@@ -47,27 +51,30 @@ async function rowObjects(connection: DuckDBConnection, sql: string): Promise<Re
       column_name: string;
       column_type: string;
     }[];
-    if (!columns.every((c) => JSON_AS_IS.test(c.column_type) || AS_TEXT.test(c.column_type)))
-      return (await connection.runAndReadAll(`SELECT * FROM ${table}`)).getRowObjectsJson() as Record<
-        string,
-        unknown
-      >[];
+    if (!columns.every((c) => JSON_NUMBER.test(c.column_type) || AS_TEXT.test(c.column_type)))
+      return asTextRows((await connection.runAndReadAll(`SELECT * FROM ${table}`)).getRowObjectsJson());
     const fields = columns.map(({ column_name: name, column_type: type }) => {
       const ref = `"${name.replaceAll('"', '""')}"`;
       return `'${name.replaceAll("'", "''")}': ${AS_TEXT.test(type) ? `CAST(${ref} AS VARCHAR)` : ref}`;
     });
+    // one text for the whole result (a text per row would be decoded row by row), rows in the table's order
     const json = await connection.runAndReadAll(
-      `SELECT CAST(to_json({${fields.join(", ")}}) AS VARCHAR) FROM ${table}`,
+      `SELECT string_agg(CAST(to_json({${fields.join(", ")}}) AS VARCHAR), ',' ORDER BY rowid) FROM ${table}`,
     );
-    return JSON.parse(
-      `[${json
-        .getRows()
-        .map((r) => r[0])
-        .join(",")}]`,
-    ) as Record<string, unknown>[];
+    const rows = JSON.parse(`[${json.getRows()[0]?.[0] ?? ""}]`) as Record<string, unknown>[];
+    return columns.some((c) => JSON_NUMBER.test(c.column_type)) ? asTextRows(rows) : (rows as SqlRow[]);
   } finally {
     await connection.run(`DROP TABLE ${table}`);
   }
+}
+
+/** Rows of JSON values as rows of text. */
+function asTextRows(rows: readonly Record<string, unknown>[]): SqlRow[] {
+  return rows.map((r) => {
+    const out: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(r)) out[k] = asText(v);
+    return out;
+  });
 }
 
 /**
@@ -81,12 +88,6 @@ async function rowObjects(connection: DuckDBConnection, sql: string): Promise<Re
 export function duckDbEngine(connection: DuckDBConnection): SqlEngine {
   return {
     dialect: "duckdb",
-    async query(sql) {
-      return (await rowObjects(connection, sql)).map((r) => {
-        const out: Record<string, string | null> = {};
-        for (const [k, v] of Object.entries(r)) out[k] = asText(v);
-        return out;
-      });
-    },
+    query: (sql) => textRows(connection, sql),
   };
 }

@@ -346,7 +346,16 @@ g AS (
     coalesce(sum(copies), 0) - count(*) FILTER (WHERE counted) AS d
   FROM ev GROUP BY endpoint, lob${hour}
 )
-SELECT false AS malformed, CAST(NULL AS VARCHAR) AS file, endpoint, lob, n AS invocations, input_tokens,
+${countedGroupsSql(hour)}`;
+}
+
+/**
+ * The result rows of the counted forms ({@link usageCountedAggregationSql}, and the file ledger's aggregation of
+ * its compacted files' totals) over the CTE `g`: per endpoint, LOB (and `hour`, when `hour` is `", hour"`), `n` counted
+ * events, their `input_tokens` and `output_tokens`, and `d` copies beyond the counted ones.
+ */
+export function countedGroupsSql(hour = ""): string {
+  return `SELECT false AS malformed, CAST(NULL AS VARCHAR) AS file, endpoint, lob, n AS invocations, input_tokens,
   output_tokens, 0 AS duplicates, n AS events, all_duplicates${hour}
 FROM (SELECT *, sum(d) OVER () AS all_duplicates FROM g) WHERE n > 0`;
 }

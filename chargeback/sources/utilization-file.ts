@@ -3,7 +3,7 @@
  * figures CloudWatch and the SageMaker API give, written down, e.g. exported from another account or a notebook.
  */
 import { readFile } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { DataSourceError } from "../../core/index.js";
 import type { MonthWindow } from "../engine/index.js";
 import type { UtilizationRecord } from "../model.js";

@@ -2,7 +2,7 @@
  * Endpoint specs: a dedicated endpoint (one LOB) or a shared endpoint (inference components, one LOB each).
  * Written once (JSON file, code), rendered as SDK calls (`deployEndpoint`) or CDK resources (`infra/`).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { formatIssues, UsageError } from "../../core/index.js";
 
 const name = z

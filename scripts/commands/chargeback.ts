@@ -37,7 +37,11 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
         ),
     run<{ month: string; format?: FormatName[]; out?: string; basis?: CostBasis }>(async (ctx, argv) => {
       const { runChargeback } = await import("../../chargeback/run.js");
-      const { REPORT_FORMATS, renderTable, writeReports } = await import("../../chargeback/reports/index.js");
+      // the renderers load while the sources are read (a JSON report on stdout needs none)
+      const load = () => import("../../chargeback/reports/index.js");
+      const renderers = ctx.json && argv.out === undefined ? undefined : load();
+      renderers?.catch(() => undefined); // a failure to load is met where it is awaited
+      const reports = () => renderers ?? load();
       const config = await ctx.config();
       const requested = argv.format ?? [];
       if (argv.out === undefined && requested.length > 1)
@@ -62,6 +66,7 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
       });
       for (const w of report.warnings ?? []) ctx.log(`warning: ${w}`);
       if (argv.out !== undefined) {
+        const { renderTable, writeReports } = await reports();
         await writeReports(report, {
           dir: path.resolve(ctx.io.cwd, argv.out),
           formats: requested,
@@ -71,8 +76,13 @@ export const registerChargeback: CommandRegistrar = (y, run) =>
         ctx.print(report, () => renderTable(report));
         return undefined;
       }
+      if (ctx.json) {
+        ctx.print(report, () => "");
+        return undefined;
+      }
+      const { REPORT_FORMATS, renderTable } = await reports();
       const only = requested[0];
-      if (only !== undefined && !ctx.json)
+      if (only !== undefined)
         ctx.io.stdout.write(await REPORT_FORMATS[only].render(report, { tagKey: config.tagKey }));
       else ctx.print(report, () => renderTable(report));
       return undefined;

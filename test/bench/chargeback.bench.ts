@@ -6,7 +6,9 @@
  * - `floor`: one hand-written DuckDB query with the chargeback's semantics (checks, month window, malformed lines of
  *   the month, exact de-duplication by id): the same-semantics floor (see chargeback-measure.ts);
  * - `smcb`: `node dist/scripts/smcb.js chargeback --json` end to end on the JSONL ledger (CUR, config, engine, JSON);
- * - `compacted`: the same on the ledger after `smcb ledger compact` (Parquet).
+ * - `compacted`: the same on the ledger after `smcb ledger compact` (Parquet; the month is the sum of the files' totals);
+ * - `compacted-rows`: the same on a copy of those files without their totals (as an older compaction wrote them): the
+ *   month's compacted rows aggregated.
  * Then a 50M-event month, generated directly as a compacted ledger (Parquet, 17 GB of JSONL would not fit the
  * temp disk), run once through `smcb chargeback` with the default DuckDB memory limit: its time and peak memory.
  * Data goes to a temp dir, removed afterwards. A full-size run records its figures in
@@ -177,6 +179,36 @@ async function compactedMonth(dir: string, events: number, t: readonly TrafficSp
   db.closeSync();
 }
 
+/**
+ * A copy of a compacted workspace whose Parquet files have no totals (`smcb_totals`), as a compaction before they
+ * existed wrote them: the chargeback then aggregates the month's compacted rows (the `compacted-rows` arm).
+ */
+async function withoutTotals(from: string, to: string, t: readonly TrafficSpec[]): Promise<void> {
+  await workspace(to, t);
+  spawnSync("cp", ["-r", path.join(from, "usage", "quarantine"), path.join(to, "usage", "quarantine")]);
+  const db = await DuckDBInstance.create(":memory:", { memory_limit: "2GB" });
+  const c = await db.connect();
+  const files = (
+    await c.runAndReadAll(`SELECT file FROM glob('${path.join(from, "usage", "compacted")}/**/*.parquet')`)
+  ).getRows();
+  for (const [file] of files) {
+    const target = path.join(to, path.relative(from, String(file)));
+    await mkdir(path.dirname(target), { recursive: true });
+    const kept = (
+      await c.runAndReadAll(
+        `SELECT decode(key), decode(value) FROM parquet_kv_metadata('${file}') WHERE decode(key) <> 'smcb_totals'`,
+      )
+    )
+      .getRows()
+      .map(([k, v]) => `${k}: '${String(v).replaceAll("'", "''")}'`);
+    await c.run(
+      `COPY (SELECT * FROM read_parquet('${file}')) TO '${target}' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {${kept.join(", ")}})`,
+    );
+  }
+  c.closeSync();
+  db.closeSync();
+}
+
 async function main(): Promise<void> {
   const started = new Date();
   const dir = await mkdtemp(path.join(tmpdir(), "smcb-bench-chargeback-"));
@@ -223,6 +255,8 @@ async function main(): Promise<void> {
     console.error(
       `compacted in ${compaction.ms} ms (peak ${compaction.maxRssMb} MB): ${jsonlBytes} → ${parquetBytes} bytes`,
     );
+    const compactedRows = path.join(dir, "compacted-rows");
+    await withoutTotals(compacted, compactedRows, tr);
 
     const usage = path.join(raw, "usage");
     const arms: Record<string, () => Measure> = {
@@ -230,6 +264,8 @@ async function main(): Promise<void> {
       floor: () => measure("floor", DUCK_ARM, { SQL: floorSql(usage, MONTH) }),
       smcb: () => measure("smcb", smcbArm(path.join(raw, "smcb.config.json"))),
       compacted: () => measure("compacted", smcbArm(path.join(compacted, "smcb.config.json"))),
+      "compacted-rows": () =>
+        measure("compacted-rows", smcbArm(path.join(compactedRows, "smcb.config.json"))),
     };
     const runs: Record<string, Measure[]> = Object.fromEntries(Object.keys(arms).map((k) => [k, []]));
     for (let i = 0; i < RUNS; i++) {
@@ -250,9 +286,9 @@ async function main(): Promise<void> {
         "<workspace>",
       );
     };
-    const identical = report(raw) === report(compacted);
-    await rm(raw, { recursive: true, force: true });
-    await rm(compacted, { recursive: true, force: true });
+    const rawReport = report(raw);
+    const identical = rawReport === report(compacted) && rawReport === report(compactedRows);
+    for (const ws of [raw, compacted, compactedRows]) await rm(ws, { recursive: true, force: true });
 
     const med = (k: string, f: keyof Measure = "ms") => median((runs[k] ?? []).map((m) => m[f]));
     const peak = (k: string) => Math.max(...(runs[k] ?? []).map((m) => m.maxRssMb));
@@ -294,6 +330,7 @@ async function main(): Promise<void> {
         smcbVsFloor: ratio(med("smcb"), med("floor")),
         smcbVsBare: ratio(med("smcb"), med("bare")),
         compactedVsBare: ratio(med("compacted"), med("bare")),
+        compactedRowsVsBare: ratio(med("compacted-rows"), med("bare")),
         floorVsBare: ratio(med("floor"), med("bare")),
         smcbVsFloorCpu: ratio(med("smcb", "cpuMs"), med("floor", "cpuMs")),
       },

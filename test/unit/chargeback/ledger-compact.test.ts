@@ -2,14 +2,21 @@
  * `compactLedger`: closed days into Parquet, read together with the raw tail with the same figures; idempotent;
  * a compaction stopped after any step leaves a ledger that reads the same and that a second run finishes.
  */
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthWindow } from "../../../chargeback/engine/month.js";
 import { runChargeback } from "../../../chargeback/run.js";
-import { readFileLedger } from "../../../chargeback/sources/file-ledger.js";
+import {
+  compactedTotalsSql,
+  countedEventsSql,
+  readFileLedger,
+  SOURCES_KEY,
+  TOTALS_KEY,
+} from "../../../chargeback/sources/file-ledger.js";
 import { type CompactionStep, compactLedger } from "../../../chargeback/sources/ledger-compact.js";
+import { usageCountedAggregationSql } from "../../../chargeback/sources/usage-sql.js";
 import { loadConfig } from "../../../core/config.js";
 import { EXAMPLE_TRAFFIC, generateLedger } from "../../../examples/generate.js";
 import { ROOT, runCli } from "../../support/cli.js";
@@ -135,7 +142,10 @@ describe("compactLedger", () => {
     const months = [OCT, monthWindow("2026-09")];
     const readAll = () =>
       Promise.all(months.map((w) => readFileLedger({ path: root, window: w, hourlyEndpoints: ["hourly"] })));
+    // without hourly endpoints, a month of compacted files only is read from the files' totals
+    const readMonths = () => Promise.all(months.map((w) => readFileLedger({ path: root, window: w })));
     const before = await readAll();
+    const beforeMonths = await readMonths();
     expect(before[0]?.duplicates).toBe(5); // a ×2, c, late, h
     await compactLedger({ path: root, now: NOW });
     const parquet = (await tree(root)).filter((f) => f.endsWith(".parquet")).map((f) => path.join(root, f));
@@ -156,9 +166,22 @@ describe("compactLedger", () => {
     expect(counted.getRowObjectsJson()).toEqual(
       ["a", "b", "c", "h", "late", "s"].map((id) => ({ id, n: "1" })),
     );
+    // the files' totals (smcb_totals) sum to what the aggregation of their counted rows gives, month by month
+    for (const w of months) {
+      const fromTotals = await c.runAndReadAll(`${compactedTotalsSql(parquet, w)} ORDER BY endpoint, lob`);
+      const fromRows = await c.runAndReadAll(
+        `${usageCountedAggregationSql(countedEventsSql(parquet), w)} ORDER BY endpoint, lob`,
+      );
+      // the same figures; the integer types may differ (a sum of sums)
+      const text = (rows: Record<string, unknown>[]) =>
+        rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])));
+      expect(fromTotals.getRowObjectsJson().length).toBeGreaterThan(0);
+      expect(text(fromTotals.getRowObjectsJson())).toEqual(text(fromRows.getRowObjectsJson()));
+    }
     c.closeSync();
     db.closeSync();
     expect(await readAll()).toEqual(before);
+    expect(await readMonths()).toEqual(beforeMonths);
     // a late writer of day 1 with a copy less than the counted one: that file has no guarantee, figures unchanged
     await mkdir(path.join(root, "2026/10/01"), { recursive: true });
     await writeFile(
@@ -181,6 +204,35 @@ describe("compactLedger", () => {
     c2.closeSync();
     db2.closeSync();
     expect(await readAll()).toEqual(withLate);
+    expect((await readMonths())[0]).toEqual(
+      await readFileLedger({ path: root, window: OCT, hourlyEndpoints: ["nothing-hourly"] }),
+    );
+  }, 60_000);
+
+  it("reads a compacted file without totals (an older compaction) from its rows, with the same figures", async () => {
+    const root = await tricky("no-totals");
+    const before = await read(root);
+    await compactLedger({ path: root, now: NOW });
+    expect(await read(root)).toEqual(before);
+    // rewrite one compacted file as a compaction before totals wrote it: its rows and the other keys only
+    const [file] = (await tree(root)).filter((f) => f.endsWith(".parquet")).map((f) => path.join(root, f));
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const db = await DuckDBInstance.create(":memory:");
+    const c = await db.connect();
+    const keys = (
+      await c.runAndReadAll(
+        `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${file}') ORDER BY k`,
+      )
+    ).getRowObjectsJson() as { k: string; v: string }[];
+    expect(keys.map((k) => k.k)).toEqual(["smcb_month_unique", SOURCES_KEY, TOTALS_KEY]);
+    const kept = keys.filter((k) => k.k !== TOTALS_KEY).map((k) => `${k.k}: '${k.v.replaceAll("'", "''")}'`);
+    await c.run(
+      `COPY (SELECT * FROM read_parquet('${file}')) TO '${file}.old' (FORMAT parquet, KV_METADATA {${kept.join(", ")}})`,
+    );
+    c.closeSync();
+    db.closeSync();
+    await rename(`${file}.old`, file as string);
+    expect(await read(root)).toEqual(before);
   }, 60_000);
 
   it.each<CompactionStep>(["written", "renamed"])(

@@ -6,10 +6,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthWindow } from "../../../../chargeback/engine/month.js";
 import type { CostBasis, CostLine, CostSourceResult } from "../../../../chargeback/model.js";
-import { readCurFiles } from "../../../../chargeback/sources/cur-files.js";
+import { plainDialect, readCurFiles } from "../../../../chargeback/sources/cur-files.js";
 import { sqlString, withDuckDb } from "../../../../chargeback/sources/duckdb.js";
 import { DataSourceError } from "../../../../core/errors.js";
 import { Decimal, sum } from "../../../../core/money.js";
@@ -259,6 +261,44 @@ describe("readCurFiles: formats and tag columns", () => {
     const single = await read([await file("single-line.csv", described("one line"))], "net-amortized");
     expect(m.lines).toHaveLength(1);
     expect(plain(m.lines)).toEqual(plain(single.lines));
+  });
+
+  it("reads the dialect of a plain header from its first line (gzip, CRLF); anything else goes to the sniffer", async () => {
+    const text = curCsv(CASES);
+    const [header = "", ...rows] = text.split("\n");
+    const columns = header.split(",").map((name) => ({ name, type: "VARCHAR" }));
+    const plainFile = await file("dialect-plain.csv", text);
+    expect(await plainDialect(plainFile)).toEqual([
+      {
+        Delimiter: ",",
+        Quote: '"',
+        Escape: '"',
+        NewLineDelimiter: "\\n",
+        Comment: "(empty)",
+        SkipRows: 0,
+        Columns: columns,
+      },
+    ]);
+    const crlfFile = await file("dialect-crlf.csv", [header, ...rows].join("\r\n"));
+    expect((await plainDialect(crlfFile))?.[0]).toMatchObject({
+      NewLineDelimiter: "\\r\\n",
+      Columns: columns,
+    });
+    expect((await plainDialect(await file("dialect.csv.gz", gzipSync(text))))?.[0].Columns).toEqual(columns);
+    // a quoted name, another separator, a byte-order mark, no line end: the sniffer reads those
+    const semicolons = stringify(parse(text) as string[][], { delimiter: ";" });
+    for (const other of [
+      [header.replace("line_item_usage_type", '"line_item_usage_type"'), ...rows].join("\n"),
+      semicolons,
+      `\uFEFF${text}`,
+      header,
+    ])
+      expect(await plainDialect(await file("dialect-other.csv", other))).toBeUndefined();
+    expect(await plainDialect(path.join(dir, "no-such-file.csv"))).toBeUndefined();
+    // and every one of them reads the same lines (the semicolon file through the sniffer)
+    const one = await read([plainFile], "net-amortized");
+    for (const f of [crlfFile, await file("dialect-semicolon.csv", semicolons)])
+      expect(plain((await read([f], "net-amortized")).lines)).toEqual(plain(one.lines));
   });
 
   it("Parquet with MAP product and resource_tags and double amounts gives the same lines as CSV at every basis", async () => {
