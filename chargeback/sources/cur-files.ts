@@ -2,9 +2,8 @@
  * The CUR 2.0 cost source over local export files (CSV, gzip CSV or Parquet), read with DuckDB through the
  * {@link SqlEngine} port: the same reader ({@link readCurLines}) as the Athena CUR source.
  */
-import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
+import { constants, gunzipSync } from "node:zlib";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { DataSourceError } from "../../core/index.js";
 import type { MonthWindow } from "../engine/index.js";
@@ -62,28 +61,19 @@ const PLAIN_HEADER = /^[A-Za-z0-9_/:.-]+(?:,[A-Za-z0-9_/:.-]+)+$/;
  * DuckDB's sniffer then reads the file's dialect (about 40 ms a file, as much as reading a month's CUR).
  */
 export async function plainDialect(file: string): Promise<[SniffedCsv] | undefined> {
+  // the first 64 KiB hold the header line of any CUR export (gzip: what of them inflates, a truncated stream allowed)
   const head = await open(file, "r").catch(() => undefined);
   if (head === undefined) return undefined;
-  let gzip: boolean;
+  let text: string;
   try {
-    const { buffer, bytesRead } = await head.read(Buffer.alloc(2), 0, 2, 0);
-    gzip = bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await head.close();
-  }
-  const raw = createReadStream(file, { highWaterMark: 64 * 1024 });
-  const stream = gzip ? raw.pipe(createGunzip()) : raw;
-  let text = "";
-  try {
-    for await (const chunk of stream) {
-      text += (chunk as Buffer).toString("utf8");
-      if (text.includes("\n") || text.length > 1 << 20) break;
-    }
+    const { buffer, bytesRead } = await head.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    const bytes = buffer.subarray(0, bytesRead);
+    const gzip = bytesRead >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+    text = (gzip ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }) : bytes).toString("utf8");
   } catch {
     return undefined; // unreadable here: the sniffer says why
   } finally {
-    raw.destroy();
-    stream.destroy();
+    await head.close();
   }
   const end = text.indexOf("\n");
   if (end < 0) return undefined;

@@ -2,6 +2,7 @@
  * The CUR 2.0 reader on DuckDB (readCurFiles): every line type at every basis, categories, scope, tags, formats,
  * per-file column checks, currencies and the estimated flag. Facts and their sources: see ./cur-fixture.ts.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -285,6 +286,11 @@ describe("readCurFiles: formats and tag columns", () => {
       Columns: columns,
     });
     expect((await plainDialect(await file("dialect.csv.gz", gzipSync(text))))?.[0].Columns).toEqual(columns);
+    // a gzip file far longer than the 64 KiB read: its first bytes inflate to the header
+    const noise = Array.from({ length: 4000 }, () => randomBytes(32).toString("hex")).join("\n");
+    const big = gzipSync(`${text}${noise}\n`);
+    expect(big.length).toBeGreaterThan(128 * 1024);
+    expect((await plainDialect(await file("dialect-big.csv.gz", big)))?.[0].Columns).toEqual(columns);
     // a quoted name, another separator, a byte-order mark, no line end: the sniffer reads those
     const semicolons = stringify(parse(text) as string[][], { delimiter: ";" });
     for (const other of [
