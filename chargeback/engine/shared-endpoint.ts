@@ -104,12 +104,69 @@ export function allocateSharedEndpoint(
   input: SharedEndpointInput,
 ): SharedEndpointAllocation {
   const C = input.cost;
-  const H = input.instanceHours;
-  const wIn = new Decimal(endpoint.tokenWeights.input);
-  const wOut = new Decimal(endpoint.tokenWeights.output);
+  const byLob = tokenTotals(endpoint, input.usage);
+  const lobs = [...byLob.keys()].sort();
+  const q = chargedTokens(endpoint, input.instanceHours, byLob, lobs);
+  const cost = splitCost(endpoint, C, lobs, q);
+  const { places, used, idle, idleLine, ownerFallback } = cost;
 
+  const shareLobs = [...new Set([...lobs, ...used.keys(), ...idle.keys()])].sort();
+  const shares: SharedShare[] = shareLobs.map((lob) => {
+    const acc = byLob.get(lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
+    const wl = q.w.get(lob) ?? 0n;
+    const al = q.a.get(lob) ?? 0n;
+    const method: SharedShare["method"] = ownerFallback
+      ? lob === endpoint.owner
+        ? "owner-fallback"
+        : "weighted-tokens"
+      : al === 0n
+        ? "idle-only"
+        : al > wl * q.up
+          ? "reservation"
+          : "weighted-tokens";
+    // the used and idle decimals are made when first read (rounding reads the units)
+    let usedDecimal: Decimal | undefined;
+    let idleDecimal: Decimal | undefined;
+    return {
+      lob,
+      invocations: acc.invocations,
+      inputTokens: acc.inputTokens,
+      outputTokens: acc.outputTokens,
+      weightedTokens: fromUnits(wl, q.tw),
+      chargedTokens: fromUnits(al, q.t),
+      get used() {
+        usedDecimal ??= fromUnits(used.get(lob) ?? 0n, places);
+        return usedDecimal;
+      },
+      get idle() {
+        idleDecimal ??= fromUnits(idle.get(lob) ?? 0n, places);
+        return idleDecimal;
+      },
+      method,
+    };
+  });
+  const allocation = assembleAllocation(endpoint, {
+    C,
+    H: input.instanceHours,
+    K: q.K,
+    W: q.W,
+    A: fromUnits(q.A, q.t),
+    unusedCost: fromUnits(cost.unused, places),
+    idleLine: fromUnits(idleLine, places),
+    ownerFallback,
+    shares,
+  });
+  SPLIT_UNITS.set(allocation, { places, used, idle, idleLine });
+  return allocation;
+}
+
+/** The month's token totals per LOB of an endpoint, with an empty entry for each reserving LOB without usage. */
+function tokenTotals(
+  endpoint: SharedEndpointConfig,
+  usage: readonly EndpointUsage[],
+): Map<string, TokenTotals> {
   const byLob = new Map<string, TokenTotals>();
-  for (const u of input.usage) {
+  for (const u of usage) {
     const acc = byLob.get(u.lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
     acc.invocations += u.invocations;
     acc.inputTokens += u.inputTokens;
@@ -118,9 +175,32 @@ export function allocateSharedEndpoint(
   }
   for (const lob of Object.keys(endpoint.reservations))
     if (!byLob.has(lob)) byLob.set(lob, { invocations: 0, inputTokens: 0, outputTokens: 0 });
-  const lobs = [...byLob.keys()].sort();
+  return byLob;
+}
 
-  // Token quantities as exact integers: w_l at the weights' places, then w, K and the reservations at one scale.
+/** The token quantities of a split as exact integers: `w_l` at the weights' places `tw`, `a_l`, `A` and `K` at `t`. */
+interface ChargedTokens {
+  readonly tw: number;
+  readonly t: number;
+  /** `10^(t − tw)`: a `w_l` at `t`. */
+  readonly up: bigint;
+  readonly w: ReadonlyMap<string, bigint>;
+  readonly a: ReadonlyMap<string, bigint>;
+  readonly W: Decimal;
+  readonly K: Decimal;
+  readonly Kn: bigint;
+  readonly A: bigint;
+}
+
+/** `w_l`, `K = H × capacity` (or `W`), and `a_l = max(reservation_l × K, w_l)`, exactly, at one scale. */
+function chargedTokens(
+  endpoint: SharedEndpointConfig,
+  H: Decimal,
+  byLob: ReadonlyMap<string, TokenTotals>,
+  lobs: readonly string[],
+): ChargedTokens {
+  const wIn = new Decimal(endpoint.tokenWeights.input);
+  const wOut = new Decimal(endpoint.tokenWeights.output);
   const tw = Math.max(wIn.decimalPlaces(), wOut.decimalPlaces());
   const [inW, outW] = [units(wIn, tw), units(wOut, tw)];
   const w = new Map<string, bigint>();
@@ -145,89 +225,47 @@ export function allocateSharedEndpoint(
     Math.max(tw, K.decimalPlaces()),
   );
   const up = 10n ** BigInt(t - tw);
-  const Kn = units(K, t);
   const a = new Map<string, bigint>();
-  let An = 0n;
+  let A = 0n;
   for (const lob of lobs) {
     const wl = (w.get(lob) as bigint) * up;
     const r = reserved.get(lob);
     const rl = r === undefined ? 0n : units(r, t);
     const al = rl > wl ? rl : wl;
     a.set(lob, al);
-    An += al;
+    A += al;
   }
+  return { tw, t, up, w, a, W, K, Kn: units(K, t), A };
+}
 
-  // The cost in units of 10^-places (at least 30 places: exact for any cost a bill holds), split with integer division.
+/**
+ * The cost in units of `10^-places` (at least 30 places: exact for any cost a bill holds), split by integer division:
+ * `C × a_l / max(A, K)` used, the rest by the idle policy, the residue to the largest part.
+ */
+function splitCost(endpoint: SharedEndpointConfig, C: Decimal, lobs: readonly string[], q: ChargedTokens) {
   const places = Math.max(SCALE, C.decimalPlaces());
   const Cn = units(C, places);
   const used = new Map<string, bigint>();
   let unused = 0n;
   let split: IdleUnits = { idle: new Map(), idleLine: 0n };
-  const ownerFallback = An === 0n;
+  const ownerFallback = q.A === 0n;
   if (ownerFallback) used.set(endpoint.owner, Cn);
   else {
-    const denominator = An >= Kn ? An : Kn;
+    // biome-ignore lint/complexity/useMathMinMax: bigints (Math.max takes numbers only)
+    const denominator = q.A >= q.Kn ? q.A : q.Kn;
     let usedTotal = 0n;
     for (const lob of lobs) {
-      const u = (Cn * (a.get(lob) as bigint)) / denominator;
+      const u = (Cn * (q.a.get(lob) as bigint)) / denominator;
       used.set(lob, u);
       usedTotal += u;
     }
-    if (An < Kn) {
+    if (q.A < q.Kn) {
       unused = Cn - usedTotal;
-      split = distributeIdleUnits(endpoint, unused, a, An);
+      split = distributeIdleUnits(endpoint, unused, q.a, q.A);
     }
   }
   const { idle, idleLine } = conserveUnits(Cn, used, split);
-
-  const shareLobs = [...new Set([...lobs, ...used.keys(), ...idle.keys()])].sort();
-  const shares: SharedShare[] = shareLobs.map((lob) => {
-    const acc = byLob.get(lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
-    const wl = w.get(lob) ?? 0n;
-    const al = a.get(lob) ?? 0n;
-    const method: SharedShare["method"] = ownerFallback
-      ? lob === endpoint.owner
-        ? "owner-fallback"
-        : "weighted-tokens"
-      : al === 0n
-        ? "idle-only"
-        : al > wl * up
-          ? "reservation"
-          : "weighted-tokens";
-    // the used and idle decimals are made when first read (rounding reads the units)
-    let usedDecimal: Decimal | undefined;
-    let idleDecimal: Decimal | undefined;
-    return {
-      lob,
-      invocations: acc.invocations,
-      inputTokens: acc.inputTokens,
-      outputTokens: acc.outputTokens,
-      weightedTokens: fromUnits(wl, tw),
-      chargedTokens: fromUnits(al, t),
-      get used() {
-        usedDecimal ??= fromUnits(used.get(lob) ?? 0n, places);
-        return usedDecimal;
-      },
-      get idle() {
-        idleDecimal ??= fromUnits(idle.get(lob) ?? 0n, places);
-        return idleDecimal;
-      },
-      method,
-    };
-  });
-  const allocation = assembleAllocation(endpoint, {
-    C,
-    H,
-    K,
-    W,
-    A: fromUnits(An, t),
-    unusedCost: fromUnits(unused, places),
-    idleLine: fromUnits(idleLine, places),
-    ownerFallback,
-    shares,
-  });
-  SPLIT_UNITS.set(allocation, { places, used, idle, idleLine });
-  return allocation;
+  return { places, used, idle, idleLine, unused, ownerFallback };
 }
 
 /** The token totals of one LOB on an endpoint: calls and raw tokens in and out. */
