@@ -43,13 +43,17 @@ export {
   UsageError,
 } from "./errors.js";
 export {
+  centsText,
   Decimal,
   dec,
   formatMoney,
+  fromUnits,
   roundToCentsConserving,
+  roundUnitsConserving,
   splitProportionally,
   sum,
   toCents,
+  units,
   ZERO,
 } from "./money.js";
 export {

@@ -4,14 +4,18 @@
  */
 import type { SharedEndpointConfig } from "../../core/index.js";
 import {
+  centsText,
   DataSourceError,
   type Decimal,
   formatMoney,
+  fromUnits,
   REPORT_LINE_LABELS,
   roundToCentsConserving,
+  roundUnitsConserving,
   sum,
   type TagPolicy,
   toCents,
+  units,
   ZERO,
 } from "../../core/index.js";
 import {
@@ -48,7 +52,7 @@ import {
 import { gatewayEstimateOf } from "./gateway-estimate.js";
 import { allocateMeasured, isMeasured, type MeasuredAllocation, type MeasuredSummary } from "./measured.js";
 import { inWindow, monthWindow } from "./month.js";
-import { allocateSharedEndpoint, type SharedEndpointAllocation } from "./shared-endpoint.js";
+import { allocateSharedEndpoint, type SharedEndpointAllocation, splitUnitsOf } from "./shared-endpoint.js";
 
 /** Everything the engine needs for one month. */
 export interface AllocationInput {
@@ -750,37 +754,30 @@ function roundShared(
   resourceId: string,
   measured: MeasuredSummary | undefined,
 ): RoundedShared {
-  interface Part {
-    readonly lob: string;
-    readonly kind: "used" | "idle" | "line";
-    readonly exact: Decimal;
-  }
-  // share j's used and idle parts are parts 2j and 2j + 1; the __idle__ line is the last
-  const parts: Part[] = [];
+  // share j's used and idle parts are parts 2j and 2j + 1; the __idle__ line is the last; rounded in integer units
+  const u = splitUnitsOf(a);
+  const parts: bigint[] = [];
+  const keys: string[] = [];
   for (const s of a.shares) {
-    parts.push({ lob: s.lob, kind: "used", exact: s.used });
-    parts.push({ lob: s.lob, kind: "idle", exact: s.idle });
+    parts.push(u.used.get(s.lob) ?? 0n, u.idle.get(s.lob) ?? 0n);
+    keys.push(`${s.lob}\u0000used`, `${s.lob}\u0000idle`);
   }
-  parts.push({ lob: IDLE_LOB, kind: "line", exact: a.idleLine });
-  const pc = roundParts(
-    cents,
-    parts,
-    (p) => p.exact,
-    (p) => `${p.lob}\u0000${p.kind}`,
-  );
+  parts.push(u.idleLine);
+  keys.push(`${IDLE_LOB}\u0000line`);
+  const pc = roundUnitsConserving(units(cents, u.places), parts, 10n ** BigInt(u.places - 2), keys);
 
   const lines: AllocationLine[] = [];
   const byLob = new Map<string, Decimal>();
   const idleCents: { readonly lob: string; readonly cents: Decimal }[] = [];
   const allocations: SharedAllocation[] = a.shares.map((s, j) => {
-    const used = pc[2 * j] as Decimal;
-    const idle = pc[2 * j + 1] as Decimal;
-    if (idle.greaterThan(0)) idleCents.push({ lob: s.lob, cents: idle });
-    const total = used.plus(idle);
-    byLob.set(s.lob, total);
+    const used = pc[2 * j] as bigint;
+    const idle = pc[2 * j + 1] as bigint;
+    if (idle > 0n) idleCents.push({ lob: s.lob, cents: fromUnits(idle, 2) });
+    const total = used + idle;
+    byLob.set(s.lob, fromUnits(total, 2));
     // each figure formatted once, for the detail rows and the allocation alike
-    const usedText = formatMoney(used);
-    const idleText = formatMoney(idle);
+    const usedText = centsText(used);
+    const idleText = centsText(idle);
     const chargedText = s.chargedTokens.toString();
     const row = (method: string, quantity: string, unit: string, cost: string): AllocationLine => ({
       lob: s.lob,
@@ -795,7 +792,7 @@ function roundShared(
       chargeCategory: "usage",
       usageType: null,
     });
-    if (!used.isZero() || !s.used.isZero())
+    if (used !== 0n || (u.used.get(s.lob) ?? 0n) !== 0n)
       lines.push(
         s.method === "owner-fallback"
           ? row(s.method, a.instanceHours.toString(), "Hours", usedText)
@@ -803,13 +800,14 @@ function roundShared(
             ? row(s.method, s.capacityHours.toDecimalPlaces(6).toString(), "Hours", usedText)
             : row(s.method, chargedText, "Tokens", usedText),
       );
-    if (!idle.isZero() || !s.idle.isZero()) lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idleText));
+    if (idle !== 0n || (u.idle.get(s.lob) ?? 0n) !== 0n)
+      lines.push(row(`idle:${a.idlePolicy}`, "0", "Tokens", idleText));
     const allocation: { -readonly [K in keyof SharedAllocation]: SharedAllocation[K] } = {
       lob: s.lob,
       inputTokens: s.inputTokens,
       outputTokens: s.outputTokens,
       weightedTokens: s.weightedTokens.toNumber(),
-      cost: formatMoney(total),
+      cost: centsText(total),
       invocations: s.invocations,
       chargedTokens: Number(chargedText),
       usedCost: usedText,
@@ -821,8 +819,9 @@ function roundShared(
       allocation.reservedShare = Number((measured.reserved.get(s.lob) ?? ZERO).toDecimalPlaces(6));
     return allocation;
   });
-  const idle = pc[parts.length - 1] as Decimal;
-  if (!idle.isZero() || !a.idleLine.isZero())
+  const idleLineCents = pc[parts.length - 1] as bigint;
+  const idle = fromUnits(idleLineCents, 2);
+  if (idleLineCents !== 0n || u.idleLine !== 0n)
     lines.push({
       lob: IDLE_LOB,
       category: "idle",

@@ -2,7 +2,7 @@
  * The split of one shared endpoint's monthly cost among LOBs (docs/contracts.md#allocation-rules), in exact decimals.
  */
 import type { SharedEndpointConfig } from "../../core/index.js";
-import { Decimal, sum, ZERO } from "../../core/index.js";
+import { Decimal, fromUnits, units, ZERO } from "../../core/index.js";
 import type { EndpointUsage } from "../model.js";
 
 /** What {@link allocateSharedEndpoint} needs besides the endpoint's configuration. */
@@ -79,13 +79,15 @@ export interface SharedEndpointAllocation {
 }
 
 const MILLION = new Decimal(1_000_000);
-/** Decimal places kept in exact shares (far below a cent, far above the 60-digit working precision). */
+/** Decimal places kept in exact shares, at least (far below a cent; more when the cost itself has more). */
 const SCALE = 30;
 
 /**
  * Splits one shared endpoint's cost among LOBs by weighted tokens, reservations and the idle policy
- * (docs/contracts.md#allocation-rules). Pure and exact: no rounding happens here; the parts (`Σ used + Σ idle + idleLine`) add up to
- * `cost` exactly.
+ * (docs/contracts.md#allocation-rules). Pure and exact: tokens, capacity and reservations are exact integers at a common
+ * scale, the cost an integer count of 10⁻³⁰ (or finer); each part is cut toward zero at that unit and the residue goes
+ * to the largest part, so the parts (`Σ used + Σ idle + idleLine`) add up to `cost` exactly. Integer arithmetic
+ * (`bigint`), several times faster than decimals for the thousands of shares of a month.
  *
  * @example
  * ```ts
@@ -102,12 +104,69 @@ export function allocateSharedEndpoint(
   input: SharedEndpointInput,
 ): SharedEndpointAllocation {
   const C = input.cost;
-  const H = input.instanceHours;
-  const wIn = new Decimal(endpoint.tokenWeights.input);
-  const wOut = new Decimal(endpoint.tokenWeights.output);
+  const byLob = tokenTotals(endpoint, input.usage);
+  const lobs = [...byLob.keys()].sort();
+  const q = chargedTokens(endpoint, input.instanceHours, byLob, lobs);
+  const cost = splitCost(endpoint, C, lobs, q);
+  const { places, used, idle, idleLine, ownerFallback } = cost;
 
+  const shareLobs = [...new Set([...lobs, ...used.keys(), ...idle.keys()])].sort();
+  const shares: SharedShare[] = shareLobs.map((lob) => {
+    const acc = byLob.get(lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
+    const wl = q.w.get(lob) ?? 0n;
+    const al = q.a.get(lob) ?? 0n;
+    const method: SharedShare["method"] = ownerFallback
+      ? lob === endpoint.owner
+        ? "owner-fallback"
+        : "weighted-tokens"
+      : al === 0n
+        ? "idle-only"
+        : al > wl * q.up
+          ? "reservation"
+          : "weighted-tokens";
+    // the used and idle decimals are made when first read (rounding reads the units)
+    let usedDecimal: Decimal | undefined;
+    let idleDecimal: Decimal | undefined;
+    return {
+      lob,
+      invocations: acc.invocations,
+      inputTokens: acc.inputTokens,
+      outputTokens: acc.outputTokens,
+      weightedTokens: fromUnits(wl, q.tw),
+      chargedTokens: fromUnits(al, q.t),
+      get used() {
+        usedDecimal ??= fromUnits(used.get(lob) ?? 0n, places);
+        return usedDecimal;
+      },
+      get idle() {
+        idleDecimal ??= fromUnits(idle.get(lob) ?? 0n, places);
+        return idleDecimal;
+      },
+      method,
+    };
+  });
+  const allocation = assembleAllocation(endpoint, {
+    C,
+    H: input.instanceHours,
+    K: q.K,
+    W: q.W,
+    A: fromUnits(q.A, q.t),
+    unusedCost: fromUnits(cost.unused, places),
+    idleLine: fromUnits(idleLine, places),
+    ownerFallback,
+    shares,
+  });
+  SPLIT_UNITS.set(allocation, { places, used, idle, idleLine });
+  return allocation;
+}
+
+/** The month's token totals per LOB of an endpoint, with an empty entry for each reserving LOB without usage. */
+function tokenTotals(
+  endpoint: SharedEndpointConfig,
+  usage: readonly EndpointUsage[],
+): Map<string, TokenTotals> {
   const byLob = new Map<string, TokenTotals>();
-  for (const u of input.usage) {
+  for (const u of usage) {
     const acc = byLob.get(u.lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
     acc.invocations += u.invocations;
     acc.inputTokens += u.inputTokens;
@@ -116,63 +175,97 @@ export function allocateSharedEndpoint(
   }
   for (const lob of Object.keys(endpoint.reservations))
     if (!byLob.has(lob)) byLob.set(lob, { invocations: 0, inputTokens: 0, outputTokens: 0 });
+  return byLob;
+}
 
-  const lobs = [...byLob.keys()].sort();
-  const w = new Map<string, Decimal>();
+/** The token quantities of a split as exact integers: `w_l` at the weights' places `tw`, `a_l`, `A` and `K` at `t`. */
+interface ChargedTokens {
+  readonly tw: number;
+  readonly t: number;
+  /** `10^(t − tw)`: a `w_l` at `t`. */
+  readonly up: bigint;
+  readonly w: ReadonlyMap<string, bigint>;
+  readonly a: ReadonlyMap<string, bigint>;
+  readonly W: Decimal;
+  readonly K: Decimal;
+  readonly Kn: bigint;
+  readonly A: bigint;
+}
+
+/** `w_l`, `K = H × capacity` (or `W`), and `a_l = max(reservation_l × K, w_l)`, exactly, at one scale. */
+function chargedTokens(
+  endpoint: SharedEndpointConfig,
+  H: Decimal,
+  byLob: ReadonlyMap<string, TokenTotals>,
+  lobs: readonly string[],
+): ChargedTokens {
+  const wIn = new Decimal(endpoint.tokenWeights.input);
+  const wOut = new Decimal(endpoint.tokenWeights.output);
+  const tw = Math.max(wIn.decimalPlaces(), wOut.decimalPlaces());
+  const [inW, outW] = [units(wIn, tw), units(wOut, tw)];
+  const w = new Map<string, bigint>();
+  let Wn = 0n;
   for (const lob of lobs) {
     const acc = byLob.get(lob) as TokenTotals;
-    w.set(lob, wIn.times(acc.inputTokens).plus(wOut.times(acc.outputTokens)));
+    const wl = inW * BigInt(acc.inputTokens) + outW * BigInt(acc.outputTokens);
+    w.set(lob, wl);
+    Wn += wl;
   }
-  const W = sum(w.values());
+  const W = fromUnits(Wn, tw);
   const K =
     endpoint.capacityTokensPerInstanceHour === undefined
       ? W
       : H.times(new Decimal(endpoint.capacityTokensPerInstanceHour));
-  const a = new Map<string, Decimal>();
+  const reserved = new Map<string, Decimal>();
+  for (const lob of lobs)
+    if (Object.hasOwn(endpoint.reservations, lob))
+      reserved.set(lob, new Decimal(endpoint.reservations[lob] as number).times(K));
+  const t = [...reserved.values()].reduce(
+    (m, r) => Math.max(m, r.decimalPlaces()),
+    Math.max(tw, K.decimalPlaces()),
+  );
+  const up = 10n ** BigInt(t - tw);
+  const a = new Map<string, bigint>();
+  let A = 0n;
   for (const lob of lobs) {
-    const wl = w.get(lob) as Decimal;
-    a.set(
-      lob,
-      Object.hasOwn(endpoint.reservations, lob)
-        ? Decimal.max(new Decimal(endpoint.reservations[lob] as number).times(K), wl)
-        : wl,
-    );
+    const wl = (w.get(lob) as bigint) * up;
+    const r = reserved.get(lob);
+    const rl = r === undefined ? 0n : units(r, t);
+    const al = rl > wl ? rl : wl;
+    a.set(lob, al);
+    A += al;
   }
-  // without a reservation, a is w
-  const A = lobs.some((lob) => Object.hasOwn(endpoint.reservations, lob)) ? sum(a.values()) : W;
+  return { tw, t, up, w, a, W, K, Kn: units(K, t), A };
+}
 
-  const used = new Map<string, Decimal>();
-  let unusedCost = ZERO;
-  let split: IdleSplit = { idle: new Map(), idleLine: ZERO };
-  const ownerFallback = A.isZero();
-  if (ownerFallback) {
-    used.set(endpoint.owner, C);
-  } else if (A.greaterThanOrEqualTo(K)) {
-    for (const lob of lobs) used.set(lob, C.times(a.get(lob) as Decimal).dividedBy(A));
-  } else {
-    for (const lob of lobs) used.set(lob, C.times(a.get(lob) as Decimal).dividedBy(K));
-    unusedCost = C.minus(sum(used.values()));
-    split = distributeIdle(endpoint, unusedCost, a);
+/**
+ * The cost in units of `10^-places` (at least 30 places: exact for any cost a bill holds), split by integer division:
+ * `C × a_l / max(A, K)` used, the rest by the idle policy, the residue to the largest part.
+ */
+function splitCost(endpoint: SharedEndpointConfig, C: Decimal, lobs: readonly string[], q: ChargedTokens) {
+  const places = Math.max(SCALE, C.decimalPlaces());
+  const Cn = units(C, places);
+  const used = new Map<string, bigint>();
+  let unused = 0n;
+  let split: IdleUnits = { idle: new Map(), idleLine: 0n };
+  const ownerFallback = q.A === 0n;
+  if (ownerFallback) used.set(endpoint.owner, Cn);
+  else {
+    // biome-ignore lint/complexity/useMathMinMax: bigints (Math.max takes numbers only)
+    const denominator = q.A >= q.Kn ? q.A : q.Kn;
+    let usedTotal = 0n;
+    for (const lob of lobs) {
+      const u = (Cn * (q.a.get(lob) as bigint)) / denominator;
+      used.set(lob, u);
+      usedTotal += u;
+    }
+    if (q.A < q.Kn) {
+      unused = Cn - usedTotal;
+      split = distributeIdleUnits(endpoint, unused, q.a, q.A);
+    }
   }
-  const { idle, idleLine } = conserve(C, used, split);
-
-  const shareLobs = [...new Set([...lobs, ...used.keys(), ...idle.keys()])].sort();
-  const shares: SharedShare[] = shareLobs.map((lob) => {
-    const acc = byLob.get(lob) ?? { invocations: 0, inputTokens: 0, outputTokens: 0 };
-    const wl = w.get(lob) ?? ZERO;
-    const al = a.get(lob) ?? ZERO;
-    const method: SharedShare["method"] = ownerFallback
-      ? lob === endpoint.owner
-        ? "owner-fallback"
-        : "weighted-tokens"
-      : al.isZero()
-        ? "idle-only"
-        : al.greaterThan(wl)
-          ? "reservation"
-          : "weighted-tokens";
-    return { ...shareFields(lob, acc, wl, al, used, idle), method };
-  });
-  return assembleAllocation(endpoint, { C, H, K, W, A, unusedCost, idleLine, ownerFallback, shares });
+  const { idle, idleLine } = conserveUnits(Cn, used, split);
+  return { places, used, idle, idleLine, unused, ownerFallback };
 }
 
 /** The token totals of one LOB on an endpoint: calls and raw tokens in and out. */
@@ -252,24 +345,31 @@ export interface IdleSplit {
   readonly idleLine: Decimal;
 }
 
+/** An {@link IdleSplit} in integer units. */
+interface IdleUnits {
+  readonly idle: Map<string, bigint>;
+  readonly idleLine: bigint;
+}
+
 /**
  * Splits the cost of unused capacity by the endpoint's idle policy (docs/contracts.md#allocation-rules): `proportional` to `weights`,
- * `even` among the LOBs of positive weight, all to the `owner`, or a `separate` line.
+ * `even` among the LOBs of positive weight, all to the `owner`, or a `separate` line. In integer units, each part cut
+ * toward zero ({@link conserveUnits} gives the residue back).
  */
-export function distributeIdle(
+function distributeIdleUnits(
   endpoint: Pick<SharedEndpointConfig, "idle" | "owner">,
-  unused: Decimal,
-  weights: ReadonlyMap<string, Decimal>,
-): IdleSplit {
-  const idle = new Map<string, Decimal>();
-  const W = sum(weights.values());
+  unused: bigint,
+  weights: ReadonlyMap<string, bigint>,
+  total: bigint,
+): IdleUnits {
+  const idle = new Map<string, bigint>();
   switch (endpoint.idle) {
     case "proportional":
-      for (const [lob, w] of weights) idle.set(lob, unused.times(w).dividedBy(W));
+      for (const [lob, w] of weights) idle.set(lob, (unused * w) / total);
       break;
     case "even": {
-      const takers = [...weights.keys()].filter((l) => (weights.get(l) as Decimal).greaterThan(0));
-      for (const lob of takers) idle.set(lob, unused.dividedBy(takers.length));
+      const takers = [...weights.keys()].filter((l) => (weights.get(l) as bigint) > 0n);
+      for (const lob of takers) idle.set(lob, unused / BigInt(takers.length));
       break;
     }
     case "owner":
@@ -278,30 +378,94 @@ export function distributeIdle(
     case "separate":
       return { idle, idleLine: unused };
   }
-  return { idle, idleLine: ZERO };
+  return { idle, idleLine: 0n };
 }
 
 /**
- * Division is exact only to 60 significant digits: cuts every part to 30 places (rounding down, so none turns
- * negative) and gives the residue (< 1e-29 per part) to the largest part, so that the parts add up to `C` exactly.
- * `used` is changed in place.
+ * {@link distributeIdleUnits} over decimals: the unused cost cut to 30 places (or the cost's own places, when more),
+ * the weights scaled to integers exactly.
  */
-export function conserve(C: Decimal, used: Map<string, Decimal>, split: IdleSplit): IdleSplit {
+export function distributeIdle(
+  endpoint: Pick<SharedEndpointConfig, "idle" | "owner">,
+  unused: Decimal,
+  weights: ReadonlyMap<string, Decimal>,
+): IdleSplit {
+  const places = Math.max(SCALE, unused.decimalPlaces());
+  const tw = [...weights.values()].reduce((m, x) => Math.max(m, x.decimalPlaces()), 0);
+  const scaled = new Map([...weights].map(([lob, x]) => [lob, units(x, tw)] as const));
+  const total = [...scaled.values()].reduce((s, x) => s + x, 0n);
+  const split = distributeIdleUnits(endpoint, units(unused, places), scaled, total);
+  return {
+    idle: new Map([...split.idle].map(([lob, x]) => [lob, fromUnits(x, places)] as const)),
+    idleLine: fromUnits(split.idleLine, places),
+  };
+}
+
+/**
+ * The parts were cut toward zero: gives the residue (less than a unit per part) to the largest part, so that the
+ * parts add up to `C` exactly. `used` is changed in place.
+ */
+function conserveUnits(C: bigint, used: Map<string, bigint>, split: IdleUnits): IdleUnits {
   const idle = new Map(split.idle);
-  const cut = (d: Decimal) => d.toDecimalPlaces(SCALE, Decimal.ROUND_DOWN);
-  for (const map of [used, idle]) for (const [lob, v] of map) map.set(lob, cut(v));
-  let idleLine = cut(split.idleLine);
-  const residue = C.minus(sum(used.values())).minus(sum(idle.values())).minus(idleLine);
-  if (!residue.isZero()) {
-    let best: { map: Map<string, Decimal> | undefined; lob: string; value: Decimal } = {
+  let idleLine = split.idleLine;
+  let residue = C - idleLine;
+  for (const map of [used, idle]) for (const v of map.values()) residue -= v;
+  if (residue !== 0n) {
+    let best: { map: Map<string, bigint> | undefined; lob: string; value: bigint } = {
       map: undefined,
       lob: "",
       value: idleLine,
     };
     for (const map of [used, idle])
-      for (const [lob, value] of map) if (value.greaterThan(best.value)) best = { map, lob, value };
-    if (best.map === undefined) idleLine = idleLine.plus(residue);
-    else best.map.set(best.lob, best.value.plus(residue));
+      for (const [lob, value] of map) if (value > best.value) best = { map, lob, value };
+    if (best.map === undefined) idleLine += residue;
+    else best.map.set(best.lob, best.value + residue);
   }
   return { idle, idleLine };
+}
+
+/**
+ * {@link conserveUnits} over decimals: every part cut to 30 places (or `C`'s own places, when more), rounding toward
+ * zero, the residue to the largest part, so that the parts add up to `C` exactly. `used` is changed in place.
+ */
+export function conserve(C: Decimal, used: Map<string, Decimal>, split: IdleSplit): IdleSplit {
+  const places = Math.max(SCALE, C.decimalPlaces());
+  const usedUnits = new Map([...used].map(([lob, x]) => [lob, units(x, places)] as const));
+  const r = conserveUnits(units(C, places), usedUnits, {
+    idle: new Map([...split.idle].map(([lob, x]) => [lob, units(x, places)] as const)),
+    idleLine: units(split.idleLine, places),
+  });
+  for (const [lob, x] of usedUnits) used.set(lob, fromUnits(x, places));
+  return {
+    idle: new Map([...r.idle].map(([lob, x]) => [lob, fromUnits(x, places)] as const)),
+    idleLine: fromUnits(r.idleLine, places),
+  };
+}
+
+/** A split's used, idle and `__idle__` parts as integer counts of `10^-places`. */
+export interface SplitUnits {
+  readonly places: number;
+  readonly used: ReadonlyMap<string, bigint>;
+  readonly idle: ReadonlyMap<string, bigint>;
+  readonly idleLine: bigint;
+}
+
+/** The units of the splits {@link allocateSharedEndpoint} made (its decimals are made from them). */
+const SPLIT_UNITS = new WeakMap<SharedEndpointAllocation, SplitUnits>();
+
+/**
+ * The parts of a split as integer units, for rounding to cents: those the token split computed, or, for a split made
+ * elsewhere (measured utilization), its decimals converted exactly.
+ */
+export function splitUnitsOf(a: SharedEndpointAllocation): SplitUnits {
+  const known = SPLIT_UNITS.get(a);
+  if (known) return known;
+  const all = [...a.shares.flatMap((s) => [s.used, s.idle]), a.idleLine];
+  const places = all.reduce((m, x) => Math.max(m, x.decimalPlaces()), SCALE);
+  return {
+    places,
+    used: new Map(a.shares.map((s) => [s.lob, units(s.used, places)] as const)),
+    idle: new Map(a.shares.map((s) => [s.lob, units(s.idle, places)] as const)),
+    idleLine: units(a.idleLine, places),
+  };
 }
