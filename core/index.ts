@@ -48,6 +48,7 @@ export {
   dec,
   formatMoney,
   fromUnits,
+  maxPlaces,
   roundToCentsConserving,
   roundUnitsConserving,
   splitProportionally,

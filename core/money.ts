@@ -48,6 +48,13 @@ export function units(value: Decimal, places: number): bigint {
   return BigInt(cut.toFixed(places).replace(".", ""));
 }
 
+/** The most decimal places among `values`, at least `atLeast`: the places at which {@link units} holds them all exactly. */
+export function maxPlaces(values: Iterable<Decimal>, atLeast: number): number {
+  let places = atLeast;
+  for (const v of values) places = Math.max(places, v.decimalPlaces());
+  return places;
+}
+
 /** An integer count of `10^-places` as a decimal: `fromUnits(150n, 2)` is 1.5. */
 export function fromUnits(count: bigint, places: number): Decimal {
   return count === 0n ? ZERO : new Decimal(`${count}e-${places}`);
@@ -134,7 +141,7 @@ export function roundToCentsConserving(
 ): Decimal[] {
   if (!whole.equals(toCents(whole)))
     throw new RangeError(`whole ${whole.toString()} is not a whole number of cents`);
-  const places = parts.reduce((m, p) => Math.max(m, p.decimalPlaces()), 2);
+  const places = maxPlaces(parts, 2);
   const step = 10n ** BigInt(places - 2);
   const cents = roundUnitsConserving(
     units(whole, places),

@@ -2,7 +2,7 @@
  * The split of one shared endpoint's monthly cost among LOBs (docs/contracts.md#allocation-rules), in exact decimals.
  */
 import type { SharedEndpointConfig } from "../../core/index.js";
-import { Decimal, fromUnits, units, ZERO } from "../../core/index.js";
+import { Decimal, fromUnits, maxPlaces, units, ZERO } from "../../core/index.js";
 import type { EndpointUsage } from "../model.js";
 
 /** What {@link allocateSharedEndpoint} needs besides the endpoint's configuration. */
@@ -220,10 +220,7 @@ function chargedTokens(
   for (const lob of lobs)
     if (Object.hasOwn(endpoint.reservations, lob))
       reserved.set(lob, new Decimal(endpoint.reservations[lob] as number).times(K));
-  const t = [...reserved.values()].reduce(
-    (m, r) => Math.max(m, r.decimalPlaces()),
-    Math.max(tw, K.decimalPlaces()),
-  );
+  const t = maxPlaces([K, ...reserved.values()], tw);
   const up = 10n ** BigInt(t - tw);
   const a = new Map<string, bigint>();
   let A = 0n;
@@ -243,7 +240,7 @@ function chargedTokens(
  * `C × a_l / max(A, K)` used, the rest by the idle policy, the residue to the largest part.
  */
 function splitCost(endpoint: SharedEndpointConfig, C: Decimal, lobs: readonly string[], q: ChargedTokens) {
-  const places = Math.max(SCALE, C.decimalPlaces());
+  const places = maxPlaces([C], SCALE);
   const Cn = units(C, places);
   const used = new Map<string, bigint>();
   let unused = 0n;
@@ -390,15 +387,11 @@ export function distributeIdle(
   unused: Decimal,
   weights: ReadonlyMap<string, Decimal>,
 ): IdleSplit {
-  const places = Math.max(SCALE, unused.decimalPlaces());
-  const tw = [...weights.values()].reduce((m, x) => Math.max(m, x.decimalPlaces()), 0);
-  const scaled = new Map([...weights].map(([lob, x]) => [lob, units(x, tw)] as const));
+  const places = maxPlaces([unused], SCALE);
+  const scaled = unitsMap(weights, maxPlaces(weights.values(), 0));
   const total = [...scaled.values()].reduce((s, x) => s + x, 0n);
   const split = distributeIdleUnits(endpoint, units(unused, places), scaled, total);
-  return {
-    idle: new Map([...split.idle].map(([lob, x]) => [lob, fromUnits(x, places)] as const)),
-    idleLine: fromUnits(split.idleLine, places),
-  };
+  return { idle: decimalMap(split.idle, places), idleLine: fromUnits(split.idleLine, places) };
 }
 
 /**
@@ -429,17 +422,24 @@ function conserveUnits(C: bigint, used: Map<string, bigint>, split: IdleUnits): 
  * zero, the residue to the largest part, so that the parts add up to `C` exactly. `used` is changed in place.
  */
 export function conserve(C: Decimal, used: Map<string, Decimal>, split: IdleSplit): IdleSplit {
-  const places = Math.max(SCALE, C.decimalPlaces());
-  const usedUnits = new Map([...used].map(([lob, x]) => [lob, units(x, places)] as const));
+  const places = maxPlaces([C], SCALE);
+  const usedUnits = unitsMap(used, places);
   const r = conserveUnits(units(C, places), usedUnits, {
-    idle: new Map([...split.idle].map(([lob, x]) => [lob, units(x, places)] as const)),
+    idle: unitsMap(split.idle, places),
     idleLine: units(split.idleLine, places),
   });
   for (const [lob, x] of usedUnits) used.set(lob, fromUnits(x, places));
-  return {
-    idle: new Map([...r.idle].map(([lob, x]) => [lob, fromUnits(x, places)] as const)),
-    idleLine: fromUnits(r.idleLine, places),
-  };
+  return { idle: decimalMap(r.idle, places), idleLine: fromUnits(r.idleLine, places) };
+}
+
+/** The values of a map as integer counts of `10^-places` ({@link units}). */
+function unitsMap(m: ReadonlyMap<string, Decimal>, places: number): Map<string, bigint> {
+  return new Map([...m].map(([k, x]) => [k, units(x, places)] as const));
+}
+
+/** The values of a map of integer counts of `10^-places` as decimals ({@link fromUnits}). */
+function decimalMap(m: ReadonlyMap<string, bigint>, places: number): Map<string, Decimal> {
+  return new Map([...m].map(([k, x]) => [k, fromUnits(x, places)] as const));
 }
 
 /** A split's used, idle and `__idle__` parts as integer counts of `10^-places`. */
@@ -460,8 +460,7 @@ const SPLIT_UNITS = new WeakMap<SharedEndpointAllocation, SplitUnits>();
 export function splitUnitsOf(a: SharedEndpointAllocation): SplitUnits {
   const known = SPLIT_UNITS.get(a);
   if (known) return known;
-  const all = [...a.shares.flatMap((s) => [s.used, s.idle]), a.idleLine];
-  const places = all.reduce((m, x) => Math.max(m, x.decimalPlaces()), SCALE);
+  const places = maxPlaces([...a.shares.flatMap((s) => [s.used, s.idle]), a.idleLine], SCALE);
   return {
     places,
     used: new Map(a.shares.map((s) => [s.lob, units(s.used, places)] as const)),

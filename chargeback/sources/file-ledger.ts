@@ -316,14 +316,13 @@ export async function readFileLedger(o: FileLedgerOptions): Promise<UsageSourceR
       // all compacted: the hashed form (cheap re-reads of Parquet); else one scan of the JSON (the fast form)
       let rows: Record<string, unknown>[] = [];
       let result: UsageSourceResult | undefined;
-      if (raw.length === 0 && compacted.totals && (o.hourlyEndpoints ?? []).length === 0) {
-        // every compacted file carries the guarantee and its totals: the month is the sum of the files' totals
-        rows = await duckDbEngine(c).query(compactedTotalsSql(files.compacted, o.window));
-        result = { ...usageFromRows(rows), duplicates: Number(rows[0]?.all_duplicates ?? 0) };
-      } else if (raw.length === 0 && compacted.monthUnique) {
-        // every compacted file carries the month-wide guarantee: a pure aggregation of the counted rows
+      if (raw.length === 0 && compacted.monthUnique) {
+        // every compacted file carries the month-wide guarantee: the sum of the files' totals where they all have
+        // them and no endpoint is read per hour, else a pure aggregation of the counted rows
         rows = await duckDbEngine(c).query(
-          usageCountedAggregationSql(countedEventsSql(files.compacted), o.window, o.hourlyEndpoints),
+          compacted.totals && (o.hourlyEndpoints ?? []).length === 0
+            ? compactedTotalsSql(files.compacted, o.window)
+            : usageCountedAggregationSql(countedEventsSql(files.compacted), o.window, o.hourlyEndpoints),
         );
         result = { ...usageFromRows(rows), duplicates: Number(rows[0]?.all_duplicates ?? 0) };
       } else if (raw.length === 0) {
