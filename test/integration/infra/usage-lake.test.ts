@@ -8,6 +8,14 @@ import { parseConfig } from "../../../core/config.js";
 import { usageEventSchema } from "../../../core/usage-event.js";
 import { COMPACTED_USAGE_COLUMNS, USAGE_EVENT_COLUMNS, UsageLake } from "../../../infra/index.js";
 import { loadApiModel, shapeProblems } from "../../support/api-model.js";
+
+/** Both tables (JSON events and compacted Parquet) are partitioned by day, as the ledger's folders are. */
+const DAY_PARTITION_KEYS = [
+  { Name: "year", Type: "int" },
+  { Name: "month", Type: "int" },
+  { Name: "day", Type: "int" },
+];
+
 import { problemsOf, stackWith } from "../../support/cdk-nag.js";
 import { cdkValidationMessage } from "../../support/cdk-validation.js";
 
@@ -193,11 +201,7 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
       TableInput: {
         Name: "usage_events_compacted",
         TableType: "EXTERNAL_TABLE",
-        PartitionKeys: [
-          { Name: "year", Type: "int" },
-          { Name: "month", Type: "int" },
-          { Name: "day", Type: "int" },
-        ],
+        PartitionKeys: DAY_PARTITION_KEYS,
         Parameters: Match.objectLike({
           classification: "parquet",
           "projection.enabled": "true",
@@ -231,11 +235,7 @@ describe("UsageLake (defaults) with a writer and a chargeback role, under cdk-na
       TableInput: {
         Name: "usage_events",
         TableType: "EXTERNAL_TABLE",
-        PartitionKeys: [
-          { Name: "year", Type: "int" },
-          { Name: "month", Type: "int" },
-          { Name: "day", Type: "int" },
-        ],
+        PartitionKeys: DAY_PARTITION_KEYS,
         Parameters: Match.objectLike({
           "projection.enabled": "true",
           "projection.year.type": "integer",
