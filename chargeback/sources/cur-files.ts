@@ -55,10 +55,13 @@ export interface SniffedCsv {
 const PLAIN_HEADER = /^[A-Za-z0-9_/:.-]+(?:,[A-Za-z0-9_/:.-]+)+$/;
 
 /**
- * The dialect of a CSV file whose first line is a plain header (names without quotes, separated by commas), as AWS
- * Data Exports writes CUR 2.0 (RFC 4180: comma, double quotes, quotes doubled inside a field): read from that line
- * alone, gzip or not. `undefined` for any other first line (a quoted name, another separator, a byte-order mark):
- * DuckDB's sniffer then reads the file's dialect (about 40 ms a file, as much as reading a month's CUR).
+ * The dialect of a CSV file whose first line is a plain header (names without quotes, separated by commas), read from
+ * that line alone, gzip or not: comma, double quotes, quotes doubled inside a field (RFC 4180, the dialect DuckDB's
+ * sniffer settles on for such a file). AWS documents the export's format (`TEXT_OR_CSV`, compression `GZIP`: Data
+ * Exports API, `S3OutputConfigurations`) but shows no CSV sample (../shared/research/aws-billing-facts.md), so the
+ * quoting is that standard's, not a documented AWS fact. `undefined` for any other first line (a quoted name,
+ * another separator, a byte-order mark): DuckDB's sniffer then reads the file's dialect (about 40 ms a file, as much
+ * as reading a month's CUR).
  */
 export async function plainDialect(file: string): Promise<[SniffedCsv] | undefined> {
   // the first 64 KiB hold the header line of any CUR export (gzip: what of them inflates, a truncated stream allowed)

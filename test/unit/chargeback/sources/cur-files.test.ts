@@ -265,6 +265,8 @@ describe("readCurFiles: formats and tag columns", () => {
   });
 
   it("reads the dialect of a plain header from its first line (gzip, CRLF); anything else goes to the sniffer", async () => {
+    // Source: AWS Data Exports API, S3OutputConfigurations (Format TEXT_OR_CSV, Compression GZIP); AWS shows no CSV
+    // sample, so the quoting read here is RFC 4180's, and the test proves both paths read the same lines.
     const text = curCsv(CASES);
     const [header = "", ...rows] = text.split("\n");
     const columns = header.split(",").map((name) => ({ name, type: "VARCHAR" }));
